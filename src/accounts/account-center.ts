@@ -1,0 +1,64 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { maskEmail, maskPhone } from '../domain/identifiers.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { sessions, users } from './accounts.tables.ts';
+import type { UserRow } from './sessions.ts';
+import { openForUser, sealForUser } from './user-crypto.ts';
+import { remainingRecoveryCodes } from './totp.ts';
+
+/** The account as its owner sees it: contacts masked, nothing secret. */
+export async function accountView(ctx: AppContext, user: UserRow) {
+  const [email, phone, displayName, antiPhishingCode] = await Promise.all([
+    openForUser(ctx, user.id, 'email', user.emailEnc),
+    openForUser(ctx, user.id, 'phone', user.phoneEnc),
+    openForUser(ctx, user.id, 'displayName', user.displayNameEnc),
+    openForUser(ctx, user.id, 'antiPhishing', user.antiPhishingEnc),
+  ]);
+  return {
+    id: user.id,
+    displayName: displayName ?? '',
+    email: email ? maskEmail(email) : null,
+    phone: phone ? maskPhone(phone) : null,
+    roles: user.roles,
+    status: user.status,
+    locale: user.locale,
+    antiPhishingCode: antiPhishingCode ?? undefined,
+    totpEnabled: user.totpEnabled,
+    recoveryCodesLeft: user.totpEnabled ? await remainingRecoveryCodes(ctx, user.id) : 0,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export async function setAntiPhishingCode(ctx: AppContext, user: UserRow, code: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ antiPhishingEnc: await sealForUser(ctx, user.id, 'antiPhishing', code) }).where(eq(users.id, user.id));
+    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'account.anti_phishing_set', subject: user.subjectId });
+  });
+}
+
+export async function setLocale(ctx: AppContext, user: UserRow, locale: string): Promise<void> {
+  await ctx.db.update(users).set({ locale }).where(eq(users.id, user.id));
+}
+
+export async function listSessions(ctx: AppContext, user: UserRow, currentSessionId: string) {
+  const rows = await ctx.db.select().from(sessions).where(eq(sessions.userId, user.id)).orderBy(desc(sessions.lastSeenAt));
+  return rows.map((s) => ({
+    id: s.id,
+    current: s.id === currentSessionId,
+    userAgent: s.userAgent,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    expiresAt: s.expiresAt.toISOString(),
+  }));
+}
+
+/** Ends one of the user's own sessions; someone else's id is "not found", never "forbidden". */
+export async function revokeSession(ctx: AppContext, user: UserRow, sessionId: string): Promise<void> {
+  const removed = await ctx.db
+    .delete(sessions)
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, user.id)))
+    .returning({ id: sessions.id });
+  if (removed.length === 0) throw new AppError('SESSION_NOT_FOUND');
+}

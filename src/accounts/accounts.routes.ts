@@ -1,0 +1,180 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { clearSessionCookie, clientIp, requireUser, setSessionCookie } from '../http/request-auth.ts';
+import { PASSWORD_MAX } from './password/password-policy.ts';
+import { verifyPassword } from './password/password-hasher.ts';
+import { signUp } from './sign-up.ts';
+import { signIn, rateLimiter } from './sign-in.ts';
+import { csrfTokenFor, endAllSessions, endSession, rotateForStepUp } from './sessions.ts';
+import { requestPasswordReset, resetPassword } from './password-recovery.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, verifySecondFactor } from './totp.ts';
+import { accountView, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
+import { isReauthenticated } from './sessions.ts';
+import { openForUser } from './user-crypto.ts';
+
+const password = z.string().min(1).max(PASSWORD_MAX * 4);
+const userView = (user: { id: string; roles: string[] }, displayName: string | null) => ({ id: user.id, displayName: displayName ?? '', roles: user.roles });
+
+export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/api/auth/signup',
+      {
+        schema: {
+          tags: ['auth'],
+          body: z.object({
+            email: z.string().max(320).optional(),
+            phone: z.string().max(40).optional(),
+            password,
+            displayName: z.string().trim().min(1).max(80),
+            locale: z.enum(['en', 'zh-CN']).optional(),
+          }),
+        },
+      },
+      async (request, reply) => {
+        const limit = await (await rateLimiter(ctx)).hit('signup-ip', clientIp(request), 20, 3600, ctx.clock.now());
+        if (!limit.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(limit.retryAfterSeconds) } });
+        return reply.status(201).send(await signUp(ctx, request.body));
+      },
+    );
+
+    app.post(
+      '/api/auth/login',
+      { schema: { tags: ['auth'], body: z.object({ identifier: z.string().min(1).max(320), password, totp: z.string().max(20).optional() }) } },
+      async (request, reply) => {
+        const result = await signIn(ctx, request.body, { ip: clientIp(request), userAgent: request.headers['user-agent'] });
+        setSessionCookie(ctx, reply, result.token);
+        const displayName = await openForUser(ctx, result.user.id, 'displayName', result.user.displayNameEnc);
+        return { user: userView(result.user, displayName), csrfToken: result.csrfToken };
+      },
+    );
+
+    app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
+      if (request.auth) await endSession(ctx.db, request.auth.session.id);
+      clearSessionCookie(reply);
+      return reply.status(204).send();
+    });
+
+    app.get('/api/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
+      if (!request.auth) return { user: null, csrfToken: null };
+      const { user, session } = request.auth;
+      const displayName = await openForUser(ctx, user.id, 'displayName', user.displayNameEnc);
+      return {
+        user: { ...userView(user, displayName), status: user.status, locale: user.locale },
+        csrfToken: await csrfTokenFor(ctx, session.id),
+        reauthenticatedUntil: isReauthenticated(ctx, session) ? session.reauthenticatedUntil!.toISOString() : null,
+        expiresAt: session.expiresAt.toISOString(),
+      };
+    });
+
+    app.post('/api/auth/password/forgot', { schema: { tags: ['auth'], body: z.object({ identifier: z.string().min(1).max(320) }) } }, async (request, reply) => {
+      await requestPasswordReset(ctx, request.body.identifier, clientIp(request));
+      return reply.status(202).send({ accepted: true });
+    });
+
+    app.post(
+      '/api/auth/password/reset',
+      { schema: { tags: ['auth'], body: z.object({ token: z.string().min(1).max(200), password }) } },
+      async (request, reply) => {
+        await resetPassword(ctx, request.body.token, request.body.password, clientIp(request));
+        clearSessionCookie(reply);
+        return { reset: true };
+      },
+    );
+
+    app.post(
+      '/api/auth/reauth',
+      {
+        schema: {
+          tags: ['auth'],
+          body: z.union([z.object({ password }).strict(), z.object({ totp: z.string().min(1).max(20) }).strict()]),
+        },
+      },
+      async (request, reply) => {
+        const { user, session } = requireUser(request);
+        const limiter = await rateLimiter(ctx);
+        const attempts = await limiter.peek('reauth-user', user.id, ctx.clock.now());
+        if (attempts.count >= 5) {
+          throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(attempts.retryAfterSeconds) } });
+        }
+        const body = request.body as { password?: string; totp?: string };
+        const ok =
+          body.password !== undefined
+            ? !!user.passwordHash && (await verifyPassword(user.passwordHash, body.password))
+            : user.totpEnabled && (await verifySecondFactor(ctx, user, body.totp!));
+        if (!ok) {
+          await limiter.hit('reauth-user', user.id, 5, 15 * 60, ctx.clock.now());
+          throw new AppError(body.password !== undefined ? 'AUTH_INVALID_CREDENTIALS' : 'TOTP_INVALID');
+        }
+        await limiter.reset('reauth-user', user.id);
+        const { token, reauthenticatedUntil } = await rotateForStepUp(ctx, session.id);
+        await ctx.db.transaction((tx) =>
+          appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.reauthenticated', subject: user.subjectId, target: session.id }),
+        );
+        setSessionCookie(ctx, reply, token);
+        return { reauthenticatedUntil: reauthenticatedUntil.toISOString(), csrfToken: await csrfTokenFor(ctx, session.id) };
+      },
+    );
+
+    app.post('/api/auth/totp/setup', { schema: { tags: ['auth'] } }, async (request) => {
+      const { user } = requireUser(request);
+      const label = (await openForUser(ctx, user.id, 'email', user.emailEnc)) ?? (await openForUser(ctx, user.id, 'phone', user.phoneEnc)) ?? user.id;
+      return beginTotpEnrolment(ctx, user, label);
+    });
+
+    app.post('/api/auth/totp/confirm', { schema: { tags: ['auth'], body: z.object({ code: z.string().min(6).max(10) }) } }, async (request) => {
+      const { user } = requireUser(request);
+      return confirmTotpEnrolment(ctx, user, request.body.code);
+    });
+
+    app.post('/api/auth/totp/disable', { schema: { tags: ['auth'] } }, async (request, reply) => {
+      const { user, session } = requireUser(request);
+      if (!isReauthenticated(ctx, session)) throw new AppError('REAUTH_REQUIRED');
+      await disableTotp(ctx, user);
+      return reply.status(204).send();
+    });
+
+    app.get('/api/account', { schema: { tags: ['account'] } }, async (request) => accountView(ctx, requireUser(request).user));
+
+    app.patch(
+      '/api/account/security',
+      {
+        schema: {
+          tags: ['account'],
+          body: z.object({ antiPhishingCode: z.string().regex(/^[\p{L}\p{N}]{4,20}$/u, '4 to 20 letters or digits') }).strict(),
+        },
+      },
+      async (request) => {
+        await setAntiPhishingCode(ctx, requireUser(request).user, request.body.antiPhishingCode);
+        return { antiPhishingCode: request.body.antiPhishingCode };
+      },
+    );
+
+    app.patch('/api/account/preferences', { schema: { tags: ['account'], body: z.object({ locale: z.enum(['en', 'zh-CN']) }).strict() } }, async (request) => {
+      await setLocale(ctx, requireUser(request).user, request.body.locale);
+      return { locale: request.body.locale };
+    });
+
+    app.get('/api/account/sessions', { schema: { tags: ['account'] } }, async (request) => {
+      const { user, session } = requireUser(request);
+      return { items: await listSessions(ctx, user, session.id) };
+    });
+
+    app.delete('/api/account/sessions/:id', { schema: { tags: ['account'], params: z.object({ id: z.string().max(100) }) } }, async (request, reply) => {
+      const { user, session } = requireUser(request);
+      await revokeSession(ctx, user, request.params.id);
+      if (request.params.id === session.id) clearSessionCookie(reply);
+      return reply.status(204).send();
+    });
+
+    /** Sign out everywhere else (this session stays). */
+    app.delete('/api/account/sessions', { schema: { tags: ['account'] } }, async (request, reply) => {
+      const { user, session } = requireUser(request);
+      await endAllSessions(ctx.db, user.id, session.id);
+      return reply.status(204).send();
+    });
+  };
+}

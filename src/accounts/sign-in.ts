@@ -1,0 +1,79 @@
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { parseIdentifier } from '../domain/identifiers.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { newId } from '../ids.ts';
+import { RateLimiter } from '../http/rate-limiter.ts';
+import { signInFailures } from './accounts.tables.ts';
+import { burnVerification, verifyPassword } from './password/password-hasher.ts';
+import { createSession, csrfTokenFor, type SessionRow, type UserRow } from './sessions.ts';
+import { verifySecondFactor } from './totp.ts';
+import { findUserByIdentifier } from './users.ts';
+import { identifierIndex } from './user-crypto.ts';
+
+/** Failed attempts per account (all spellings of one identifier share it) before sign-in pauses. */
+export const ACCOUNT_FAILURE_LIMIT = 5;
+/** Failed attempts per client address before it gets 429. */
+export const IP_FAILURE_LIMIT = 30;
+export const FAILURE_WINDOW_SECONDS = 15 * 60;
+
+export async function rateLimiter(ctx: AppContext): Promise<RateLimiter> {
+  return new RateLimiter(ctx.db, await ctx.keys.serviceSecret('rate-limit'));
+}
+
+export interface SignInInput {
+  identifier: string;
+  password: string;
+  totp?: string;
+}
+
+export interface SignInResult {
+  token: string;
+  session: SessionRow;
+  user: UserRow;
+  csrfToken: string;
+}
+
+/**
+ * Signs in. Unknown account, wrong password and paused account give the same 401 after the same
+ * argon2 work, so none can be told apart. Only the client address ever gets 429.
+ */
+export async function signIn(ctx: AppContext, input: SignInInput, client: { ip: string; userAgent?: string }): Promise<SignInResult> {
+  const now = ctx.clock.now();
+  const limiter = await rateLimiter(ctx);
+  const ipState = await limiter.peek('login-ip', client.ip, now);
+  if (ipState.count >= IP_FAILURE_LIMIT) {
+    throw new AppError('RATE_LIMITED', { retryAfterSeconds: ipState.retryAfterSeconds }, { headers: { 'retry-after': String(ipState.retryAfterSeconds) } });
+  }
+
+  const identifier = parseIdentifier(input.identifier);
+  const accountKey = identifier ? await identifierIndex(ctx, identifier) : `invalid:${input.identifier.slice(0, 64)}`;
+  const accountState = await limiter.peek('login-account', accountKey, now);
+  const paused = accountState.count >= ACCOUNT_FAILURE_LIMIT;
+  const user = identifier ? await findUserByIdentifier(ctx, identifier) : null;
+
+  let passwordOk = false;
+  if (!user || !user.passwordHash || user.status === 'erased' || paused) await burnVerification(input.password);
+  else passwordOk = await verifyPassword(user.passwordHash, input.password);
+
+  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'TOTP_INVALID') => {
+    await limiter.hit('login-ip', client.ip, IP_FAILURE_LIMIT, FAILURE_WINDOW_SECONDS, now);
+    await limiter.hit('login-account', accountKey, ACCOUNT_FAILURE_LIMIT, FAILURE_WINDOW_SECONDS, now);
+    if (user && user.status !== 'erased') await ctx.db.insert(signInFailures).values({ id: newId('slf'), userId: user.id, at: now });
+    throw new AppError(code);
+  };
+  if (!user || !passwordOk) return fail('AUTH_INVALID_CREDENTIALS');
+
+  if (user.totpEnabled) {
+    if (!input.totp) throw new AppError('TOTP_REQUIRED');
+    if (!(await verifySecondFactor(ctx, user, input.totp))) return fail('TOTP_INVALID');
+  }
+
+  await limiter.reset('login-account', accountKey);
+  const result = await ctx.db.transaction(async (tx) => {
+    const created = await createSession(ctx, tx, user.id, client.userAgent);
+    await appendAudit(tx, { at: now, actor: user.subjectId, action: 'auth.signed_in', subject: user.subjectId, target: created.session.id });
+    return created;
+  });
+  return { ...result, user, csrfToken: await csrfTokenFor(ctx, result.session.id) };
+}

@@ -1,0 +1,59 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { newId } from '../ids.ts';
+import type { Identifier } from '../domain/identifiers.ts';
+import { users, type Role } from './accounts.tables.ts';
+import { identifierIndex, sealForUser } from './user-crypto.ts';
+import { hashPassword } from './password/password-hasher.ts';
+import type { UserRow } from './sessions.ts';
+
+export interface NewUser {
+  email?: string | null;
+  phone?: string | null;
+  password: string;
+  displayName: string;
+  roles?: Role[];
+  locale?: string;
+  /** Precomputed argon2id hash (seeding many users with one password). */
+  passwordHash?: string;
+  createdAt?: Date;
+}
+
+/** Inserts a user with every identifier encrypted under their own key. Caller validated input. */
+export async function insertUser(ctx: AppContext, db: Db, input: NewUser): Promise<UserRow> {
+  const id = newId('usr');
+  const email: Identifier | null = input.email ? { kind: 'email', value: input.email } : null;
+  const phone: Identifier | null = input.phone ? { kind: 'phone', value: input.phone } : null;
+  const [row] = await db
+    .insert(users)
+    .values({
+      id,
+      subjectId: newId('sub'),
+      roles: input.roles ?? ['buyer'],
+      displayNameEnc: await sealForUser(ctx, id, 'displayName', input.displayName),
+      emailEnc: email ? await sealForUser(ctx, id, 'email', email.value) : null,
+      emailIndex: email ? await identifierIndex(ctx, email) : null,
+      emailVerified: !!email,
+      phoneEnc: phone ? await sealForUser(ctx, id, 'phone', phone.value) : null,
+      phoneIndex: phone ? await identifierIndex(ctx, phone) : null,
+      phoneVerified: !!phone,
+      passwordHash: input.passwordHash ?? (await hashPassword(input.password)),
+      locale: input.locale ?? 'en',
+      createdAt: input.createdAt ?? ctx.clock.now(),
+    })
+    .returning();
+  return row;
+}
+
+export async function findUserByIdentifier(ctx: AppContext, identifier: Identifier): Promise<UserRow | null> {
+  const index = await identifierIndex(ctx, identifier);
+  const column = identifier.kind === 'email' ? users.emailIndex : users.phoneIndex;
+  const rows = await ctx.db.select().from(users).where(eq(column, index)).limit(1);
+  return rows[0] ?? null;
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | null> {
+  const rows = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return rows[0] ?? null;
+}

@@ -1,0 +1,49 @@
+import { ConfigError } from '../config/load.ts';
+
+const USAGE = `Usage: adieu <command> [options]
+
+Commands:
+  serve [--demo] [--no-worker] [--port N]   API, web UI and (unless --no-worker) an in-process worker
+  worker                                    background jobs only
+  migrate                                   apply database migrations and exit
+  seed --buyers N                           seed a synthetic marketplace of N buyers
+  verify-certificate FILE [--keys FILE]     verify a deletion certificate offline
+  audit verify                              verify the audit log's hash chain
+  erase --dry-run SUBJECT                   preview what erasing a buyer would touch
+`;
+
+type Command = (args: string[]) => Promise<number | void>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  worker: async () => (await import('./worker.ts')).workerCommand,
+  migrate: async () => (await import('./migrate.ts')).migrateCommand,
+  audit: async () => (await import('./audit.ts')).auditCommand,
+};
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 1;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`adieu: unknown command "${name}"\n\n${USAGE}`);
+    return 1;
+  }
+  const code = await (await load())(rest);
+  return typeof code === 'number' ? code : 0;
+}
+
+main().then(
+  (code) => {
+    if (code !== 0) process.exit(code);
+  },
+  (error) => {
+    if (error instanceof ConfigError) process.stderr.write(`adieu: ${error.message}\n`);
+    else if (error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') process.stderr.write(`adieu: ${error.message}\n`);
+    else process.stderr.write(`adieu: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** Every configuration key Adieu knows. Unknown keys are refused (strict objects). */
+export const configSchema = z
+  .object({
+    http: z
+      .object({
+        port: z.coerce.number().int().min(0).max(65535).default(3000),
+        host: z.string().min(1).default('127.0.0.1'),
+      })
+      .strict()
+      .default({ port: 3000, host: '127.0.0.1' }),
+    dataDir: z.string().min(1).default('./data'),
+    database: z.object({ url: z.string().url().optional() }).strict().default({}),
+    keys: z.object({ url: z.string().min(1).optional() }).strict().default({}),
+    redis: z.object({ url: z.string().url().optional() }).strict().default({}),
+    demo: z.boolean().default(false),
+    devTools: z.boolean().default(false),
+    mail: z
+      .object({
+        smtpUrl: z.string().url().optional(),
+        from: z.string().min(3).default('Adieu <no-reply@adieu.local>'),
+      })
+      .strict()
+      .default({ from: 'Adieu <no-reply@adieu.local>' }),
+    publicUrl: z.string().url().optional(),
+    review: z
+      .object({
+        slaWorkingDays: z.number().int().min(1).max(60).default(15),
+        claimLeaseMinutes: z.number().int().min(1).max(480).default(30),
+      })
+      .strict()
+      .default({ slaWorkingDays: 15, claimLeaseMinutes: 30 }),
+    erasure: z
+      .object({
+        graceDays: z.number().int().min(0).max(30).default(7),
+        quarantineDays: z.number().int().min(0).max(365).default(0),
+      })
+      .strict()
+      .default({ graceDays: 7, quarantineDays: 0 }),
+    documents: z
+      .object({ retainDaysAfterDecision: z.number().int().min(0).max(365).default(30) })
+      .strict()
+      .default({ retainDaysAfterDecision: 30 }),
+    calendar: z
+      .object({
+        region: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code').default('CN'),
+        holidays: z.array(isoDate).default([]),
+        workdays: z.array(isoDate).default([]),
+      })
+      .strict()
+      .default({ region: 'CN', holidays: [], workdays: [] }),
+    webhooks: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
+            url: z.string().url(),
+            secret: z.string().min(16, 'at least 16 characters'),
+          })
+          .strict(),
+      )
+      .default([]),
+    eligibility: z
+      .object({
+        providers: z
+          .array(
+            z
+              .object({
+                name: z.string().min(1),
+                url: z.string().url(),
+                secret: z.string().min(16),
+                timeoutMs: z.number().int().min(100).max(30000).default(3000),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .default({ providers: [] }),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .default({ level: 'info' }),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+type Parsed = z.output<typeof configSchema>;
+
+/** The validated configuration, with derived values filled in. */
+export type Config = Omit<Parsed, 'publicUrl'> & {
+  publicUrl: string;
+  production: boolean;
+};

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { Config } from './config/schema.ts';
+import { openDatabase, type Database, type Db } from './db/database.ts';
+import { openKeyStore } from './keys/open-key-store.ts';
+import type { KeyStore } from './keys/key-store.ts';
+import { AdjustableClock, systemClock, type Clock } from './clock/clock.ts';
+import { JobQueue } from './jobs/job-queue.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { DevMailbox } from './notify/dev-mailbox.ts';
+import { mailboxMailer, smtpMailer, type Mailer } from './notify/mailer.ts';
+import { mailboxSmsSender, type SmsSender } from './notify/sms-sender.ts';
+
+/** Everything a service function needs, built once at start-up and passed in. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  keys: KeyStore;
+  clock: Clock;
+  jobs: JobQueue;
+  logger: Logger;
+  mailbox: DevMailbox;
+  mailer: Mailer;
+  sms: SmsSender;
+}
+
+export interface ContextOptions {
+  /** Serve job queues from this process. */
+  worker?: boolean;
+  /** An already open database (tests). */
+  database?: Database;
+  logger?: Logger;
+  mailer?: Mailer;
+  sms?: SmsSender;
+  clock?: Clock;
+}
+
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const database = options.database ?? (await openDatabase({ url: config.database.url, dataDir: config.dataDir }));
+  const clock = options.clock ?? (config.devTools ? new AdjustableClock() : systemClock);
+  await clock.refresh(database.db).catch(() => undefined);
+  const mailbox = new DevMailbox(join(config.dataDir, 'mailbox'), () => clock.now());
+  return {
+    config,
+    database,
+    db: database.db,
+    keys: openKeyStore({ url: config.keys.url, dataDir: config.dataDir }),
+    clock,
+    jobs: new JobQueue(database, { worker: options.worker ?? false }),
+    logger: options.logger ?? createLogger(config.log.level),
+    mailbox,
+    mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
+    sms: options.sms ?? mailboxSmsSender(mailbox),
+  };
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.stop().catch(() => undefined);
+  await ctx.mailer.close().catch(() => undefined);
+  await ctx.keys.close().catch(() => undefined);
+  await ctx.database.close().catch(() => undefined);
+}

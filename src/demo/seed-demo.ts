@@ -1,0 +1,23 @@
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { insertUser } from '../accounts/users.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { DEMO_ACCOUNTS } from './demo-accounts.ts';
+import { seedDemoShop } from '../shop/seed-demo-shop.ts';
+
+/** Seeds the demo people and their marketplace, only into an empty database. Returns whether it did. */
+export async function seedDemo(ctx: AppContext): Promise<boolean> {
+  const [{ n }] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(users);
+  if (n > 0) return false;
+  await ctx.db.transaction(async (tx) => {
+    const ids: Record<string, string> = {};
+    for (const account of DEMO_ACCOUNTS) {
+      const user = await insertUser(ctx, tx, { ...account, createdAt: new Date(ctx.clock.now().getTime() - 400 * 86_400_000) });
+      ids[account.key] = user.id;
+      await appendAudit(tx, { at: ctx.clock.now(), actor: 'system', action: 'account.created', subject: user.subjectId, data: { demo: true } });
+    }
+    await seedDemoShop(ctx, tx, ids as Record<'ada' | 'ben' | 'cai', string>);
+  });
+  return true;
+}

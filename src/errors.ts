@@ -1,0 +1,80 @@
+/**
+ * The one error registry: every error code Adieu answers with, its HTTP status and the sentence a
+ * person reads. Services throw `AppError`; only the HTTP error handler turns it into a status.
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 422, message: 'Some fields are missing or invalid.' },
+  BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
+  NOT_FOUND: { status: 404, message: 'Nothing was found here.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again later.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready. Please try again shortly.' },
+
+  AUTH_REQUIRED: { status: 401, message: 'Please sign in first.' },
+  AUTH_INVALID_CREDENTIALS: { status: 401, message: 'The identifier or password is not correct.' },
+  TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
+  TOTP_INVALID: { status: 401, message: 'That authenticator code is not valid.' },
+  TOTP_ALREADY_ENABLED: { status: 409, message: 'Two-step verification is already on.' },
+  TOTP_NOT_ENABLED: { status: 409, message: 'Two-step verification is not on.' },
+  TOTP_ENROLMENT_MISSING: { status: 409, message: 'Start two-step verification set-up first.' },
+  RATE_LIMITED: { status: 429, message: 'Too many attempts. Please wait and try again.' },
+  CSRF_INVALID: { status: 403, message: 'The security token of this request is missing or wrong. Reload the page and try again.' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
+  REAUTH_REQUIRED: { status: 403, message: 'Please confirm it is you: enter your password or authenticator code again.' },
+  ACCOUNT_FROZEN: { status: 409, message: 'This account is being closed; this action is no longer possible.' },
+  IDENTIFIER_TAKEN: { status: 409, message: 'This email or phone number cannot be used for a new account.' },
+  IDENTIFIER_INVALID: { status: 422, message: 'Enter a valid email address or phone number in international format.' },
+  PASSWORD_TOO_WEAK: { status: 422, message: 'This password is too common or too easy to guess. Choose a longer, less common one.' },
+  TOKEN_INVALID: { status: 400, message: 'This link or code is invalid, already used or expired.' },
+  SESSION_NOT_FOUND: { status: 404, message: 'This session does not exist.' },
+
+  CANCELLATION_BLOCKED: { status: 409, message: 'Your account cannot be cancelled yet: some things must be resolved first.' },
+  CANCELLATION_ALREADY_OPEN: { status: 409, message: 'You already have an open cancellation request.' },
+  APPLICATION_NOT_FOUND: { status: 404, message: 'No such cancellation request.' },
+  NOT_WITHDRAWABLE: { status: 409, message: 'This request can no longer be withdrawn: erasure has started or the request is closed.' },
+  NOT_RESUBMITTABLE: { status: 409, message: 'Only a rejected request or one that needs more information can be resubmitted.' },
+  INVALID_TRANSITION: { status: 409, message: 'This step is not possible in the current state of the request.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was already used for a different request.' },
+  DOCUMENT_NOT_FOUND: { status: 404, message: 'No such document.' },
+  DOCUMENTS_REQUIRED: { status: 422, message: 'Add at least one identity document.' },
+  TOO_MANY_DOCUMENTS: { status: 422, message: 'A request may carry at most 6 documents.' },
+  FILE_TOO_LARGE: { status: 413, message: 'The file is larger than 10 MB.' },
+  UNSUPPORTED_FILE: { status: 415, message: 'Upload a JPEG, PNG, WebP or HEIC photo.' },
+  IMAGE_INVALID: { status: 422, message: 'The image could not be read: it is damaged, too large or not an image.' },
+
+  ALREADY_CLAIMED: { status: 409, message: 'Another reviewer is working on this request.' },
+  NOT_CLAIMED: { status: 409, message: 'Claim this request before deciding it.' },
+  STALE_APPLICATION: { status: 409, message: 'Someone else changed this request first. Reload it.' },
+  SECOND_REVIEWER_REQUIRED: { status: 409, message: 'This request needs a second reviewer.' },
+
+  ERASURE_NOT_FOUND: { status: 404, message: 'No such erasure run.' },
+  CERTIFICATE_NOT_FOUND: { status: 404, message: 'No such certificate.' },
+  WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The signature of this callback is missing or wrong.' },
+
+  DEV_TOOLS_DISABLED: { status: 404, message: 'Nothing was found here.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, details: Record<string, unknown> = {}, options: { message?: string; headers?: Record<string, string> } = {}) {
+    super(options.message ?? ERRORS[code].message);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+    this.headers = options.headers ?? {};
+  }
+
+  toBody(): { error: Record<string, unknown> } {
+    return { error: { code: this.code, message: this.message, ...this.details } };
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

@@ -1,0 +1,52 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+
+function fieldsOf(error: FastifyError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of (error.validation ?? []) as Array<{ instancePath?: string; message?: string; params?: any }>) {
+    const path = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.') || (issue.params?.issue?.path ?? []).join('.') || '(body)';
+    fields[path] ??= issue.message ?? 'invalid';
+  }
+  return fields;
+}
+
+function send(reply: any, code: ErrorCode, details: Record<string, unknown> = {}, message?: string) {
+  return reply.status(ERRORS[code].status).send({ error: { code, message: message ?? ERRORS[code].message, ...details } });
+}
+
+/** The only place that turns errors into HTTP statuses. Never a stack trace, never a 500 for bad input. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+      return reply.status(error.status).send(error.toBody());
+    }
+    if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
+      return send(reply, 'VALIDATION_FAILED', { fields: fieldsOf(error) });
+    }
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      case 'FST_REQ_FILE_TOO_LARGE':
+        return send(reply, 'BODY_TOO_LARGE');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return send(reply, 'UNSUPPORTED_MEDIA_TYPE');
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return send(reply, 'BAD_REQUEST', {}, 'The request body is not valid JSON.');
+      case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+        return send(reply, 'UNSUPPORTED_MEDIA_TYPE');
+    }
+    if (error instanceof SyntaxError && error.statusCode === 400) return send(reply, 'BAD_REQUEST', {}, 'The request body is not valid JSON.');
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      if (error.statusCode === 429) return send(reply, 'RATE_LIMITED');
+      if (error.statusCode === 413) return send(reply, 'BODY_TOO_LARGE');
+      if (error.statusCode === 415) return send(reply, 'UNSUPPORTED_MEDIA_TYPE');
+      return send(reply, 'BAD_REQUEST');
+    }
+    request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'unhandled error');
+    return send(reply, 'INTERNAL');
+  });
+
+  app.setNotFoundHandler((request, reply) => send(reply, 'NOT_FOUND'));
+}

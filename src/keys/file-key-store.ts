@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync, existsSync, fsyncSync } from 'node:fs';
+import { join } from 'node:path';
+import { KeyDestroyedError, type KeyStore } from './key-store.ts';
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** Keys as files under one folder (`dataDir/keys`), for a single machine. */
+export class FileKeyStore implements KeyStore {
+  private readonly secrets = new Map<string, Buffer>();
+
+  constructor(private readonly dir: string) {
+    mkdirSync(join(dir, 'subjects'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(dir, 'service'), { recursive: true, mode: 0o700 });
+  }
+
+  private path(kind: 'subjects' | 'service', id: string): string {
+    if (!SAFE_ID.test(id)) throw new Error('invalid key id');
+    return join(this.dir, kind, `${id}.key`);
+  }
+
+  private readOrCreate(file: string): Buffer {
+    try {
+      return readFileSync(file);
+    } catch {
+      const key = randomBytes(32);
+      try {
+        // 'wx' fails when another process created it first; then we read theirs.
+        const fd = openSync(file, 'wx', 0o600);
+        writeSync(fd, key);
+        fsyncSync(fd);
+        closeSync(fd);
+        return key;
+      } catch {
+        return readFileSync(file);
+      }
+    }
+  }
+
+  async subjectKey(subjectId: string): Promise<Buffer> {
+    const file = this.path('subjects', subjectId);
+    if (existsSync(`${file}.destroyed`)) throw new KeyDestroyedError();
+    return this.readOrCreate(file);
+  }
+
+  async findSubjectKey(subjectId: string): Promise<Buffer | null> {
+    try {
+      return readFileSync(this.path('subjects', subjectId));
+    } catch {
+      return null;
+    }
+  }
+
+  async destroySubjectKey(subjectId: string): Promise<void> {
+    const file = this.path('subjects', subjectId);
+    // The marker (empty, holds nothing of the buyer) stops a late writer from minting a new key.
+    closeSync(openSync(`${file}.destroyed`, 'a', 0o600));
+    rmSync(file, { force: true });
+  }
+
+  async serviceSecret(name: string): Promise<Buffer> {
+    let secret = this.secrets.get(name);
+    if (!secret) {
+      secret = this.readOrCreate(this.path('service', name));
+      this.secrets.set(name, secret);
+    }
+    return secret;
+  }
+
+  async close(): Promise<void> {}
+}

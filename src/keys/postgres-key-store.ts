@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { KeyDestroyedError, type KeyStore } from './key-store.ts';
+
+/**
+ * Keys in a separate PostgreSQL database that every server and worker shares, kept out of the main
+ * database's backups. A destroyed key leaves a row with no material, so it is never minted again.
+ */
+export class PostgresKeyStore implements KeyStore {
+  private readonly pool: pg.Pool;
+  private readonly secrets = new Map<string, Buffer>();
+  private ready: Promise<void> | null = null;
+
+  constructor(url: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 4 });
+    this.pool.on('error', () => undefined);
+  }
+
+  private init(): Promise<void> {
+    this.ready ??= this.pool
+      .query(
+        `CREATE TABLE IF NOT EXISTS adieu_keys (
+           kind text NOT NULL, id text NOT NULL, material bytea,
+           created_at timestamptz NOT NULL DEFAULT now(), destroyed_at timestamptz,
+           PRIMARY KEY (kind, id))`,
+      )
+      .then(() => undefined)
+      .catch((error) => {
+        this.ready = null;
+        throw error;
+      });
+    return this.ready;
+  }
+
+  private async readOrCreate(kind: string, id: string): Promise<Buffer> {
+    await this.init();
+    await this.pool.query('INSERT INTO adieu_keys (kind, id, material) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      kind,
+      id,
+      randomBytes(32),
+    ]);
+    const { rows } = await this.pool.query('SELECT material FROM adieu_keys WHERE kind = $1 AND id = $2', [kind, id]);
+    if (!rows[0]?.material) throw new KeyDestroyedError();
+    return rows[0].material;
+  }
+
+  subjectKey(subjectId: string): Promise<Buffer> {
+    return this.readOrCreate('subject', subjectId);
+  }
+
+  async findSubjectKey(subjectId: string): Promise<Buffer | null> {
+    await this.init();
+    const { rows } = await this.pool.query("SELECT material FROM adieu_keys WHERE kind = 'subject' AND id = $1", [subjectId]);
+    return rows[0]?.material ?? null;
+  }
+
+  async destroySubjectKey(subjectId: string): Promise<void> {
+    await this.init();
+    await this.pool.query(
+      `INSERT INTO adieu_keys (kind, id, material, destroyed_at) VALUES ('subject', $1, NULL, now())
+       ON CONFLICT (kind, id) DO UPDATE SET material = NULL, destroyed_at = COALESCE(adieu_keys.destroyed_at, now())`,
+      [subjectId],
+    );
+  }
+
+  async serviceSecret(name: string): Promise<Buffer> {
+    let secret = this.secrets.get(name);
+    if (!secret) {
+      secret = await this.readOrCreate('service', name);
+      this.secrets.set(name, secret);
+    }
+    return secret;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,32 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * JSON logs with secrets and personal data redacted. Bodies are never logged; these paths catch
+ * what could slip in through error objects or headers.
+ */
+export const REDACT_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+  '*.email',
+  '*.phone',
+  '*.identifier',
+  '*.displayName',
+  '*.totp',
+  '*.secret',
+];
+
+/** Requests are logged by method, path and id only: query strings can carry identifiers. */
+const serializers = {
+  req: (req: { id?: string; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: req.url?.split('?')[0] }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined, serializers }, destination);
+}
