@@ -1,13 +1,24 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createInstance, type TFunction } from 'i18next';
-import en from './locales/en.json' with { type: 'json' };
-import zhCN from './locales/zh-CN.json' with { type: 'json' };
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+const LOCALES_DIR = fileURLToPath(new URL('./locales', import.meta.url));
+
+/** Each feature keeps its messages in `locales/<feature>.<locale>.json`; all are merged. */
+function loadMessages(locale: Locale): Record<string, unknown> {
+  const merged: Record<string, unknown> = {};
+  for (const file of readdirSync(LOCALES_DIR).sort()) {
+    if (file.endsWith(`.${locale}.json`)) Object.assign(merged, JSON.parse(readFileSync(`${LOCALES_DIR}/${file}`, 'utf8')));
+  }
+  return merged;
+}
+
 const i18n = createInstance();
 void i18n.init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  resources: { en: { translation: loadMessages('en') }, 'zh-CN': { translation: loadMessages('zh-CN') } },
   lng: 'en',
   fallbackLng: 'en',
   initAsync: false,

@@ -22,7 +22,7 @@ export interface TestDatabase {
 export async function createTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
   if (kind === 'embedded') {
     templateBytes ??= readFileSync(inject('pgliteTemplate'));
-    const client = await PGlite.create({ loadDataDir: new Blob([templateBytes]) });
+    const client = await PGlite.create({ loadDataDir: new Blob([new Uint8Array(templateBytes)]) });
     const database = wrapPglite(client);
     return { database, drop: () => database.close() };
   }

@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.ts';
+
+export type ApplicationStatus = 'submitted' | 'in_review' | 'needs_info' | 'rejected' | 'approved' | 'grace' | 'erasing' | 'erased' | 'withdrawn';
+
+/**
+ * Cancellation applications. `version` gives optimistic concurrency: every transition is
+ * `UPDATE … WHERE id = $1 AND version = $2`. The partial unique index allows one open application
+ * per buyer, enforced by the database.
+ */
+export const applications = pgTable(
+  'applications',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status').$type<ApplicationStatus>().notNull(),
+    version: integer('version').notNull().default(1),
+    reasonCode: text('reason_code').notNull(),
+    /** Free text of the buyer, encrypted with the buyer's key (may name people or places). */
+    reasonTextEnc: text('reason_text_enc'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    claimedBy: text('claimed_by').references(() => users.id),
+    claimExpiresAt: timestamp('claim_expires_at', { withTimezone: true }),
+    /** Risk flags that ask for a second reviewer (four eyes), e.g. `contact_changed`, `new_account`. */
+    riskFlags: text('risk_flags').array().notNull().default(sql`'{}'::text[]`),
+    firstApprovalBy: text('first_approval_by').references(() => users.id),
+    decisionOutcome: text('decision_outcome'),
+    decisionReasonCode: text('decision_reason_code'),
+    decisionMessage: text('decision_message'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decidedBy: text('decided_by').references(() => users.id),
+    graceEndsAt: timestamp('grace_ends_at', { withTimezone: true }),
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+    certificateId: text('certificate_id'),
+    slaReminderSentAt: timestamp('sla_reminder_sent_at', { withTimezone: true }),
+    slaBreachedAt: timestamp('sla_breached_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('applications_one_open_per_user')
+      .on(t.userId)
+      .where(sql`status NOT IN ('rejected', 'withdrawn', 'erased')`),
+    index('applications_queue_idx').on(t.status, t.dueAt, t.id),
+    index('applications_due_idx').on(t.dueAt, t.id),
+  ],
+);
+
+/** The timeline the buyer sees: one row per event, in order. */
+export const applicationEvents = pgTable(
+  'application_events',
+  {
+    id: text('id').primaryKey(),
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    event: text('event').notNull(),
+    /** Non-personal detail (reason codes, dates); free text is never copied here. */
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+    actorRole: text('actor_role'),
+  },
+  (t) => [index('application_events_app_idx').on(t.applicationId, t.at)],
+);
+
+/** Messages between the buyer and customer service on one application. Bodies are encrypted with the buyer's key. */
+export const applicationMessages = pgTable(
+  'application_messages',
+  {
+    id: text('id').primaryKey(),
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    authorId: text('author_id').references(() => users.id),
+    authorRole: text('author_role').$type<'buyer' | 'reviewer'>().notNull(),
+    bodyEnc: text('body_enc').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    readByBuyer: boolean('read_by_buyer').notNull().default(false),
+  },
+  (t) => [index('application_messages_app_idx').on(t.applicationId, t.at)],
+);
+
+/** `Idempotency-Key` of POST /api/cancellation: a repeat returns the first answer. */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    response: jsonb('response').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('idempotency_keys_pk').on(t.userId, t.key)],
+);
