@@ -7,7 +7,7 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
-import { installErrorHandler } from './error-handler.ts';
+import { installErrorHandler, installNotFound } from './error-handler.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { accountsRoutes } from '../accounts/accounts.routes.ts';
@@ -62,15 +62,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(accountsRoutes(ctx));
   if (ctx.config.devTools) await app.register(devRoutes(ctx));
 
-  if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
-    // Client-side routes (/account, /cancel…) all load the single page; /api stays JSON.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'Nothing was found here.' } });
-      }
-      return reply.type('text/html').sendFile('index.html');
-    });
-  }
+  const hasWeb = existsSync(WEB_DIST);
+  if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });
+  installNotFound(app, hasWeb);
   return app;
 }

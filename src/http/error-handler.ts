@@ -47,6 +47,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'unhandled error');
     return send(reply, 'INTERNAL');
   });
+}
 
-  app.setNotFoundHandler((request, reply) => send(reply, 'NOT_FOUND'));
+/** Unknown API paths answer JSON; any other GET loads the single-page web UI when it is built. */
+export function installNotFound(app: FastifyInstance, serveIndex: boolean): void {
+  app.setNotFoundHandler((request, reply) => {
+    if (serveIndex && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    return send(reply, 'NOT_FOUND');
+  });
 }
