@@ -9,6 +9,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { DevMailbox } from './notify/dev-mailbox.ts';
 import { mailboxMailer, smtpMailer, type Mailer } from './notify/mailer.ts';
 import { mailboxSmsSender, type SmsSender } from './notify/sms-sender.ts';
+import { openRateLimiter } from './http/open-rate-limiter.ts';
+import type { RateLimiter } from './http/rate-limiter.ts';
 
 /** Everything a service function needs, built once at start-up and passed in. */
 export interface AppContext {
@@ -22,6 +24,8 @@ export interface AppContext {
   mailbox: DevMailbox;
   mailer: Mailer;
   sms: SmsSender;
+  /** Throttling counters shared by every process: PostgreSQL, or Redis when `redis.url` is set. */
+  rateLimiter: RateLimiter;
 }
 
 export interface ContextOptions {
@@ -40,23 +44,26 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const clock = options.clock ?? (config.devTools ? new AdjustableClock() : systemClock);
   await clock.refresh(database.db).catch(() => undefined);
   const mailbox = new DevMailbox(join(config.dataDir, 'mailbox'), () => clock.now());
+  const keys = openKeyStore({ url: config.keys.url, dataDir: config.dataDir });
   return {
     config,
     database,
     db: database.db,
-    keys: openKeyStore({ url: config.keys.url, dataDir: config.dataDir }),
+    keys,
     clock,
     jobs: new JobQueue(database, { worker: options.worker ?? false }),
     logger: options.logger ?? createLogger(config.log.level),
     mailbox,
     mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
     sms: options.sms ?? mailboxSmsSender(mailbox),
+    rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
   };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop().catch(() => undefined);
   await ctx.mailer.close().catch(() => undefined);
+  await ctx.rateLimiter.close().catch(() => undefined);
   await ctx.keys.close().catch(() => undefined);
   await ctx.database.close().catch(() => undefined);
 }

@@ -46,6 +46,8 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['auth'], body: z.object({ identifier: z.string().min(1).max(320), password, totp: z.string().max(20).optional() }) } },
       async (request, reply) => {
         const result = await signIn(ctx, request.body, { ip: clientIp(request), userAgent: request.headers['user-agent'] });
+        // Signing in over a live session replaces it: one browser, one session.
+        if (request.auth) await endSession(ctx.db, request.auth.session.id);
         setSessionCookie(ctx, reply, result.token);
         const displayName = await openForUser(ctx, result.user.id, 'displayName', result.user.displayNameEnc);
         return { user: userView(result.user, displayName), csrfToken: result.csrfToken };
@@ -54,7 +56,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post('/api/auth/logout', { schema: { tags: ['auth'] } }, async (request, reply) => {
       if (request.auth) await endSession(ctx.db, request.auth.session.id);
-      clearSessionCookie(reply);
+      clearSessionCookie(ctx, reply);
       return reply.status(204).send();
     });
 
@@ -80,7 +82,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       { schema: { tags: ['auth'], body: z.object({ token: z.string().min(1).max(200), password }) } },
       async (request, reply) => {
         await resetPassword(ctx, request.body.token, request.body.password, clientIp(request));
-        clearSessionCookie(reply);
+        clearSessionCookie(ctx, reply);
         return { reset: true };
       },
     );
@@ -120,7 +122,9 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.post('/api/auth/totp/setup', { schema: { tags: ['auth'] } }, async (request) => {
-      const { user } = requireUser(request);
+      const { user, session } = requireUser(request);
+      // Someone holding only a stolen cookie must not bind the account to their own authenticator.
+      if (!isReauthenticated(ctx, session)) throw new AppError('REAUTH_REQUIRED');
       const label = (await openForUser(ctx, user.id, 'email', user.emailEnc)) ?? (await openForUser(ctx, user.id, 'phone', user.phoneEnc)) ?? user.id;
       return beginTotpEnrolment(ctx, user, label);
     });
@@ -166,7 +170,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.delete('/api/account/sessions/:id', { schema: { tags: ['account'], params: z.object({ id: z.string().max(100) }) } }, async (request, reply) => {
       const { user, session } = requireUser(request);
       await revokeSession(ctx, user, request.params.id);
-      if (request.params.id === session.id) clearSessionCookie(reply);
+      if (request.params.id === session.id) clearSessionCookie(ctx, reply);
       return reply.status(204).send();
     });
 

@@ -1,18 +1,20 @@
+import { and, eq, gt } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Identifier } from '../domain/identifiers.ts';
+import { erasureQuarantine } from '../erasure/erasure.tables.ts';
+import { quarantineHash } from '../erasure/quarantine-hash.ts';
 
 /**
  * Whether an identifier of an erased account is still barred from re-registration
- * (`erasure.quarantineDays`). The erasure engine fills the quarantine; without it nothing is barred.
+ * (`erasure.quarantineDays`). The erasure engine keeps only a keyed hash of the old email or
+ * phone (its own secret, unrelated to the blind index) until the quarantine ends.
  */
-export type QuarantineCheck = (ctx: AppContext, identifier: Identifier) => Promise<boolean>;
-
-let check: QuarantineCheck = async () => false;
-
-export function setQuarantineCheck(fn: QuarantineCheck): void {
-  check = fn;
-}
-
-export function isQuarantined(ctx: AppContext, identifier: Identifier): Promise<boolean> {
-  return check(ctx, identifier);
+export async function isQuarantined(ctx: AppContext, identifier: Identifier): Promise<boolean> {
+  const hash = await quarantineHash(ctx, identifier.kind, identifier.value);
+  const rows = await ctx.db
+    .select({ h: erasureQuarantine.identifierHash })
+    .from(erasureQuarantine)
+    .where(and(eq(erasureQuarantine.identifierHash, hash), gt(erasureQuarantine.expiresAt, ctx.clock.now())))
+    .limit(1);
+  return rows.length > 0;
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import { parseIdentifier } from '../domain/identifiers.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { newId } from '../ids.ts';
-import { RateLimiter } from '../http/rate-limiter.ts';
+import type { RateLimiter } from '../http/rate-limiter.ts';
 import { signInFailures } from './accounts.tables.ts';
 import { burnVerification, verifyPassword } from './password/password-hasher.ts';
 import { createSession, csrfTokenFor, type SessionRow, type UserRow } from './sessions.ts';
@@ -17,8 +17,9 @@ export const ACCOUNT_FAILURE_LIMIT = 5;
 export const IP_FAILURE_LIMIT = 30;
 export const FAILURE_WINDOW_SECONDS = 15 * 60;
 
+/** The process's shared counters (PostgreSQL or Redis, chosen at start-up). */
 export async function rateLimiter(ctx: AppContext): Promise<RateLimiter> {
-  return new RateLimiter(ctx.db, await ctx.keys.serviceSecret('rate-limit'));
+  return ctx.rateLimiter;
 }
 
 export interface SignInInput {

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
+import type { ApplicationStatus } from '../domain/application-transitions.ts';
 
-export type ApplicationStatus = 'submitted' | 'in_review' | 'needs_info' | 'rejected' | 'approved' | 'grace' | 'erasing' | 'erased' | 'withdrawn';
+export type { ApplicationStatus };
 
 /**
  * Cancellation applications. `version` gives optimistic concurrency: every transition is
@@ -22,7 +23,11 @@ export const applications = pgTable(
     /** Free text of the buyer, encrypted with the buyer's key (may name people or places). */
     reasonTextEnc: text('reason_text_enc'),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    /** Start of the current review cycle: the submission, or the latest resubmission. */
+    cycleStartedAt: timestamp('cycle_started_at', { withTimezone: true }).notNull(),
     dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    /** When reviewers get the SLA reminder: 80 % of the deadline, in working days. */
+    slaRemindAt: timestamp('sla_remind_at', { withTimezone: true }).notNull(),
     claimedBy: text('claimed_by').references(() => users.id),
     claimExpiresAt: timestamp('claim_expires_at', { withTimezone: true }),
     /** Risk flags that ask for a second reviewer (four eyes), e.g. `contact_changed`, `new_account`. */
@@ -30,7 +35,8 @@ export const applications = pgTable(
     firstApprovalBy: text('first_approval_by').references(() => users.id),
     decisionOutcome: text('decision_outcome'),
     decisionReasonCode: text('decision_reason_code'),
-    decisionMessage: text('decision_message'),
+    /** The reviewer's message to the buyer, encrypted with the buyer's key (it may quote them). */
+    decisionMessageEnc: text('decision_message_enc'),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
     decidedBy: text('decided_by').references(() => users.id),
     graceEndsAt: timestamp('grace_ends_at', { withTimezone: true }),
@@ -47,6 +53,11 @@ export const applications = pgTable(
       .where(sql`status NOT IN ('rejected', 'withdrawn', 'erased')`),
     index('applications_queue_idx').on(t.status, t.dueAt, t.id),
     index('applications_due_idx').on(t.dueAt, t.id),
+    index('applications_user_idx').on(t.userId, t.submittedAt),
+    index('applications_grace_idx').on(t.graceEndsAt).where(sql`status = 'grace'`),
+    // Both SLA timer queries (reminder due, deadline passed) scan only running cases.
+    index('applications_sla_idx').on(t.slaRemindAt).where(sql`status IN ('submitted', 'in_review')`),
+    index('applications_sla_due_idx').on(t.dueAt).where(sql`status IN ('submitted', 'in_review')`),
   ],
 );
 
@@ -55,6 +66,8 @@ export const applicationEvents = pgTable(
   'application_events',
   {
     id: text('id').primaryKey(),
+    /** Insertion order: several events of one transaction share the same `at`. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     applicationId: text('application_id')
       .notNull()
       .references(() => applications.id, { onDelete: 'cascade' }),
@@ -64,7 +77,7 @@ export const applicationEvents = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>(),
     actorRole: text('actor_role'),
   },
-  (t) => [index('application_events_app_idx').on(t.applicationId, t.at)],
+  (t) => [index('application_events_app_idx').on(t.applicationId, t.seq), index('application_events_decision_idx').on(t.event, t.at)],
 );
 
 /** Messages between the buyer and customer service on one application. Bodies are encrypted with the buyer's key. */
@@ -80,6 +93,7 @@ export const applicationMessages = pgTable(
     bodyEnc: text('body_enc').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     readByBuyer: boolean('read_by_buyer').notNull().default(false),
+    readByReviewer: boolean('read_by_reviewer').notNull().default(false),
   },
   (t) => [index('application_messages_app_idx').on(t.applicationId, t.at)],
 );

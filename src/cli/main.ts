@@ -19,6 +19,9 @@ const commands: Record<string, () => Promise<Command>> = {
   worker: async () => (await import('./worker.ts')).workerCommand,
   migrate: async () => (await import('./migrate.ts')).migrateCommand,
   audit: async () => (await import('./audit.ts')).auditCommand,
+  seed: async () => (await import('./seed.ts')).seedCommand,
+  erase: async () => (await import('./erase.ts')).eraseCommand,
+  'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 
 async function main(): Promise<number> {

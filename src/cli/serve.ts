@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from '../http/app.ts';
+import { markDraining } from '../http/readiness.ts';
 import { closeContext } from '../context.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { onShutdown, startContext } from './startup.ts';
@@ -22,11 +23,16 @@ export async function serveCommand(args: string[]): Promise<void> {
   const app = await buildApp(ctx);
   const address = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
   const url = address.replace('[::1]', 'localhost');
-  if (ctx.config.http.port === 0 && !process.env.ADIEU_CONFIG) ctx.config.publicUrl = url;
+  // Port 0 and no configured publicUrl: the default was built with port 0, so use the real one.
+  if (ctx.config.http.port === 0 && /:0$/.test(ctx.config.publicUrl)) ctx.config.publicUrl = url;
   process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
 
   onShutdown(async () => {
-    await app.close();
+    // Readiness turns 503 first, so a load balancer stops sending; then the listener closes (new
+    // connections refused, requests in flight finish) while the worker stops fetching and lets
+    // its running jobs end. Only then do the pools close.
+    markDraining(ctx);
+    await Promise.all([app.close(), ctx.jobs.stop()]);
     await closeContext(ctx);
-  });
+  }, ctx.config.http.shutdownTimeoutSeconds);
 }

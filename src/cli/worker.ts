@@ -5,5 +5,6 @@ export async function workerCommand(): Promise<void> {
   const ctx = await startContext({}, { worker: true });
   await ctx.jobs.work();
   process.stdout.write(`Adieu worker started (${ctx.database.kind} database)\n`);
-  onShutdown(() => closeContext(ctx));
+  // Stop fetching, let running jobs finish (pg-boss's graceful stop), then close the pools.
+  onShutdown(() => closeContext(ctx), ctx.config.http.shutdownTimeoutSeconds);
 }

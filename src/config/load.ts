@@ -21,15 +21,19 @@ const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['LOG_LEVEL', ['log', 'level'], 'string'],
 ];
 
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
 function parseEnvValue(name: string, raw: string, kind: 'string' | 'number' | 'boolean'): unknown {
   if (kind === 'string') return raw;
+  // The value is echoed (shortened) because env values here are ports and switches, never secrets.
+  const shown = JSON.stringify(oneLine(raw).slice(0, 40));
   if (kind === 'number') {
-    if (!/^\d+$/.test(raw)) throw new ConfigError(`${name}: expected a whole number, got "${raw}"`);
-    return Number(raw);
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`configuration error: ${name}: expected a whole number, got ${shown}`);
+    return Number(raw.trim());
   }
-  if (/^(1|true|on|yes)$/i.test(raw)) return true;
-  if (/^(0|false|off|no)$/i.test(raw)) return false;
-  throw new ConfigError(`${name}: expected true or false, got "${raw}"`);
+  if (/^(1|true|on|yes)$/i.test(raw.trim())) return true;
+  if (/^(0|false|off|no)$/i.test(raw.trim())) return false;
+  throw new ConfigError(`configuration error: ${name}: expected true or false, got ${shown}`);
 }
 
 function setPath(target: Record<string, any>, path: string[], value: unknown): void {
@@ -60,40 +64,50 @@ export function loadConfig(options: LoadOptions = {}): Config {
     try {
       text = readFileSync(resolve(file), 'utf8');
     } catch {
-      throw new ConfigError(`ADIEU_CONFIG: cannot read the file ${file}`);
+      throw new ConfigError(`configuration error: ADIEU_CONFIG: cannot read the file ${file}`);
     }
     try {
       raw = JSON.parse(text);
     } catch {
-      throw new ConfigError(`ADIEU_CONFIG: ${file} is not valid JSON`);
+      throw new ConfigError(`configuration error: ADIEU_CONFIG: ${file} is not valid JSON`);
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw new ConfigError(`ADIEU_CONFIG: ${file} must hold a JSON object`);
+      throw new ConfigError(`configuration error: ADIEU_CONFIG: ${file} must hold a JSON object`);
     }
   }
   if (options.flags?.demo) {
     if (raw.demo === undefined) raw.demo = true;
     if (raw.devTools === undefined) raw.devTools = true;
   }
+  /** Which environment variable set which key, so an error names what the operator typed. */
+  const fromEnv = new Map<string, string>();
   for (const [name, path, kind] of ENV_KEYS) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(raw, path, parseEnvValue(name, value, kind));
+    if (value !== undefined && value !== '') {
+      setPath(raw, path, parseEnvValue(name, value, kind));
+      fromEnv.set(path.join('.'), name);
+    }
   }
-  if (options.flags?.port !== undefined) setPath(raw, ['http', 'port'], options.flags.port);
+  if (options.flags?.port !== undefined) {
+    setPath(raw, ['http', 'port'], options.flags.port);
+    fromEnv.set('http.port', '--port');
+  }
 
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue.path.join('.') || '(root)';
+    const source = fromEnv.get(key);
     const message =
       issue.code === 'unrecognized_keys'
-        ? `unknown key ${[...issue.path, ...issue.keys].join('.')}`
-        : `${key}: ${issue.message}`;
+        ? `unknown key ${[...issue.path, ...issue.keys].join('.')}${file ? ` in ${file}` : ''}`
+        : `${source ? `${source} (${key})` : key}: ${oneLine(issue.message)}`;
     throw new ConfigError(`configuration error: ${message}`);
   }
   const production = env.NODE_ENV === 'production';
   if (parsed.data.devTools && production) {
-    throw new ConfigError('configuration error: devTools: dev tools are refused when NODE_ENV=production');
+    const source = fromEnv.get('devTools') ?? (options.flags?.demo ? '--demo' : null);
+    throw new ConfigError(`configuration error: ${source ? `${source} (devTools)` : 'devTools'}: dev tools are refused when NODE_ENV=production`);
   }
   const { publicUrl, ...rest } = parsed.data;
   return {

@@ -9,13 +9,22 @@ export const configSchema = z
       .object({
         port: z.coerce.number().int().min(0).max(65535).default(3000),
         host: z.string().min(1).default('127.0.0.1'),
+        /** On SIGTERM, how long in-flight requests and jobs may take before the process exits anyway. */
+        shutdownTimeoutSeconds: z.number().int().min(1).max(600).default(30),
       })
       .strict()
-      .default({ port: 3000, host: '127.0.0.1' }),
+      .default({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30 }),
     dataDir: z.string().min(1).default('./data'),
     database: z.object({ url: z.string().url().optional() }).strict().default({}),
     keys: z.object({ url: z.string().min(1).optional() }).strict().default({}),
-    redis: z.object({ url: z.string().url().optional() }).strict().default({}),
+    redis: z
+      .object({
+        url: z.string().url().optional(),
+        /** Prefix of every key Adieu writes, so several deployments can share one Redis. */
+        keyPrefix: z.string().max(100).default('adieu:'),
+      })
+      .strict()
+      .default({ keyPrefix: 'adieu:' }),
     demo: z.boolean().default(false),
     devTools: z.boolean().default(false),
     mail: z
@@ -37,9 +46,17 @@ export const configSchema = z
       .object({
         graceDays: z.number().int().min(0).max(30).default(7),
         quarantineDays: z.number().int().min(0).max(365).default(0),
+        /** Connection URLs of the platform's own databases that the data map names (`database: { config: NAME }`). */
+        stores: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.object({ url: z.string().url() }).strict()).default({}),
+        /** How long a step may fail before the run is marked failed for an admin. */
+        stepAttempts: z.number().int().min(1).max(20).default(6),
+        /** How long downstream receivers are retried before they need an admin (Standard Webhooks: up to 72 h). */
+        webhookRetryHours: z.number().int().min(1).max(168).default(72),
+        /** Per-attempt timeout of a webhook delivery. */
+        webhookTimeoutMs: z.number().int().min(100).max(60000).default(10000),
       })
       .strict()
-      .default({ graceDays: 7, quarantineDays: 0 }),
+      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000 }),
     documents: z
       .object({ retainDaysAfterDecision: z.number().int().min(0).max(365).default(30) })
       .strict()
@@ -49,6 +66,18 @@ export const configSchema = z
         region: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code').default('CN'),
         holidays: z.array(isoDate).default([]),
         workdays: z.array(isoDate).default([]),
+        /** IANA zone the working days are counted in; default: the region's main zone (CN: Asia/Shanghai). */
+        timeZone: z
+          .string()
+          .refine((zone) => {
+            try {
+              new Intl.DateTimeFormat('en', { timeZone: zone });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'expected an IANA time zone such as Asia/Shanghai')
+          .optional(),
       })
       .strict()
       .default({ region: 'CN', holidays: [], workdays: [] }),

@@ -15,7 +15,8 @@ export function textToSql(text: string, values: unknown[] = []): SQL {
   const parts = text.split(/\$(\d+)/);
   const chunks: SQL[] = [sql.raw(parts[0])];
   for (let i = 1; i < parts.length; i += 2) {
-    chunks.push(sql`${values[Number(parts[i]) - 1]}`);
+    // drizzle drops an undefined parameter entirely (leaving `::int` behind); SQL wants NULL.
+    chunks.push(sql`${values[Number(parts[i]) - 1] ?? null}`);
     chunks.push(sql.raw(parts[i + 1]));
   }
   return sql.join(chunks, sql.raw(''));

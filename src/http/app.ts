@@ -10,8 +10,17 @@ import type { AppContext } from '../context.ts';
 import { installErrorHandler, installNotFound } from './error-handler.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { healthRoutes } from './health.routes.ts';
+import { installMetrics } from '../metrics/install-metrics.ts';
 import { accountsRoutes } from '../accounts/accounts.routes.ts';
 import { devRoutes } from '../dev/dev.routes.ts';
+import { shopRoutes } from '../shop/shop.routes.ts';
+import { shopDevRoutes } from '../shop/shop-dev.routes.ts';
+import { eligibilityRoutes } from '../eligibility/eligibility.routes.ts';
+import { documentsRoutes } from '../documents/documents.routes.ts';
+import { cancellationRoutes } from '../cancellation/cancellation.routes.ts';
+import { installFrozenGuard } from '../cancellation/frozen-guard.ts';
+import { reviewRoutes } from '../review/review.routes.ts';
+import { erasureRoutes } from '../erasure/erasure.routes.ts';
 import { VERSION } from '../version.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -58,9 +67,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   installRequestAuth(app, ctx);
+  installFrozenGuard(app);
+  installMetrics(app, ctx);
   await app.register(healthRoutes(ctx));
   await app.register(accountsRoutes(ctx));
+  await app.register(documentsRoutes(ctx));
+  await app.register(shopRoutes(ctx));
+  await app.register(eligibilityRoutes(ctx));
+  await app.register(cancellationRoutes(ctx));
+  await app.register(reviewRoutes(ctx));
+  await app.register(erasureRoutes(ctx));
   if (ctx.config.devTools) await app.register(devRoutes(ctx));
+  if (ctx.config.devTools) await app.register(shopDevRoutes(ctx));
 
   const hasWeb = existsSync(WEB_DIST);
   if (hasWeb) await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', wildcard: false, index: ['index.html'] });

@@ -10,22 +10,46 @@ export interface RateDecision {
 }
 
 /**
- * Fixed-window counters in the database, shared by every server. Keys are HMACs, so neither an IP
- * address nor an identifier is ever stored.
+ * Fixed-window counters shared by every server process. `now` is the service clock, so the dev
+ * clock can move a window along like any other deadline.
  */
-export class RateLimiter {
+export interface RateLimiter {
+  readonly kind: 'postgres' | 'redis';
+  /** Counts one event and tells whether it is within `limit` for the window. */
+  hit(scope: string, value: string, limit: number, windowSeconds: number, now: Date): Promise<RateDecision>;
+  /** The current count without counting. */
+  peek(scope: string, value: string, now: Date): Promise<{ count: number; retryAfterSeconds: number }>;
+  reset(scope: string, value: string): Promise<void>;
+  /** Whether the store answers (readiness). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The key of a counter: an HMAC of the counted value, so neither an IP address nor an identifier is
+ * ever stored, in the database or in Redis.
+ */
+export function counterKey(secret: Buffer, scope: string, value: string): string {
+  return `${scope}:${createHmac('sha256', secret).update(value).digest('base64url').slice(0, 32)}`;
+}
+
+export const retryAfter = (endsMs: number, nowMs: number) => Math.max(1, Math.ceil((endsMs - nowMs) / 1000));
+
+/** Counters in the main database (the default): one upsert per event. */
+export class PostgresRateLimiter implements RateLimiter {
+  readonly kind = 'postgres' as const;
+
   constructor(
     private readonly db: Db,
-    private readonly secret: Buffer,
+    private readonly secret: () => Promise<Buffer>,
   ) {}
 
-  private key(scope: string, value: string): string {
-    return `${scope}:${createHmac('sha256', this.secret).update(value).digest('base64url').slice(0, 32)}`;
+  private async key(scope: string, value: string): Promise<string> {
+    return counterKey(await this.secret(), scope, value);
   }
 
-  /** Counts one event and tells whether it is within `limit` for the window. */
   async hit(scope: string, value: string, limit: number, windowSeconds: number, now: Date): Promise<RateDecision> {
-    const key = this.key(scope, value);
+    const key = await this.key(scope, value);
     const windowEnd = new Date(now.getTime() + windowSeconds * 1000);
     const [row] = await queryRows<{ count: number; window_ends_at: Date | string }>(
       this.db,
@@ -35,26 +59,26 @@ export class RateLimiter {
             window_ends_at = CASE WHEN rate_limits.window_ends_at <= ${now} THEN ${windowEnd} ELSE rate_limits.window_ends_at END
           RETURNING count, window_ends_at`,
     );
-    const ends = new Date(row.window_ends_at).getTime();
-    return {
-      allowed: row.count <= limit,
-      count: row.count,
-      retryAfterSeconds: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)),
-    };
+    return { allowed: row.count <= limit, count: row.count, retryAfterSeconds: retryAfter(new Date(row.window_ends_at).getTime(), now.getTime()) };
   }
 
-  /** The current count without counting. */
   async peek(scope: string, value: string, now: Date): Promise<{ count: number; retryAfterSeconds: number }> {
-    const key = this.key(scope, value);
+    const key = await this.key(scope, value);
     const [row] = await queryRows<{ count: number; window_ends_at: Date | string }>(
       this.db,
       sql`SELECT count, window_ends_at FROM rate_limits WHERE key = ${key} AND window_ends_at > ${now}`,
     );
     if (!row) return { count: 0, retryAfterSeconds: 0 };
-    return { count: row.count, retryAfterSeconds: Math.max(1, Math.ceil((new Date(row.window_ends_at).getTime() - now.getTime()) / 1000)) };
+    return { count: row.count, retryAfterSeconds: retryAfter(new Date(row.window_ends_at).getTime(), now.getTime()) };
   }
 
   async reset(scope: string, value: string): Promise<void> {
-    await this.db.execute(sql`DELETE FROM rate_limits WHERE key = ${this.key(scope, value)}`);
+    await this.db.execute(sql`DELETE FROM rate_limits WHERE key = ${await this.key(scope, value)}`);
   }
+
+  async ping(): Promise<void> {
+    await this.db.execute(sql`SELECT 1`);
+  }
+
+  async close(): Promise<void> {}
 }

@@ -2,6 +2,12 @@ import type { AppContext } from '../context.ts';
 import { deliverNotification, type NotificationJob } from '../notify/notifications.ts';
 import { QUEUES } from './queues.ts';
 import { runTimers } from './timers.ts';
+import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
+// Registers the document disposal timer.
+import '../documents/document-timers.ts';
+// Registers the grace-end, SLA and idempotency-key timers.
+import '../cancellation/cancellation-timers.ts';
+import { registerErasure } from '../erasure/register-erasure.ts';
 
 /** Wires every queue to its handler. Handlers re-check their preconditions: a job may run twice. */
 export function registerJobHandlers(ctx: AppContext): void {
@@ -12,4 +18,9 @@ export function registerJobHandlers(ctx: AppContext): void {
     await ctx.clock.refresh(ctx.db);
     await deliverNotification(ctx, data);
   });
+  ctx.jobs.register(DISPOSE_QUEUE, async (data: DisposalJob) => {
+    await runDisposalJob(ctx, data);
+  });
+  // Erasure steps, downstream webhooks, retention purge; checks the data map (bad map: start-up stops).
+  registerErasure(ctx);
 }

@@ -52,7 +52,9 @@ export class JobQueue {
   }
 
   async enqueue(tx: Db, name: string, data: Record<string, string | number | boolean | null>, options: PgBoss.SendOptions = {}): Promise<void> {
-    await this.start();
+    // No start() here: sending needs only the caller's transaction, and starting would query through
+    // the database's own connection, which on the embedded database (one connection) waits forever
+    // for the transaction we are inside of.
     const definition = (QUEUES as Record<string, { retryLimit: number; retryDelay: number; retryBackoff: boolean }>)[name];
     if (!definition) throw new Error(`unknown queue ${name}`);
     await this.boss.send(name, data, { ...options, db: bossDbFor(tx) });

@@ -15,6 +15,14 @@ export const QUEUES = {
   tick: { name: 'tick', retryLimit: 0, retryDelay: 0, retryBackoff: false, expireInSeconds: 300 },
   /** Sends one notification (email and/or SMS) to a user. */
   notify: { name: 'notify', retryLimit: 8, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  /** Destroys identity documents (key and file) of one application, one buyer's stale uploads, or leftover files. */
+  'documents.dispose': { name: 'documents.dispose', retryLimit: 8, retryDelay: 60, retryBackoff: true, expireInSeconds: 300 },
+  /** Runs the next step of an erasure run (each step once, in its own transaction). */
+  'erasure.step': { name: 'erasure.step', retryLimit: 5, retryDelay: 15, retryBackoff: true, expireInSeconds: 900 },
+  /** Delivers one erasure request to one downstream receiver (its own backoff schedule, up to 72 h). */
+  'erasure.webhook': { name: 'erasure.webhook', retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  /** Hard-deletes retained records of one erased buyer whose legal retention period ended. */
+  'erasure.retention': { name: 'erasure.retention', retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 900 },
 } satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof QUEUES;

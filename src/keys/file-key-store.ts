@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync, existsSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync, existsSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyDestroyedError, type KeyStore } from './key-store.ts';
 
@@ -65,6 +65,10 @@ export class FileKeyStore implements KeyStore {
       this.secrets.set(name, secret);
     }
     return secret;
+  }
+
+  async ping(): Promise<void> {
+    accessSync(join(this.dir, 'subjects'), constants.R_OK | constants.W_OK);
   }
 
   async close(): Promise<void> {}

@@ -11,6 +11,8 @@ export interface KeyStore {
   destroySubjectKey(subjectId: string): Promise<void>;
   /** A service-wide secret (blind index, CSRF, signing seed…), created on first use, never destroyed. */
   serviceSecret(name: string): Promise<Buffer>;
+  /** Throws when the store cannot be reached (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

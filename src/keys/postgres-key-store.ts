@@ -17,13 +17,17 @@ export class PostgresKeyStore implements KeyStore {
   }
 
   private init(): Promise<void> {
-    this.ready ??= this.pool
-      .query(
+    const create = () =>
+      this.pool.query(
         `CREATE TABLE IF NOT EXISTS adieu_keys (
            kind text NOT NULL, id text NOT NULL, material bytea,
            created_at timestamptz NOT NULL DEFAULT now(), destroyed_at timestamptz,
            PRIMARY KEY (kind, id))`,
-      )
+      );
+    this.ready ??= create()
+      // Two processes creating the table at the same moment: one of them gets a duplicate error
+      // from the catalog (CREATE … IF NOT EXISTS is not race-free); by then the table exists.
+      .catch((error: { code?: string }) => (error?.code === '23505' || error?.code === '42P07' ? create() : Promise.reject(error)))
       .then(() => undefined)
       .catch((error) => {
         this.ready = null;
@@ -32,16 +36,22 @@ export class PostgresKeyStore implements KeyStore {
     return this.ready;
   }
 
+  /** Reads a key; creates it when missing (one round trip for the common case of an existing key). */
   private async readOrCreate(kind: string, id: string): Promise<Buffer> {
     await this.init();
-    await this.pool.query('INSERT INTO adieu_keys (kind, id, material) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
-      kind,
-      id,
-      randomBytes(32),
-    ]);
-    const { rows } = await this.pool.query('SELECT material FROM adieu_keys WHERE kind = $1 AND id = $2', [kind, id]);
-    if (!rows[0]?.material) throw new KeyDestroyedError();
-    return rows[0].material;
+    const found = await this.pool.query('SELECT material FROM adieu_keys WHERE kind = $1 AND id = $2', [kind, id]);
+    let row = found.rows[0];
+    if (!row) {
+      // A racing creator wins or loses cleanly: the conflict branch returns the row that exists.
+      const created = await this.pool.query(
+        `INSERT INTO adieu_keys (kind, id, material) VALUES ($1, $2, $3)
+         ON CONFLICT (kind, id) DO UPDATE SET kind = adieu_keys.kind RETURNING material`,
+        [kind, id, randomBytes(32)],
+      );
+      row = created.rows[0];
+    }
+    if (!row?.material) throw new KeyDestroyedError();
+    return row.material;
   }
 
   subjectKey(subjectId: string): Promise<Buffer> {
@@ -70,6 +80,11 @@ export class PostgresKeyStore implements KeyStore {
       this.secrets.set(name, secret);
     }
     return secret;
+  }
+
+  async ping(): Promise<void> {
+    await this.init();
+    await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {

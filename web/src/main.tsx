@@ -1,12 +1,14 @@
-import { StrictMode } from 'react';
+import { StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
-
-function App() {
-  return <main>Adieu</main>;
-}
+import './i18n.ts';
+import './styles/app.css';
+import { App } from './App.tsx';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    {/* The first paint waits for the translations of the reader's language. */}
+    <Suspense fallback={null}>
+      <App />
+    </Suspense>
   </StrictMode>,
 );

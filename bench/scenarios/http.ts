@@ -1,0 +1,79 @@
+import { benchDatabase } from '../lib/bench-database.ts';
+import { signInOverHttp, startAdieu } from '../lib/adieu-in-process.ts';
+import { startBareServer } from '../lib/bare-server.ts';
+import { BENCH_PASSWORD, createBuyer, insertOpenApplication } from '../lib/fixtures.ts';
+import { runLoad, type LoadResult } from '../lib/load.ts';
+import { compare } from '../lib/result.ts';
+import type { Scenario } from '../lib/scenario.ts';
+
+const CONNECTIONS = 50;
+
+/**
+ * A signed-in buyer's GET /api/cancellation (session lookup, clock refresh, the application and its
+ * timeline) under 50 connections, against bare Fastify answering the very same bytes. Both servers
+ * live in this process; autocannon fires from a child process. Rounds alternate so that a change
+ * in machine load hits both sides alike.
+ */
+export const httpScenario: Scenario = {
+  name: 'http',
+  title: `signed-in GET /api/cancellation, ${CONNECTIONS} connections, vs bare Fastify`,
+  async run(bench) {
+    const notes: string[] = [];
+    const db = await benchDatabase('http', { databaseUrl: bench.databaseUrl });
+    const adieu = await startAdieu(db);
+    let bare: Awaited<ReturnType<typeof startBareServer>> | null = null;
+    try {
+      const buyer = await createBuyer(adieu.ctx, 1);
+      await insertOpenApplication(adieu.ctx, buyer.userId);
+      const session = await signInOverHttp(adieu.url, buyer.email, BENCH_PASSWORD);
+
+      let path = '/api/cancellation';
+      let probe = await fetch(`${adieu.url}${path}`, { headers: { cookie: session.cookie } });
+      if (probe.status === 404) {
+        notes.push('GET /api/cancellation is not there yet: measured GET /api/account (same session work) instead');
+        path = '/api/account';
+        probe = await fetch(`${adieu.url}${path}`, { headers: { cookie: session.cookie } });
+      }
+      const body = await probe.text();
+      if (probe.status !== 200) throw new Error(`GET ${path} answered ${probe.status}: ${body.slice(0, 200)}`);
+      bare = await startBareServer(path, body, probe.headers.get('content-type') ?? 'application/json');
+
+      const seconds = bench.quick ? 3 : 8;
+      const rounds = bench.quick ? 1 : 2;
+      const load = (url: string) => runLoad({ url, connections: CONNECTIONS, durationSeconds: seconds, requests: [{ path }], headers: { cookie: session.cookie } });
+      bench.log(`warming up (${path}, ${body.length} bytes)`);
+      await runLoad({ url: adieu.url, connections: CONNECTIONS, durationSeconds: 2, requests: [{ path }], headers: { cookie: session.cookie } });
+      await runLoad({ url: bare.url, connections: CONNECTIONS, durationSeconds: 1, requests: [{ path }] });
+
+      const app: LoadResult[] = [];
+      const base: LoadResult[] = [];
+      for (let round = 0; round < rounds; round++) {
+        base.push(await load(bare.url));
+        app.push(await load(adieu.url));
+        bench.log(`round ${round + 1}: adieu ${Math.round(app[round].okPerSecond)} req/s (p99 ${app[round].latencyMs.p99} ms), bare ${Math.round(base[round].okPerSecond)} req/s`);
+      }
+      const sum = (rs: LoadResult[], f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0);
+      const appRps = sum(app, (r) => r.ok) / sum(app, (r) => r.seconds);
+      const bareRps = sum(base, (r) => r.ok) / sum(base, (r) => r.seconds);
+      const failures = sum(app, (r) => r.non2xx + r.errors);
+      if (failures > 0) notes.push(`${failures} answers were not 2xx (${JSON.stringify(app.map((r) => r.statusCodes))}); only 2xx count`);
+      return {
+        notes,
+        comparisons: [
+          compare(
+            'signed-in GET throughput',
+            { value: appRps, unit: 'req/s' },
+            { value: bareRps, unit: 'req/s', label: 'bare Fastify' },
+            appRps / bareRps,
+            { op: '>=', value: 0.5 },
+          ),
+        ],
+        details: { path, bodyBytes: body.length, connections: CONNECTIONS, secondsPerRound: seconds, rounds, adieu: app, bare: base },
+      };
+    } finally {
+      await bare?.app.close();
+      await adieu.close();
+      await db.drop();
+    }
+  },
+};

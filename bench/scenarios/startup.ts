@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { benchDatabase } from '../lib/bench-database.ts';
+import { ADIEU_BIN, childEnv, rssMiB, spawnAndWait, type Child } from '../lib/processes.ts';
+import { compare, type Comparison } from '../lib/result.ts';
+import type { Scenario } from '../lib/scenario.ts';
+import { median } from '../lib/stats.ts';
+
+const LISTENING = /listening on (http:\/\/\S+)/;
+const IDLE_MS = 4000;
+
+async function ready(child: Child): Promise<number> {
+  // Listening is not enough: ready means /api/health answers.
+  const start = process.hrtime.bigint();
+  const response = await fetch(`${child.match}/api/health`);
+  if (response.status !== 200) throw new Error(`health answered ${response.status}`);
+  return child.readyMs + Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+async function idleRss(child: Child): Promise<number> {
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  return rssMiB(child.process.pid!);
+}
+
+/**
+ * `npm start` (`node bin/adieu.js serve --demo`, port 0) from spawn to a healthy /api/health: first
+ * start on a fresh data folder (database created, migrated, demo seeded) and restart on the same
+ * folder; then the idle RSS. Baseline: a bare Fastify server started through the same loader.
+ * When DATABASE_URL is set, the same on a fresh PostgreSQL database too.
+ */
+export const startupScenario: Scenario = {
+  name: 'startup',
+  title: '`npm start` to ready (first start, restart) and idle RSS, vs a bare Fastify process',
+  async run(bench) {
+    const repeats = bench.quick ? 1 : 3;
+    const bareTimes: number[] = [];
+    const bareRss: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const bare = await spawnAndWait(['--import', 'tsx', resolve('bench/lib/bare-server-main.ts')], childEnv({}), LISTENING);
+      bareTimes.push(await ready(bare));
+      bareRss.push(await idleRss(bare));
+      await bare.stop();
+    }
+    const bareMs = median(bareTimes);
+    const bareMiB = median(bareRss);
+    bench.log(`bare Fastify: ready in ${Math.round(bareMs)} ms, idle RSS ${Math.round(bareMiB)} MiB`);
+
+    const comparisons: Comparison[] = [];
+    const details: Record<string, unknown> = { bare: { readyMs: bareTimes, rssMiB: bareRss } };
+    const kinds: Array<'embedded' | 'postgres'> = bench.databaseUrl ? ['embedded', 'postgres'] : ['embedded'];
+    for (const kind of kinds) {
+      const firsts: number[] = [];
+      const restarts: number[] = [];
+      const rss: number[] = [];
+      for (let i = 0; i < repeats; i++) {
+        const dataDir = mkdtempSync(join(tmpdir(), 'adieu-bench-start-'));
+        const db = kind === 'postgres' ? await benchDatabase('startup', { databaseUrl: bench.databaseUrl }) : null;
+        const env = childEnv({ ADIEU_DATA_DIR: dataDir, ...(db?.url ? { DATABASE_URL: db.url } : {}) });
+        try {
+          const first = await spawnAndWait([ADIEU_BIN, 'serve', '--demo', '--port', '0'], env, LISTENING);
+          firsts.push(await ready(first));
+          await first.stop();
+          const again = await spawnAndWait([ADIEU_BIN, 'serve', '--demo', '--port', '0'], env, LISTENING);
+          restarts.push(await ready(again));
+          rss.push(await idleRss(again));
+          await again.stop();
+        } finally {
+          rmSync(dataDir, { recursive: true, force: true });
+          await db?.drop();
+        }
+        bench.log(`${kind}: first start ${Math.round(firsts[i])} ms, restart ${Math.round(restarts[i])} ms, idle RSS ${Math.round(rss[i])} MiB`);
+      }
+      const first = median(firsts);
+      const restart = median(restarts);
+      const memory = median(rss);
+      const base = { label: 'bare Fastify', unit: 'ms', value: bareMs };
+      comparisons.push(
+        compare(`first start to ready (${kind})`, { value: first, unit: 'ms' }, base, first / bareMs),
+        compare(`restart to ready (${kind})`, { value: restart, unit: 'ms' }, base, restart / bareMs),
+        compare(`idle RSS (${kind})`, { value: memory, unit: 'MiB' }, { label: 'bare Fastify', unit: 'MiB', value: bareMiB }, memory / bareMiB),
+      );
+      details[kind] = { firstStartMs: firsts, restartMs: restarts, idleRssMiB: rss };
+    }
+    return {
+      comparisons,
+      notes: [`median of ${repeats}; ready = spawn until GET /api/health answers 200; RSS ${IDLE_MS / 1000} s after ready (demo mode runs the in-process worker)`],
+      details,
+    };
+  },
+};

@@ -1,0 +1,69 @@
+import { asc, eq } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { applicationEvents } from './cancellation.tables.ts';
+import { openApplicationText } from './application-crypto.ts';
+import type { ApplicationRow } from './application-store.ts';
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+  detail?: Record<string, unknown>;
+}
+
+/** `Application` of API.md. */
+export interface ApplicationView {
+  id: string;
+  status: ApplicationRow['status'];
+  reasonCode: string;
+  reasonText?: string;
+  submittedAt: string;
+  dueAt: string;
+  decision?: { outcome: string; reasonCode: string; message: string; decidedAt: string };
+  graceEndsAt?: string;
+  erasedAt?: string;
+  certificateId?: string;
+  timeline: TimelineEntry[];
+}
+
+/** Timeline events only staff see (four-eyes bookkeeping says nothing the buyer can act on). */
+const STAFF_ONLY_EVENTS = new Set(['first_approval', 'sla_breached']);
+
+/** Statuses in which the last decision is current; after a resubmission it belongs to history. */
+const DECIDED_STATUSES = new Set(['needs_info', 'rejected', 'approved', 'grace', 'erasing', 'erased', 'withdrawn']);
+
+export async function timelineOf(db: Db, applicationId: string, audience: 'buyer' | 'staff'): Promise<TimelineEntry[]> {
+  const rows = await db
+    .select({ at: applicationEvents.at, event: applicationEvents.event, detail: applicationEvents.detail })
+    .from(applicationEvents)
+    .where(eq(applicationEvents.applicationId, applicationId))
+    .orderBy(asc(applicationEvents.seq));
+  return rows
+    .filter((row) => audience === 'staff' || !STAFF_ONLY_EVENTS.has(row.event))
+    .map((row) => ({ at: row.at.toISOString(), event: row.event, ...(row.detail ? { detail: row.detail } : {}) }));
+}
+
+/** The application as API.md shapes it; free text is decrypted with the buyer's key. */
+export async function toApplicationView(ctx: AppContext, db: Db, row: ApplicationRow, audience: 'buyer' | 'staff' = 'buyer'): Promise<ApplicationView> {
+  const [reasonText, message, timeline] = await Promise.all([
+    openApplicationText(ctx, row.userId, 'reasonText', row.reasonTextEnc),
+    openApplicationText(ctx, row.userId, 'decisionMessage', row.decisionMessageEnc),
+    timelineOf(db, row.id, audience),
+  ]);
+  const view: ApplicationView = {
+    id: row.id,
+    status: row.status,
+    reasonCode: row.reasonCode,
+    submittedAt: row.submittedAt.toISOString(),
+    dueAt: row.dueAt.toISOString(),
+    timeline,
+  };
+  if (reasonText !== null) view.reasonText = reasonText;
+  if (row.decidedAt && row.decisionOutcome && DECIDED_STATUSES.has(row.status)) {
+    view.decision = { outcome: row.decisionOutcome, reasonCode: row.decisionReasonCode ?? '', message: message ?? '', decidedAt: row.decidedAt.toISOString() };
+  }
+  if (row.graceEndsAt && ['grace', 'erasing', 'erased', 'withdrawn'].includes(row.status)) view.graceEndsAt = row.graceEndsAt.toISOString();
+  if (row.erasedAt) view.erasedAt = row.erasedAt.toISOString();
+  if (row.certificateId) view.certificateId = row.certificateId;
+  return view;
+}

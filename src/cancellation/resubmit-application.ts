@@ -1,0 +1,71 @@
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import type { UserRow } from '../accounts/sessions.ts';
+import { toLocale } from '../notify/render.ts';
+import { checkEligibility } from '../eligibility/check-eligibility.ts';
+import { attachDocuments } from '../documents/document-links.ts';
+import { isResubmittable, OPEN_STATUSES } from '../domain/application-transitions.ts';
+import { isUniqueViolation, latestApplicationIn, latestApplicationOf } from './application-store.ts';
+import { applyTransition } from './apply-transition.ts';
+import { lockBuyerForUpdate } from './buyer-lock.ts';
+import { sealApplicationText } from './application-crypto.ts';
+import { riskFlagsFor } from './risk-flags.ts';
+import { toApplicationView, type ApplicationView } from './application-view.ts';
+import { regionDate, reviewDeadlines } from './work-calendar.ts';
+
+export interface ResubmitInput {
+  reasonText?: string;
+  documentIds?: string[];
+}
+
+/**
+ * After `rejected` or `needs_info` the buyer answers on the same application: same id, the
+ * timeline goes on, documents are kept unless new ones are given (then they replace the old set).
+ * A new review cycle starts: new deadline, no claim, no earlier first approval, risk judged again.
+ * Blockers are checked again, as for a first submission.
+ */
+export async function resubmitApplication(ctx: AppContext, user: UserRow, input: ResubmitInput): Promise<ApplicationView> {
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const buyer = await lockBuyerForUpdate(tx, user.id);
+      const application = await latestApplicationOf(tx, user.id);
+      if (!application) throw new AppError('APPLICATION_NOT_FOUND');
+      if (!isResubmittable(application.status)) throw new AppError('NOT_RESUBMITTABLE', { status: application.status });
+      // A rejected application is closed: the buyer may have opened a new one since.
+      const open = await latestApplicationIn(tx, user.id, OPEN_STATUSES);
+      if (open && open.id !== application.id) throw new AppError('CANCELLATION_ALREADY_OPEN');
+      const eligibility = await checkEligibility(ctx, tx, user.id, toLocale(buyer.locale));
+      if (!eligibility.eligible || eligibility.blockers.length > 0) throw new AppError('CANCELLATION_BLOCKED', { blockers: eligibility.blockers });
+
+      const now = ctx.clock.now();
+      const { dueAt, slaRemindAt } = reviewDeadlines(ctx.config, now);
+      const reasonText = input.reasonText?.trim();
+      const documentIds = input.documentIds ?? [];
+      if (documentIds.length > 0) await attachDocuments(ctx, tx, user.id, application.id, documentIds);
+      const updated = await applyTransition(ctx, tx, {
+        application,
+        event: 'resubmit',
+        actor: { role: 'buyer', subjectId: buyer.subjectId, userId: buyer.id },
+        set: {
+          ...(reasonText ? { reasonTextEnc: await sealApplicationText(ctx, user.id, 'reasonText', reasonText) } : {}),
+          cycleStartedAt: now,
+          dueAt,
+          slaRemindAt,
+          slaReminderSentAt: null,
+          slaBreachedAt: null,
+          claimedBy: null,
+          claimExpiresAt: null,
+          firstApprovalBy: null,
+          closedAt: null,
+          riskFlags: await riskFlagsFor(tx, buyer, now),
+        },
+        detail: { dueAt: dueAt.toISOString(), documentsReplaced: documentIds.length > 0, reasonTextChanged: !!reasonText },
+        notify: { template: 'application_received', vars: { dueDate: regionDate(ctx.config, dueAt) } },
+      });
+      return toApplicationView(ctx, tx, updated);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'applications_one_open_per_user')) throw new AppError('CANCELLATION_ALREADY_OPEN');
+    throw error;
+  }
+}

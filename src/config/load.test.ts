@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'adieu-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+function file(content: unknown): string {
+  const path = join(dir, `config-${n++}.json`);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+/** The one line a bad configuration stops start-up with. */
+function failure(env: Record<string, string>, flags?: { demo?: boolean }): string {
+  try {
+    loadConfig({ env, flags });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    return message;
+  }
+  throw new Error('expected a configuration error');
+}
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30 });
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
+    expect(config.devTools).toBe(false);
+    expect(config.demo).toBe(false);
+    expect(config.redis.keyPrefix).toBe('adieu:');
+    expect(config.review.slaWorkingDays).toBe(15);
+    expect(config.erasure.graceDays).toBe(7);
+    expect(config.calendar.region).toBe('CN');
+  });
+
+  it('lets the environment win over the file', () => {
+    const path = file({ http: { port: 4000, host: '0.0.0.0' }, publicUrl: 'https://adieu.example.com/', review: { slaWorkingDays: 10 } });
+    const config = loadConfig({ env: { ADIEU_CONFIG: path, PORT: '5000', ADIEU_DEV_TOOLS: 'yes', REDIS_URL: 'redis://127.0.0.1:6379' } });
+    expect(config.http.port).toBe(5000);
+    expect(config.http.host).toBe('0.0.0.0');
+    expect(config.publicUrl).toBe('https://adieu.example.com');
+    expect(config.devTools).toBe(true);
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.review.slaWorkingDays).toBe(10);
+  });
+
+  it('turns demo and dev tools on with --demo, unless the file says otherwise', () => {
+    expect(loadConfig({ env: {}, flags: { demo: true } })).toMatchObject({ demo: true, devTools: true });
+    expect(loadConfig({ env: { ADIEU_CONFIG: file({ devTools: false }) }, flags: { demo: true } })).toMatchObject({ demo: true, devTools: false });
+  });
+
+  it('names an unknown key of the file', () => {
+    const path = file({ http: { port: 3000, colour: 'blue' } });
+    expect(failure({ ADIEU_CONFIG: path })).toBe(`configuration error: unknown key http.colour in ${path}`);
+    expect(failure({ ADIEU_CONFIG: file({ smtp: 'x' }) })).toMatch(/^configuration error: unknown key smtp in /);
+    expect(failure({ ADIEU_CONFIG: file({ webhooks: [{ name: 'crm', url: 'https://crm.example/hook', secret: 'a'.repeat(20), retries: 3 }] }) })).toMatch(
+      /unknown key webhooks\.0\.retries/,
+    );
+  });
+
+  it('names a bad value of the file', () => {
+    expect(failure({ ADIEU_CONFIG: file({ erasure: { graceDays: 45 } }) })).toMatch(/^configuration error: erasure\.graceDays: /);
+    expect(failure({ ADIEU_CONFIG: file({ calendar: { region: 'china' } }) })).toBe('configuration error: calendar.region: expected a two-letter country code');
+    expect(failure({ ADIEU_CONFIG: file({ publicUrl: 'not a url' }) })).toMatch(/^configuration error: publicUrl: /);
+  });
+
+  it('names a bad environment variable', () => {
+    expect(failure({ PORT: 'eighty' })).toBe('configuration error: PORT: expected a whole number, got "eighty"');
+    expect(failure({ PORT: '70000' })).toMatch(/^configuration error: PORT \(http\.port\): /);
+    expect(failure({ ADIEU_DEMO: 'maybe' })).toBe('configuration error: ADIEU_DEMO: expected true or false, got "maybe"');
+    expect(failure({ DATABASE_URL: 'not a url' })).toMatch(/^configuration error: DATABASE_URL \(database\.url\): /);
+    expect(failure({ LOG_LEVEL: 'loud' })).toMatch(/^configuration error: LOG_LEVEL \(log\.level\): /);
+  });
+
+  it('never echoes a secret of a bad URL', () => {
+    const message = failure({ SMTP_URL: 'smtp//user:hunter2@mail' });
+    expect(message).toMatch(/^configuration error: SMTP_URL \(mail\.smtpUrl\): /);
+    expect(message).not.toContain('hunter2');
+  });
+
+  it('refuses dev tools in production, naming where they were turned on', () => {
+    expect(failure({ NODE_ENV: 'production', ADIEU_DEV_TOOLS: 'true' })).toBe(
+      'configuration error: ADIEU_DEV_TOOLS (devTools): dev tools are refused when NODE_ENV=production',
+    );
+    expect(failure({ NODE_ENV: 'production', ADIEU_CONFIG: file({ devTools: true }) })).toBe(
+      'configuration error: devTools: dev tools are refused when NODE_ENV=production',
+    );
+    expect(failure({ NODE_ENV: 'production' }, { demo: true })).toMatch(/^configuration error: --demo \(devTools\): /);
+    expect(loadConfig({ env: { NODE_ENV: 'production' } }).production).toBe(true);
+  });
+
+  it('says when the file cannot be used', () => {
+    expect(failure({ ADIEU_CONFIG: join(dir, 'missing.json') })).toMatch(/^configuration error: ADIEU_CONFIG: cannot read the file /);
+    expect(failure({ ADIEU_CONFIG: file('{"http": ') })).toMatch(/^configuration error: ADIEU_CONFIG: .* is not valid JSON$/);
+    expect(failure({ ADIEU_CONFIG: file('[1, 2]') })).toMatch(/must hold a JSON object$/);
+  });
+});

@@ -1,0 +1,147 @@
+import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
+import { AppError } from '../errors.ts';
+import type { SniffedType } from './image-type.ts';
+import { clampRedactions, orientedSize, type PixelBox, type Redaction } from './redactions.ts';
+import { Slots } from './pipeline-slots.ts';
+
+/** Decompression-bomb guard, checked from the header before any pixel is decoded (50 MP phones fit). */
+export const MAX_INPUT_PIXELS = 50_000_000;
+/** Longest edge of the stored image: enough to read an ID card, no more. */
+export const MAX_OUTPUT_EDGE = 2400;
+export const OUTPUT_MEDIA_TYPE = 'image/jpeg';
+
+/**
+ * At most this many images are decoded at once in this process. With libvips on one thread per
+ * image and its cache off, peak memory is about slots × (largest decoded image), independent of how
+ * many uploads are waiting.
+ */
+const pipelineSlots = new Slots(2);
+let configured = false;
+
+function configureSharp(): void {
+  if (configured) return;
+  configured = true;
+  sharp.concurrency(1);
+  // The operation cache would keep decoded ID photos in memory after the request.
+  sharp.cache(false);
+}
+
+/** Options for every decode of untrusted input. */
+const inputOptions: SharpOptions = {
+  limitInputPixels: MAX_INPUT_PIXELS,
+  // Abort on any decoder warning: a truncated JPEG is refused instead of stored half grey.
+  failOn: 'warning',
+  // The first frame only (animated WebP, multi-image HEIF).
+  pages: 1,
+};
+
+/** Whether this libvips can decode HEVC-coded HEIF (iPhone HEIC). sharp's prebuilt binaries cannot (AV1/AVIF only). */
+export function canDecodeHeic(): boolean {
+  const suffixes = (sharp.format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix ?? [];
+  return suffixes.includes('.heic');
+}
+
+const heicRefused = () =>
+  new AppError(
+    'UNSUPPORTED_FILE',
+    { format: 'heic' },
+    {
+      message:
+        'HEIC photos cannot be read by this server. Upload the photo as JPEG instead (on iPhone: Settings › Camera › Formats › Most Compatible, or share it as JPEG).',
+    },
+  );
+
+const invalid = (message?: string) => new AppError('IMAGE_INVALID', {}, message ? { message } : {});
+const tooManyPixels = () =>
+  invalid(`The image has too many pixels (at most ${MAX_INPUT_PIXELS / 1_000_000} megapixels). Take or export a smaller photo.`);
+
+export interface CleanImage {
+  data: Buffer;
+  width: number;
+  height: number;
+  mediaType: string;
+}
+
+const SHARP_FORMAT: Record<string, string[]> = {
+  jpeg: ['jpeg'],
+  png: ['png'],
+  webp: ['webp'],
+  heic: ['heif'],
+  avif: ['heif'],
+  heif: ['heif'],
+};
+
+/**
+ * Turns an uploaded photo into a clean one: auto-oriented first (so rectangles mean what the buyer
+ * saw), redaction rectangles painted solid black at full resolution, then downscaled and re-encoded
+ * as baseline sRGB JPEG. Re-encoding keeps pixels only: EXIF (GPS, camera, maker notes, thumbnail),
+ * XMP, IPTC, comments, ICC profiles and anything appended after the image (polyglots) are dropped.
+ */
+export async function cleanImage(input: Buffer, type: SniffedType & { kind: 'image' }, redactions: Redaction[]): Promise<CleanImage> {
+  configureSharp();
+  if (type.format === 'heic' && !canDecodeHeic()) throw heicRefused();
+
+  let meta: Metadata;
+  try {
+    // Reads the header only; the pixel limit already applies here.
+    meta = await sharp(input, inputOptions).metadata();
+  } catch (error) {
+    throw /pixel limit/i.test((error as Error).message) ? tooManyPixels() : invalid();
+  }
+  // The container must agree with the magic bytes (a JPEG header glued onto something else does not pass).
+  if (!SHARP_FORMAT[type.format].includes(meta.format)) throw invalid();
+  if (meta.format === 'heif' && meta.compression === 'hevc' && !canDecodeHeic()) throw heicRefused();
+  if (!meta.width || !meta.height) throw invalid();
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) throw tooManyPixels();
+
+  const oriented = orientedSize(meta.width, meta.height, meta.orientation);
+  const clamped = clampRedactions(redactions, oriented.width, oriented.height);
+  if (!clamped.ok) {
+    throw new AppError('VALIDATION_FAILED', { fields: { [`redactions.${clamped.index}`]: 'this rectangle lies outside the image' } });
+  }
+
+  return pipelineSlots.run(async () => {
+    try {
+      return await (clamped.boxes.length > 0 ? redactThenShrink(input, clamped.boxes) : shrink(sharp(input, inputOptions).autoOrient()));
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw invalid();
+    }
+  });
+}
+
+/** Flattens transparency onto white: hidden colour under fully transparent pixels goes too. */
+const toOpaqueSrgb = (image: Sharp) => image.flatten({ background: '#ffffff' }).toColourspace('srgb');
+
+async function shrink(image: Sharp): Promise<CleanImage> {
+  const { data, info } = await toOpaqueSrgb(image)
+    .resize({ width: MAX_OUTPUT_EDGE, height: MAX_OUTPUT_EDGE, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 85, mozjpeg: true })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, mediaType: OUTPUT_MEDIA_TYPE };
+}
+
+/**
+ * Two passes so that the black boxes are painted before any resampling: a resize kernel would
+ * otherwise blend pixels from under a box into its border.
+ */
+async function redactThenShrink(input: Buffer, boxes: PixelBox[]): Promise<CleanImage> {
+  const painted = await toOpaqueSrgb(sharp(input, inputOptions).autoOrient())
+    .composite(
+      boxes.map((box) => ({
+        input: { create: { width: box.width, height: box.height, channels: 3 as const, background: { r: 0, g: 0, b: 0 } } },
+        left: box.left,
+        top: box.top,
+      })),
+    )
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const { width, height, channels } = painted.info;
+  return shrink(sharp(painted.data, { raw: { width, height, channels } }));
+}
+
+/** Runs image work (watermarking a view) under the same memory bound as uploads. */
+export function withImageSlot<T>(work: () => Promise<T>): Promise<T> {
+  configureSharp();
+  return pipelineSlots.run(work);
+}

@@ -1,0 +1,31 @@
+/**
+ * A counting semaphore. Image work holds a slot while libvips has pixels in memory, so memory stays
+ * bounded however many uploads arrive at once: the rest wait with their (≤ 10 MB) input buffered.
+ */
+export class Slots {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter, so `active` never drops below the real count.
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+
+  get inUse(): number {
+    return this.active;
+  }
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+}

@@ -1,0 +1,52 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { combineResults } from '../domain/eligibility.ts';
+import type { CheckProvider } from './check-provider.ts';
+import { shopProvider } from './providers/shop-provider.ts';
+import { httpProvider } from './providers/http-provider.ts';
+import { describeConsequences, toEligibilityLocale } from './texts.ts';
+
+/** One thing that stops (blocker) or should give pause (warning) before an account is closed. */
+export interface Blocker {
+  code: string;
+  title: string;
+  detail: string;
+  count?: number;
+  /** `value` in minor units (fen, cents), e.g. 8850 CNY is ¥88.50; `detail` carries it formatted. */
+  amount?: { value: number; currency: string };
+  resolveHint: string;
+  /** Path of the web UI page where the buyer resolves it. */
+  link?: string;
+}
+
+export interface EligibilityReport {
+  eligible: boolean;
+  blockers: Blocker[];
+  warnings: Blocker[];
+  consequences: string[];
+}
+
+/** The built-in marketplace, then every platform service of `eligibility.providers`. */
+export function eligibilityProviders(ctx: AppContext): CheckProvider[] {
+  return [shopProvider, ...ctx.config.eligibility.providers.map(httpProvider)];
+}
+
+/**
+ * Asks every provider, in parallel, whether anything keeps the buyer from closing the account.
+ * `db` may be the caller's transaction (submission and approval re-check inside theirs); then the
+ * built-in provider reads through it and sees the transaction's own writes. HTTP providers run
+ * outside it. Eligible only when every provider answered and none reported a blocker.
+ * `locale` defaults to the buyer's own.
+ */
+export async function checkEligibility(ctx: AppContext, db: Db, userId: string, locale?: 'en' | 'zh-CN'): Promise<EligibilityReport> {
+  const [user] = await db.select({ subjectId: users.subjectId, locale: users.locale }).from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw new AppError('NOT_FOUND', { resource: 'user' }, { message: 'No such user.' });
+  const lang = locale ?? toEligibilityLocale(user.locale);
+  const input = { ctx, db, userId, subjectId: user.subjectId, locale: lang };
+  const results = await Promise.all(eligibilityProviders(ctx).map((provider) => provider.check(input)));
+  const combined = combineResults(results);
+  return { ...combined, consequences: describeConsequences(lang, ctx.config.erasure.graceDays) };
+}

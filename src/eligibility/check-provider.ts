@@ -1,0 +1,20 @@
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import type { Blocker } from './check-eligibility.ts';
+import type { EligibilityLocale } from './texts.ts';
+
+export interface CheckInput {
+  ctx: AppContext;
+  /** The caller's database handle; may be a transaction (then only it may be used). */
+  db: Db;
+  userId: string;
+  /** Pseudonymous id: the only identifier that leaves Adieu (HTTP providers). */
+  subjectId: string;
+  locale: EligibilityLocale;
+}
+
+/** One source of blockers and warnings: the built-in marketplace, or a platform's own service. */
+export interface CheckProvider {
+  name: string;
+  check(input: CheckInput): Promise<{ blockers: Blocker[]; warnings: Blocker[] }>;
+}

@@ -1,0 +1,26 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppContext } from '../context.ts';
+import { requireUser } from '../http/request-auth.ts';
+import { checkEligibility } from './check-eligibility.ts';
+import { toEligibilityLocale } from './texts.ts';
+
+export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    /**
+     * The signed-in buyer's own eligibility, in their language: the account's `locale`, unless the
+     * request names one (`?locale=`). Read-only and cheap (one aggregate query plus any configured
+     * platform services), so the UI may ask again after each thing the buyer resolves.
+     */
+    app.get(
+      '/api/cancellation/eligibility',
+      { schema: { tags: ['cancellation'], querystring: z.object({ locale: z.enum(['en', 'zh-CN']).optional() }) } },
+      async (request, reply) => {
+        const { user } = requireUser(request);
+        const locale = request.query.locale ?? toEligibilityLocale(user.locale);
+        reply.header('cache-control', 'no-store');
+        return checkEligibility(ctx, ctx.db, user.id, locale);
+      },
+    );
+  };
+}

@@ -1,0 +1,48 @@
+import { eq, or } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { describeStep, planErasure } from '../domain/erasure-plan.ts';
+import { buildCountSql } from '../domain/erasure-sql.ts';
+import { dataMap } from './datamap.ts';
+import { connectStore } from './store-connection.ts';
+import { resolveParams } from './params.ts';
+
+export interface DryRun {
+  userId: string;
+  subject: string;
+  status: string;
+  steps: Array<{ seq: number; kind: string; store: string; table: string; action: string; rows: number | null }>;
+  totals: Record<string, number>;
+  downstream: string[];
+}
+
+/**
+ * What erasing a buyer would do, without doing it: the plan in order, and for every table step
+ * how many of the buyer's rows it would touch now. `subject` is a user id or a subject id.
+ */
+export async function dryRunErasure(ctx: AppContext, subject: string): Promise<DryRun> {
+  const [user] = await ctx.db
+    .select({ id: users.id, subjectId: users.subjectId, status: users.status })
+    .from(users)
+    .where(or(eq(users.id, subject), eq(users.subjectId, subject)))
+    .limit(1);
+  if (!user) throw new AppError('NOT_FOUND', {}, { message: 'No account has this user id or subject id.' });
+  const map = dataMap();
+  const plan = planErasure(map);
+  const stores = new Map(map.stores.map((s) => [s.store, connectStore(ctx, s)]));
+  const steps: DryRun['steps'] = [];
+  const totals: Record<string, number> = {};
+  for (const [seq, step] of plan.steps.entries()) {
+    const label = describeStep(step);
+    let rows: number | null = null;
+    if (step.kind === 'sql') {
+      const built = buildCountSql(step);
+      const [row] = await stores.get(step.store)!.query(built.text, resolveParams(built.params, { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() }));
+      rows = Number(row?.n ?? 0);
+      totals[label.action] = (totals[label.action] ?? 0) + rows;
+    }
+    steps.push({ seq, kind: step.kind, ...label, rows });
+  }
+  return { userId: user.id, subject: user.subjectId, status: user.status, steps, totals, downstream: ctx.config.webhooks.map((w) => w.name) };
+}

@@ -1,0 +1,53 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import { decryptField, encryptField } from '../keys/field-cipher.ts';
+
+/**
+ * Each run has a random key of its own in the KeyStore (apart from the database, like the buyer's
+ * key). From it come the pseudonymisation key and the key that keeps the buyer's identifiers
+ * readable for the run's verification scan and last mail. The run destroys it as its final act,
+ * so pseudonyms become unlinkable and the identifiers unreadable for good.
+ */
+const keyId = (runId: string) => `run-${runId}`;
+
+function derive(runKey: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', runKey, Buffer.alloc(0), `adieu-erasure:${purpose}`, 32));
+}
+
+/** The run's key; created on first use, an error once destroyed. */
+export async function runKey(ctx: AppContext, runId: string): Promise<Buffer> {
+  return ctx.keys.subjectKey(keyId(runId));
+}
+
+export async function destroyRunKey(ctx: AppContext, runId: string): Promise<void> {
+  await ctx.keys.destroySubjectKey(keyId(runId));
+}
+
+export async function runKeyExists(ctx: AppContext, runId: string): Promise<boolean> {
+  return (await ctx.keys.findSubjectKey(keyId(runId))) !== null;
+}
+
+/** The pseudonymisation key as the two padded HMAC halves SQL needs: (K ⊕ opad), (K ⊕ ipad), hex. */
+export async function hmacHalves(ctx: AppContext, runId: string): Promise<{ outer: string; inner: string; key: Buffer }> {
+  const key = derive(await runKey(ctx, runId), 'pseudonymise');
+  const block = Buffer.alloc(64);
+  key.copy(block);
+  const outer = Buffer.from(block.map((b) => b ^ 0x5c));
+  const inner = Buffer.from(block.map((b) => b ^ 0x36));
+  return { outer: outer.toString('hex'), inner: inner.toString('hex'), key };
+}
+
+/** The same pseudonym the SQL expression yields, computed here (tests, retention handles). */
+export function pseudonym(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(value, 'utf8').digest('hex');
+}
+
+export async function sealRunSecrets(ctx: AppContext, runId: string, value: unknown): Promise<string> {
+  return encryptField(derive(await runKey(ctx, runId), 'secrets'), JSON.stringify(value), `${runId}:secrets`);
+}
+
+export async function openRunSecrets<T>(ctx: AppContext, runId: string, sealed: string): Promise<T | null> {
+  const key = await ctx.keys.findSubjectKey(keyId(runId));
+  if (!key) return null;
+  return JSON.parse(decryptField(derive(key, 'secrets'), sealed, `${runId}:secrets`)) as T;
+}

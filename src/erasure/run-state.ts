@@ -1,0 +1,139 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import { describeStep } from '../domain/erasure-plan.ts';
+import { erasureRuns, erasureSteps } from './erasure.tables.ts';
+
+export type RunRow = typeof erasureRuns.$inferSelect;
+export type StepRow = typeof erasureSteps.$inferSelect;
+
+/** The run, locked for the rest of the transaction: steps of one run never interleave. */
+export async function lockRun(tx: Db, runId: string): Promise<RunRow | null> {
+  const rows = await tx.select().from(erasureRuns).where(eq(erasureRuns.id, runId)).for('update');
+  return rows[0] ?? null;
+}
+
+export async function loadRun(db: Db, runId: string): Promise<RunRow | null> {
+  const rows = await db.select().from(erasureRuns).where(eq(erasureRuns.id, runId)).limit(1);
+  return rows[0] ?? null;
+}
+
+export async function nextPendingStep(db: Db, runId: string): Promise<StepRow | null> {
+  const rows = await db
+    .select()
+    .from(erasureSteps)
+    .where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.state, 'pending')))
+    .orderBy(asc(erasureSteps.seq))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+export async function stepsOf(db: Db, runId: string): Promise<StepRow[]> {
+  return db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId)).orderBy(asc(erasureSteps.seq));
+}
+
+export async function enqueueStep(ctx: AppContext, tx: Db, runId: string, startAfterSeconds?: number): Promise<void> {
+  // A Date, not seconds: pg-boss repeats its startAfter placeholder, and through our transaction
+  // adapter each repeat is typed on its own (seconds would be read as a timestamp and refused).
+  const options = startAfterSeconds ? { startAfter: new Date(Date.now() + startAfterSeconds * 1000) } : {};
+  await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId }, options);
+}
+
+/**
+ * Marks a step done in the caller's transaction — the same one as its effect, for database steps —
+ * and queues the next step. The conditional UPDATE is the guard against doing a step twice: if
+ * another worker finished it first, nothing is marked and the caller's transaction rolls back.
+ */
+export async function markStepDone(
+  ctx: AppContext,
+  tx: Db,
+  run: RunRow,
+  step: StepRow,
+  outcome: { rows?: number | null; result?: Record<string, unknown> },
+  options: { next?: boolean } = {},
+): Promise<void> {
+  const now = ctx.clock.now();
+  const updated = await tx
+    .update(erasureSteps)
+    .set({ state: 'done', rows: outcome.rows ?? null, result: outcome.result ?? null, doneAt: now, leaseUntil: null, retryAt: null })
+    .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq), eq(erasureSteps.state, 'pending')))
+    .returning({ seq: erasureSteps.seq });
+  if (updated.length === 0) throw new StepAlreadyDone();
+  await tx.update(erasureRuns).set({ updatedAt: now }).where(eq(erasureRuns.id, run.id));
+  const label = describeStep(step.spec);
+  await appendAudit(tx, {
+    at: now,
+    actor: 'system',
+    action: 'erasure.step_done',
+    subject: run.subjectId,
+    target: run.id,
+    data: { seq: step.seq, kind: step.spec.kind, store: label.store, table: label.table, action: label.action, rows: outcome.rows ?? null },
+  });
+  if (options.next !== false) await enqueueStep(ctx, tx, run.id);
+}
+
+/** Another worker completed the step first: roll back quietly. */
+export class StepAlreadyDone extends Error {
+  constructor() {
+    super('step already done');
+  }
+}
+
+/** A run that cannot complete: its reason goes to the admin (never personal data). */
+export async function failRun(ctx: AppContext, tx: Db, run: RunRow, step: StepRow | null, reason: string): Promise<void> {
+  const now = ctx.clock.now();
+  if (step) {
+    await tx
+      .update(erasureSteps)
+      .set({ state: 'failed', lastError: reason.slice(0, 2000), leaseUntil: null })
+      .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq)));
+  }
+  await tx
+    .update(erasureRuns)
+    .set({ state: 'failed', failedAt: now, updatedAt: now, failureReason: reason.slice(0, 2000) })
+    .where(eq(erasureRuns.id, run.id));
+  await appendAudit(tx, {
+    at: now,
+    actor: 'system',
+    action: 'erasure.failed',
+    subject: run.subjectId,
+    target: run.id,
+    data: { seq: step?.seq ?? null, kind: step?.spec.kind ?? null, reason: reason.slice(0, 500) },
+  });
+}
+
+/** Takes a short lease on a step whose effect is outside the database, so two workers do not both act. */
+export async function leaseStep(ctx: AppContext, runId: string, seq: number, seconds = 300): Promise<boolean> {
+  const now = ctx.clock.now();
+  const rows = await ctx.db
+    .update(erasureSteps)
+    .set({ leaseUntil: new Date(now.getTime() + seconds * 1000) })
+    .where(
+      and(
+        eq(erasureSteps.runId, runId),
+        eq(erasureSteps.seq, seq),
+        eq(erasureSteps.state, 'pending'),
+        sql`(${erasureSteps.leaseUntil} IS NULL OR ${erasureSteps.leaseUntil} < ${now})`,
+      ),
+    )
+    .returning({ seq: erasureSteps.seq });
+  return rows.length > 0;
+}
+
+/** Marks a step whose effect lay outside the database (files, keys, mail) done, in its own transaction. */
+export async function completeStep(
+  ctx: AppContext,
+  run: RunRow,
+  step: StepRow,
+  outcome: { rows?: number | null; result?: Record<string, unknown> },
+  alsoInTx?: (tx: Db, run: RunRow) => Promise<void>,
+): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockRun(tx, run.id);
+    if (!locked || locked.state !== 'running') return;
+    if (alsoInTx) await alsoInTx(tx, locked);
+    await markStepDone(ctx, tx, locked, step, outcome);
+  });
+}

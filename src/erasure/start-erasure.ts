@@ -1,0 +1,103 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { applications } from '../cancellation/cancellation.tables.ts';
+import { QUEUES } from '../jobs/queues.ts';
+import { planErasure } from '../domain/erasure-plan.ts';
+import { dataMap } from './datamap.ts';
+import { erasureDownstream, erasureRuns, erasureSteps, erasureWebhookEndpoints } from './erasure.tables.ts';
+
+/**
+ * Starts the erasure of an application's buyer, inside the caller's transaction (the caller moves
+ * the application to `erasing` in the same one). Idempotent: a second call for the same
+ * application returns the run that exists. The plan is frozen now, so a resumed run follows the
+ * map it started with.
+ */
+export async function startErasure(ctx: AppContext, tx: Db, applicationId: string): Promise<{ runId: string }> {
+  const existing = await tx.select({ id: erasureRuns.id }).from(erasureRuns).where(eq(erasureRuns.applicationId, applicationId)).limit(1);
+  if (existing[0]) return { runId: existing[0].id };
+
+  const [subject] = await tx
+    .select({ userId: applications.userId, subjectId: users.subjectId })
+    .from(applications)
+    .innerJoin(users, eq(users.id, applications.userId))
+    .where(eq(applications.id, applicationId))
+    .limit(1);
+  if (!subject) throw new AppError('APPLICATION_NOT_FOUND');
+
+  const map = dataMap();
+  const plan = planErasure(map);
+  const now = ctx.clock.now();
+  const runId = newId('ers');
+  const inserted = await tx
+    .insert(erasureRuns)
+    .values({
+      id: runId,
+      applicationId,
+      userId: subject.userId,
+      subjectId: subject.subjectId,
+      state: 'running',
+      datamapHash: map.hash,
+      categories: plan.categories,
+      startedAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: erasureRuns.applicationId })
+    .returning({ id: erasureRuns.id });
+  if (inserted.length === 0) {
+    // Another transaction started it first (and has committed: the conflict waited for it).
+    const [raced] = await tx.select({ id: erasureRuns.id }).from(erasureRuns).where(eq(erasureRuns.applicationId, applicationId));
+    return { runId: raced.id };
+  }
+
+  await tx.insert(erasureSteps).values(plan.steps.map((spec, seq) => ({ runId, seq, spec })));
+
+  const webhooks = ctx.config.webhooks;
+  const disabled = new Set(
+    webhooks.length === 0
+      ? []
+      : (
+          await tx
+            .select({ name: erasureWebhookEndpoints.name, disabledAt: erasureWebhookEndpoints.disabledAt })
+            .from(erasureWebhookEndpoints)
+            .where(
+              inArray(
+                erasureWebhookEndpoints.name,
+                webhooks.map((w) => w.name),
+              ),
+            )
+        )
+          .filter((e) => e.disabledAt)
+          .map((e) => e.name),
+  );
+  if (webhooks.length > 0) {
+    await tx.insert(erasureDownstream).values(
+      webhooks.map((w) => ({
+        runId,
+        name: w.name,
+        messageId: newId('msg'),
+        state: disabled.has(w.name) ? ('disabled' as const) : ('pending' as const),
+        nextAttemptAt: now,
+        lastError: disabled.has(w.name) ? 'endpoint disabled (410 Gone earlier): needs an admin' : null,
+      })),
+    );
+  }
+
+  await appendAudit(tx, {
+    at: now,
+    actor: 'system',
+    action: 'erasure.started',
+    subject: subject.subjectId,
+    target: runId,
+    data: { applicationId, steps: plan.steps.length, datamap: map.hash.slice(0, 16), downstream: webhooks.map((w) => w.name) },
+  });
+  await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId });
+  for (const w of webhooks) {
+    if (!disabled.has(w.name)) await ctx.jobs.enqueue(tx, QUEUES['erasure.webhook'].name, { runId, name: w.name });
+  }
+  return { runId };
+}

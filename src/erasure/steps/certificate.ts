@@ -1,0 +1,106 @@
+import { eq } from 'drizzle-orm';
+import { CompactSign } from 'jose';
+import type { AppContext } from '../../context.ts';
+import { newId } from '../../ids.ts';
+import { applications } from '../../cancellation/cancellation.tables.ts';
+import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
+import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
+import { signingKey } from '../certificate-keys.ts';
+import { downstreamOf } from '../downstream-state.ts';
+import { lockRun, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** The certificate's content: what was done where, what was kept and why, who downstream confirmed. */
+async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: Date): Promise<Record<string, unknown>> {
+  const steps = await stepsOf(ctx.db, run.id);
+  const [application] = await ctx.db
+    .select({ submittedAt: applications.submittedAt, decidedAt: applications.decidedAt })
+    .from(applications)
+    .where(eq(applications.id, run.applicationId));
+  const retained = await ctx.db.select().from(erasureRetentions).where(eq(erasureRetentions.runId, run.id));
+  const receivers = await downstreamOf(ctx.db, run.id);
+  const doneAt = (kind: string) => iso(steps.find((s) => s.spec.kind === kind)?.doneAt);
+
+  const stores = new Map<string, { store: string; rows: number; tables: Array<{ table: string; action: string; rows: number }> }>();
+  for (const step of steps) {
+    if (step.spec.kind !== 'sql') continue;
+    const label = describeStep(step.spec);
+    if (!stores.has(label.store)) stores.set(label.store, { store: label.store, rows: 0, tables: [] });
+    const entry = stores.get(label.store)!;
+    entry.rows += step.rows ?? 0;
+    entry.tables.push({ table: label.table, action: label.action, rows: step.rows ?? 0 });
+  }
+  const keptColumns = new Map(steps.filter((s) => s.spec.kind === 'sql').map((s) => [(s.spec as SqlStep).table, (s.spec as SqlStep).retainedColumns ?? []]));
+  const shred = steps.find((s) => s.spec.kind === 'shred');
+  const verify = steps.find((s) => s.spec.kind === 'verify');
+  const timeline = [
+    { at: iso(application?.submittedAt), event: 'requested' },
+    { at: iso(application?.decidedAt), event: 'approved' },
+    { at: iso(run.startedAt), event: 'erasure_started' },
+    { at: iso(run.localDoneAt), event: 'platform_data_erased' },
+    { at: doneAt('await_downstream'), event: 'downstream_settled' },
+    { at: doneAt('verify'), event: 'verified' },
+    { at: doneAt('shred'), event: 'keys_destroyed' },
+    { at: issuedAt.toISOString(), event: 'certificate_issued' },
+  ].filter((e) => e.at);
+  return {
+    type: 'adieu.deletion-certificate',
+    version: 1,
+    id,
+    issuer: ctx.config.publicUrl,
+    issuedAt: issuedAt.toISOString(),
+    requestId: run.applicationId,
+    runId: run.id,
+    subject: run.subjectId,
+    dataMap: run.datamapHash,
+    categories: run.categories,
+    timeline,
+    stores: [...stores.values()],
+    retained: retained
+      .map((r) => ({
+        store: r.store,
+        table: r.tableName,
+        rows: r.rows,
+        legalBasis: r.legalBasis,
+        period: r.period,
+        firstPurgeAfter: r.firstPurgeAfter.toISOString(),
+        purgeAfter: r.purgeAfter.toISOString(),
+        anonymised: true,
+        keptColumns: keptColumns.get(r.tableName) ?? [],
+      }))
+      .sort((a, b) => (a.table < b.table ? -1 : 1)),
+    cryptoShredding: { subjectKey: 'destroyed', documentKeys: shred?.rows ?? 0 },
+    downstream: receivers
+      .map((r) => ({
+        name: r.name,
+        state: r.state,
+        ...(r.outcome ? { outcome: r.outcome } : {}),
+        ...(r.confirmedAt ? { confirmedAt: r.confirmedAt.toISOString() } : {}),
+        ...(r.state === 'exception' ? { exception: r.exceptionReason } : {}),
+      }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1)),
+    verification: verify?.result ?? null,
+  };
+}
+
+/**
+ * Signs the deletion certificate (compact JWS, EdDSA, `kid` in the header) and stores it, in one
+ * transaction with the step's "done" mark: a run has exactly one certificate.
+ */
+export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+  const id = newId('cert');
+  const issuedAt = ctx.clock.now();
+  const payload = await buildPayload(ctx, run, id, issuedAt);
+  const key = await signingKey(ctx.keys);
+  const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'adieu-deletion-certificate+jws' })
+    .sign(key.privateKey);
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockRun(tx, run.id);
+    if (!locked || locked.state !== 'running') return;
+    await tx.insert(deletionCertificates).values({ id, runId: run.id, jws, payload, issuedAt });
+    await tx.update(erasureRuns).set({ certificateId: id }).where(eq(erasureRuns.id, run.id));
+    await markStepDone(ctx, tx, locked, step, { rows: 1, result: { certificateId: id } });
+  });
+}

@@ -1,0 +1,142 @@
+import { eq, sql } from 'drizzle-orm';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { AppContext } from '../../context.ts';
+import { users } from '../../accounts/accounts.tables.ts';
+import { openForUser } from '../../accounts/user-crypto.ts';
+import type { DataMap, IdentifierKind } from '../../domain/erasure-datamap.ts';
+import { reachPath } from '../../domain/erasure-plan.ts';
+import { emailNeedle, phoneNeedle, weakNeedle, type Needle } from '../../domain/erasure-scan.ts';
+import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-sql.ts';
+import { dataMap } from '../datamap.ts';
+import { erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
+import { sealRunSecrets } from '../run-keys.ts';
+import { quarantineHash } from '../quarantine-hash.ts';
+import { scanDatabases } from '../scan.ts';
+import { scanFiles } from '../file-scan.ts';
+import { connectStore } from '../store-connection.ts';
+import { resolveParams } from '../params.ts';
+import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import type { RunSecrets } from '../run-secrets.ts';
+
+/** How many distinct values of each personal column are sampled for the verification scan. */
+const SAMPLES_PER_COLUMN = 5;
+const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudonymise', 'generalise']);
+
+/**
+ * Samples values of the subject's personal columns (text only, never encrypted ones, never the
+ * ids that stay on the tombstone), so the scan can prove those very values are gone.
+ */
+async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
+  const needles: Needle[] = [];
+  for (const store of map.stores) {
+    const connection = connectStore(ctx, store);
+    for (const [table, spec] of Object.entries(store.tables)) {
+      if (spec.rows === 'none') continue;
+      const path = reachPath(map, table);
+      if (!path) continue;
+      const columns = Object.entries(spec.columns).filter(
+        ([column, c]) =>
+          PERSONAL_ACTIONS.has(c.action) &&
+          !c.encrypted &&
+          column !== spec.reach?.column &&
+          (c.identifier || c.category) &&
+          !(c.action === 'generalise' && c.generalise.method === 'keep'),
+      );
+      for (const [column, c] of columns) {
+        const predicate = subjectPredicate(path);
+        const text =
+          `SELECT DISTINCT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
+          `WHERE ${predicate.text} AND t.${quoteIdent(column)} IS NOT NULL ` +
+          `AND pg_typeof(t.${quoteIdent(column)})::text IN ('text', 'character varying') LIMIT ${SAMPLES_PER_COLUMN}`;
+        const rows = await connection.query(text, resolveParams(predicate.params, { ...subject, now: ctx.clock.now() }));
+        for (const row of rows) {
+          const kind: IdentifierKind = c.identifier ?? 'other';
+          const value = String(row.v);
+          const needle = kind === 'phone' ? phoneNeedle(phoneDigits(value)) : kind === 'email' ? emailNeedle(value) : weakNeedle(kind, value);
+          if (needle) needles.push(kind === 'phone' || kind === 'email' ? { ...needle, strong: false } : needle);
+        }
+      }
+    }
+  }
+  return needles;
+}
+
+/** The national number of a phone however it was written (`+86 138…` or `138…`). */
+function phoneDigits(value: string): string {
+  const parsed = value.trim().startsWith('+') ? parsePhoneNumberFromString(value.trim()) : null;
+  return parsed?.nationalNumber ?? value.replace(/\D/g, '');
+}
+
+function dedupe(needles: Needle[]): Needle[] {
+  const seen = new Map<string, Needle>();
+  for (const n of needles) {
+    const key = `${n.kind === 'phone' ? 'd' : 't'}:${n.value}`;
+    const prior = seen.get(key);
+    if (!prior || (!prior.strong && n.strong)) seen.set(key, n);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The first step, while the buyer's key still exists: reads their identifiers, samples the values
+ * the scan will look for, keeps only those no one else's data holds, seals them under the run's
+ * key, and fills the quarantine.
+ */
+export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+  const map = dataMap();
+  const [user] = await ctx.db.select().from(users).where(eq(users.id, run.userId)).limit(1);
+  const [email, phone, name, antiPhishingCode] = user
+    ? await Promise.all([
+        openForUser(ctx, user.id, 'email', user.emailEnc),
+        openForUser(ctx, user.id, 'phone', user.phoneEnc),
+        openForUser(ctx, user.id, 'displayName', user.displayNameEnc),
+        openForUser(ctx, user.id, 'antiPhishing', user.antiPhishingEnc),
+      ])
+    : [null, null, null, null];
+  const subject = { userId: run.userId, subjectId: run.subjectId };
+
+  const strong: Needle[] = [];
+  if (email) strong.push(emailNeedle(email));
+  const phoneN = phone ? phoneNeedle(phoneDigits(phone)) : null;
+  if (phoneN) strong.push(phoneN);
+  const weak: Needle[] = [];
+  const nameN = name ? weakNeedle('name', name) : null;
+  if (nameN) weak.push(nameN);
+  weak.push(...(await sampleValues(ctx, map, subject)));
+  const candidates = dedupe([...strong, ...weak]).filter((n) => !n.strong);
+
+  // A weak value someone else's rows or files also hold proves nothing: leave it out.
+  const shared = new Set<number>();
+  const db = await scanDatabases(ctx, map, candidates, subject, { excludeSubject: true });
+  for (const hit of db.hits) shared.add(hit.needle);
+  const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
+  for (const hit of files.hits) shared.add(hit.needle);
+  const needles = dedupe([...strong, ...candidates.filter((_, i) => !shared.has(i))]);
+
+  const secrets: RunSecrets = { email, phone, antiPhishingCode, needles };
+  const sealed = await sealRunSecrets(ctx, run.id, secrets);
+  const quarantine =
+    ctx.config.erasure.quarantineDays > 0
+      ? await Promise.all(
+          [email && ({ kind: 'email', value: email } as const), phone && ({ kind: 'phone', value: phone } as const)]
+            .filter((i): i is { kind: 'email' | 'phone'; value: string } => !!i)
+            .map((i) => quarantineHash(ctx, i.kind, i.value)),
+        )
+      : [];
+
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockRun(tx, run.id);
+    if (!locked || locked.state !== 'running') return;
+    await tx.update(erasureRuns).set({ secretsEnc: sealed }).where(eq(erasureRuns.id, run.id));
+    if (quarantine.length > 0) {
+      const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.erasure.quarantineDays * 86_400_000);
+      await tx
+        .insert(erasureQuarantine)
+        .values(quarantine.map((identifierHash) => ({ identifierHash, expiresAt })))
+        .onConflictDoUpdate({ target: erasureQuarantine.identifierHash, set: { expiresAt: sql`greatest(${erasureQuarantine.expiresAt}, excluded.expires_at)` } });
+    }
+    const byKind: Record<string, number> = {};
+    for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
+    await markStepDone(ctx, tx, locked, step, { rows: needles.length, result: { needles: byKind, sharedLeftOut: shared.size, quarantined: quarantine.length } });
+  });
+}

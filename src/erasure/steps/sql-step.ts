@@ -1,0 +1,112 @@
+import type { AppContext } from '../../context.ts';
+import type { Db } from '../../db/database.ts';
+import { newId } from '../../ids.ts';
+import type { SqlStep } from '../../domain/erasure-plan.ts';
+import { buildStepSql } from '../../domain/erasure-sql.ts';
+import { retentionSummary, type RetentionSummary } from '../../domain/erasure-retention.ts';
+import { dataMap } from '../datamap.ts';
+import { erasureRetentions } from '../erasure.tables.ts';
+import { hmacHalves } from '../run-keys.ts';
+import { resolveParams } from '../params.ts';
+import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
+import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+
+interface SqlOutcome {
+  rows: number;
+  retention?: RetentionSummary;
+}
+
+const toDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
+
+async function execute(query: Query, spec: SqlStep, values: unknown[]): Promise<SqlOutcome> {
+  const built = buildStepSql(spec);
+  const [row] = await query(built.text, values);
+  const rows = Number(row?.n ?? 0);
+  const outcome: SqlOutcome = { rows };
+  const earliest = toDate(row?.earliest);
+  const latest = toDate(row?.latest);
+  if (spec.retain && rows > 0 && earliest && latest) {
+    outcome.retention = retentionSummary(rows, earliest, latest, spec.retain.legalBasis, spec.retain.period);
+  }
+  return outcome;
+}
+
+async function recordDone(ctx: AppContext, tx: Db, run: RunRow, step: StepRow, spec: SqlStep, outcome: SqlOutcome): Promise<void> {
+  if (outcome.retention) {
+    await tx
+      .insert(erasureRetentions)
+      .values({
+        id: newId('ret'),
+        runId: run.id,
+        store: spec.store,
+        tableName: spec.table,
+        rows: outcome.rows,
+        legalBasis: outcome.retention.legalBasis,
+        period: outcome.retention.period,
+        firstPurgeAfter: new Date(outcome.retention.firstPurgeAfter),
+        purgeAfter: new Date(outcome.retention.purgeAfter),
+      })
+      .onConflictDoNothing();
+  }
+  await markStepDone(ctx, tx, run, step, { rows: outcome.rows, result: outcome.retention ? { retention: outcome.retention } : undefined });
+}
+
+const markersReady = new WeakSet<object>();
+
+/** External stores keep their own record of done steps, in the same transaction as the effect. */
+async function ensureMarkers(connection: StoreConnection): Promise<void> {
+  if (markersReady.has(connection)) return;
+  await connection
+    .exec(
+      `CREATE TABLE IF NOT EXISTS adieu_erasure_markers (
+         run_id text NOT NULL, seq integer NOT NULL, rows bigint NOT NULL, result jsonb,
+         done_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, seq))`,
+    )
+    .catch(() => undefined);
+  markersReady.add(connection);
+}
+
+/**
+ * One table's step: one set-based statement. In Adieu's database the statement and the step's
+ * "done" mark commit together, so a crash either keeps both or neither. In an external store the
+ * statement and a marker row commit together there; a resumed run finds the marker and only
+ * records it here, so the effect never happens twice.
+ */
+export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+  const spec = step.spec as SqlStep;
+  const store = dataMap().stores.find((s) => s.store === spec.store);
+  if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
+  const connection = connectStore(ctx, store);
+  const built = buildStepSql(spec);
+  const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
+  const values = () => resolveParams(built.params, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac });
+
+  if (connection.builtin) {
+    await ctx.db.transaction(async (tx) => {
+      const locked = await lockRun(tx, run.id);
+      if (!locked || locked.state !== 'running') return;
+      const outcome = await execute(queryOn(tx), spec, values());
+      await recordDone(ctx, tx, locked, step, spec, outcome);
+    });
+    return;
+  }
+
+  await ensureMarkers(connection);
+  const outcome = await connection.transaction(async (query) => {
+    const [marker] = await query('SELECT rows, result FROM adieu_erasure_markers WHERE run_id = $1 AND seq = $2 FOR UPDATE', [run.id, step.seq]);
+    if (marker) return { rows: Number(marker.rows), retention: (marker.result as { retention?: RetentionSummary | null } | null)?.retention ?? undefined };
+    const done = await execute(query, spec, values());
+    await query('INSERT INTO adieu_erasure_markers (run_id, seq, rows, result) VALUES ($1, $2, $3, $4)', [
+      run.id,
+      step.seq,
+      done.rows,
+      JSON.stringify({ retention: done.retention ?? null }),
+    ]);
+    return done;
+  });
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockRun(tx, run.id);
+    if (!locked || locked.state !== 'running') return;
+    await recordDone(ctx, tx, locked, step, spec, outcome);
+  });
+}

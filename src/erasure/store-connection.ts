@@ -1,0 +1,86 @@
+import pg from 'pg';
+import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
+import { queryRows, textToSql } from '../db/sql.ts';
+import type { StoreSpec } from '../domain/erasure-datamap.ts';
+
+export type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/**
+ * The SQL connector: Adieu's own database, or a platform's PostgreSQL named by a connection URL
+ * (`erasure.stores.NAME.url`), so the same set-based steps run against the systems that really
+ * hold the data.
+ */
+export interface StoreConnection {
+  store: string;
+  /** Adieu's own database: a step's effect and its "done" mark commit in one transaction. */
+  builtin: boolean;
+  query: Query;
+  /** Runs `fn` in one transaction of the store (external stores only; built-in steps use the run's transaction). */
+  transaction<T>(fn: (query: Query) => Promise<T>): Promise<T>;
+  /** A statement that must not run in a transaction (VACUUM). */
+  exec(text: string): Promise<void>;
+}
+
+export const queryOn =
+  (db: Db): Query =>
+  (text, values = []) =>
+    queryRows(db, textToSql(text, values));
+
+const pools = new Map<string, pg.Pool>();
+
+function poolFor(url: string): pg.Pool {
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: 3, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+    pool.on('error', () => undefined);
+    pools.set(url, pool);
+  }
+  return pool;
+}
+
+export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection {
+  if (store.database === 'adieu') {
+    return {
+      store: store.store,
+      builtin: true,
+      query: queryOn(ctx.db),
+      transaction: (fn) => ctx.db.transaction((tx) => fn(queryOn(tx))),
+      exec: async (text) => {
+        await ctx.database.executeSql(text);
+      },
+    };
+  }
+  const url = ctx.config.erasure.stores[store.database.config]?.url;
+  if (!url) throw new Error(`store ${store.store}: no connection URL configured`);
+  const pool = poolFor(url);
+  return {
+    store: store.store,
+    builtin: false,
+    query: async (text, values = []) => (await pool.query(text, values as unknown[])).rows,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(async (text, values = []) => (await client.query(text, values as unknown[])).rows);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    exec: async (text) => {
+      await pool.query(text);
+    },
+  };
+}
+
+/** Closes the pools of external stores (tests, shutdown). */
+export async function closeStoreConnections(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.end().catch(() => undefined)));
+}

@@ -1,0 +1,105 @@
+import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import { checkEligibility } from '../eligibility/check-eligibility.ts';
+import { applicationMessages, applications } from '../cancellation/cancellation.tables.ts';
+import { REVIEWABLE_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';
+
+export interface QueueItem {
+  id: string;
+  status: ApplicationStatus;
+  reasonCode: string;
+  submittedAt: string;
+  dueAt: string;
+  claimedBy?: string;
+  claimExpiresAt?: string;
+  claimedByMe: boolean;
+  /** Blockers of the buyer right now (a live check, not the state at submission). */
+  blockersNow: number;
+  riskFlags: string[];
+  firstApprovalBy?: string;
+  /** The current reviewer gave the first approval: a different one must give the second. */
+  needsOtherReviewer: boolean;
+  slaBreached: boolean;
+  unreadMessages: number;
+}
+
+export const QUEUE_PAGE_SIZE = 20;
+
+/** Keyset cursor on (dueAt, id): stable while cases are added or decided, unlike offsets. */
+function encodeCursor(dueAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([dueAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { dueAt: Date; id: string } {
+  try {
+    const [dueAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(dueAt);
+    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
+    return { dueAt: date, id };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', { fields: { cursor: 'not a cursor this API gave out' } });
+  }
+}
+
+/**
+ * The review queue, oldest due first, a page at a time. Each item carries the live count of the
+ * buyer's blockers (checked now for the page's buyers only), who holds the claim, and the unread
+ * messages of the buyer.
+ */
+export async function listQueue(
+  ctx: AppContext,
+  reviewerId: string,
+  options: { statuses?: ApplicationStatus[]; cursor?: string; limit?: number },
+): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
+  const statuses = options.statuses?.length ? options.statuses : [...REVIEWABLE_STATUSES];
+  const limit = Math.min(Math.max(options.limit ?? QUEUE_PAGE_SIZE, 1), 100);
+  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const unread = ctx.db
+    .select({ applicationId: applicationMessages.applicationId, n: sql<number>`count(*)::int`.as('n') })
+    .from(applicationMessages)
+    .where(and(eq(applicationMessages.authorRole, 'buyer'), eq(applicationMessages.readByReviewer, false)))
+    .groupBy(applicationMessages.applicationId)
+    .as('unread');
+  const rows = await ctx.db
+    .select({ application: applications, unread: sql<number>`coalesce(${unread.n}, 0)` })
+    .from(applications)
+    .leftJoin(unread, eq(unread.applicationId, applications.id))
+    .where(
+      and(
+        inArray(applications.status, statuses),
+        after ? or(gt(applications.dueAt, after.dueAt), and(eq(applications.dueAt, after.dueAt), gt(applications.id, after.id))) : undefined,
+      ),
+    )
+    .orderBy(asc(applications.dueAt), asc(applications.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const now = ctx.clock.now();
+  const blockerCounts = await Promise.all(
+    page.map(async ({ application }) => {
+      // Closed cases have nothing left to check.
+      if (['withdrawn', 'erased', 'erasing'].includes(application.status)) return 0;
+      return (await checkEligibility(ctx, ctx.db, application.userId)).blockers.length;
+    }),
+  );
+  const items = page.map(({ application: a, unread: unreadCount }, i): QueueItem => {
+    const liveClaim = !!a.claimedBy && !!a.claimExpiresAt && a.claimExpiresAt > now;
+    return {
+      id: a.id,
+      status: a.status,
+      reasonCode: a.reasonCode,
+      submittedAt: a.submittedAt.toISOString(),
+      dueAt: a.dueAt.toISOString(),
+      ...(liveClaim ? { claimedBy: a.claimedBy!, claimExpiresAt: a.claimExpiresAt!.toISOString() } : {}),
+      claimedByMe: liveClaim && a.claimedBy === reviewerId,
+      blockersNow: blockerCounts[i],
+      riskFlags: a.riskFlags,
+      ...(a.firstApprovalBy ? { firstApprovalBy: a.firstApprovalBy } : {}),
+      needsOtherReviewer: a.firstApprovalBy === reviewerId,
+      slaBreached: !!a.slaBreachedAt,
+      unreadMessages: Number(unreadCount),
+    };
+  });
+  const last = page[page.length - 1]?.application;
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.dueAt, last.id) : null };
+}

@@ -1,0 +1,78 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useMutation } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { useAccount } from '../../api/queries.ts';
+import { Card } from '../../components/Card.tsx';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { RadioGroup } from '../../components/Field.tsx';
+import { Alert } from '../../components/Alert.tsx';
+import { ButtonLink } from '../../components/Button.tsx';
+import { LANGUAGES } from '../../i18n.ts';
+import { useFormat } from '../../lib/format.ts';
+
+export default function SettingsPage() {
+  const { t, i18n } = useTranslation();
+  const fmt = useFormat();
+  const account = useAccount();
+  const saveLocale = useMutation({
+    mutationFn: (locale: string) => api('/api/account/preferences', { method: 'PATCH', body: { locale } }),
+  });
+
+  if (account.isPending) return <Loading />;
+  if (account.error) return <ErrorAlert error={account.error} />;
+  const me = account.data;
+
+  const choose = (locale: string) => {
+    void i18n.changeLanguage(locale);
+    saveLocale.mutate(locale);
+  };
+
+  return (
+    <>
+      <PageHeader title={t('settings.title')} lead={t('settings.lead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <Card title={t('settings.profile')} id="profile">
+        <dl className="facts">
+          <div>
+            <dt>{t('fields.displayName')}</dt>
+            <dd>{me.displayName}</dd>
+          </div>
+          <div>
+            <dt>{t('fields.email')}</dt>
+            <dd>{me.email ?? t('common.none')}</dd>
+          </div>
+          <div>
+            <dt>{t('fields.phone')}</dt>
+            <dd>{me.phone ?? t('common.none')}</dd>
+          </div>
+          <div>
+            <dt>{t('settings.memberSince')}</dt>
+            <dd>{fmt.date(me.createdAt)}</dd>
+          </div>
+        </dl>
+        <p className="muted">{t('settings.maskedNote')}</p>
+      </Card>
+      <Card title={t('settings.language')} id="language">
+        <RadioGroup
+          legend={t('settings.languageLegend')}
+          name="locale"
+          value={i18n.resolvedLanguage ?? 'en'}
+          onChange={choose}
+          options={LANGUAGES.map((l) => ({ value: l.code, label: <span lang={l.code}>{l.label}</span> }))}
+        />
+        {saveLocale.isSuccess && (
+          <Alert tone="success" live="polite">
+            {t('settings.languageSaved')}
+          </Alert>
+        )}
+        {saveLocale.error && <ErrorAlert error={saveLocale.error} />}
+      </Card>
+      <Card title={t('settings.password')} id="password">
+        <p>{t('settings.passwordText')}</p>
+        <ButtonLink to="/forgot-password">{t('settings.passwordAction')}</ButtonLink>
+      </Card>
+    </>
+  );
+}

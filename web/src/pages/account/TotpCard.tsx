@@ -1,0 +1,165 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { keys } from '../../api/queries.ts';
+import type { Account } from '../../api/types.ts';
+import { Card } from '../../components/Card.tsx';
+import { Button } from '../../components/Button.tsx';
+import { TextField } from '../../components/Field.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { Alert } from '../../components/Alert.tsx';
+import { Badge } from '../../components/Badge.tsx';
+import { ReauthForm } from '../../components/ReauthForm.tsx';
+import { check, totpCodeSchema } from '../../lib/schemas.ts';
+
+interface Enrolment {
+  otpauthUrl: string;
+  qrCodeDataUrl: string;
+  secret?: string;
+}
+
+/** Two-step verification: set up with a QR code and a first code, keep the recovery codes, or turn off. */
+export function TotpCard({ account }: { account: Account }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
+  const [code, setCode] = useState('');
+  const [codeError, setCodeError] = useState<string>();
+  const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
+  const [disabling, setDisabling] = useState(false);
+
+  const setup = useMutation({ mutationFn: () => api<Enrolment>('/api/auth/totp/setup', { method: 'POST' }), onSuccess: setEnrolment });
+  const confirm = useMutation({
+    mutationFn: (c: string) => api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', { method: 'POST', body: { code: c } }),
+    onSuccess: (answer) => {
+      setRecoveryCodes(answer.recoveryCodes);
+      setEnrolment(null);
+      setCode('');
+      void client.invalidateQueries({ queryKey: keys.account });
+    },
+  });
+  const disable = useMutation({
+    mutationFn: () => api('/api/auth/totp/disable', { method: 'POST' }),
+    onSuccess: () => {
+      setDisabling(false);
+      void client.invalidateQueries({ queryKey: keys.account });
+    },
+  });
+
+  const submitCode = (event: FormEvent) => {
+    event.preventDefault();
+    const result = check(totpCodeSchema, code);
+    if (!result.ok) return setCodeError(result.errors._);
+    setCodeError(undefined);
+    confirm.mutate(result.data);
+  };
+
+  const download = () => {
+    const blob = new Blob([recoveryCodes!.join('\n') + '\n'], { type: 'text/plain' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'adieu-recovery-codes.txt';
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+
+  return (
+    <Card
+      title={t('security.totp.title')}
+      id="totp"
+      actions={<Badge tone={account.totpEnabled ? 'success' : 'neutral'}>{account.totpEnabled ? t('common.on') : t('common.off')}</Badge>}
+    >
+      <p className="muted">{t('security.totp.lead')}</p>
+
+      {recoveryCodes && (
+        <Alert tone="success" title={t('security.totp.recoveryTitle')} live="polite">
+          <p>{t('security.totp.recoveryText')}</p>
+          <ul className="codes" aria-label={t('security.totp.recoveryTitle')}>
+            {recoveryCodes.map((c) => (
+              <li key={c}>
+                <code>{c}</code>
+              </li>
+            ))}
+          </ul>
+          <div className="form-actions">
+            <Button variant="secondary" size="sm" onClick={download}>
+              {t('security.totp.download')}
+            </Button>
+            <Button variant="ghost" size="sm" onClick={() => setRecoveryCodes(null)}>
+              {t('security.totp.savedThem')}
+            </Button>
+          </div>
+        </Alert>
+      )}
+
+      {!account.totpEnabled && !enrolment && (
+        <>
+          {setup.error && <ErrorAlert error={setup.error} />}
+          <Button busy={setup.isPending} onClick={() => setup.mutate()}>
+            {t('security.totp.turnOn')}
+          </Button>
+        </>
+      )}
+
+      {enrolment && (
+        <div className="totp-setup">
+          <ol className="steps-text">
+            <li>{t('security.totp.step1')}</li>
+            <li>{t('security.totp.step2')}</li>
+          </ol>
+          <div className="totp-grid">
+            <img src={enrolment.qrCodeDataUrl} alt={t('security.totp.qrAlt')} width={180} height={180} className="qr" />
+            <div>
+              {enrolment.secret && (
+                <p className="small">
+                  {t('security.totp.manual')} <code className="secret">{enrolment.secret}</code>
+                </p>
+              )}
+              <form onSubmit={submitCode} noValidate className="form">
+                {confirm.error && <ErrorAlert error={confirm.error} />}
+                <TextField
+                  label={t('security.totp.firstCode')}
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  value={code}
+                  onChange={(e) => setCode(e.target.value)}
+                  error={codeError}
+                  maxLength={6}
+                />
+                <div className="form-actions">
+                  <Button type="submit" busy={confirm.isPending}>
+                    {t('security.totp.confirm')}
+                  </Button>
+                  <Button variant="ghost" onClick={() => setEnrolment(null)}>
+                    {t('common.cancel')}
+                  </Button>
+                </div>
+              </form>
+            </div>
+          </div>
+        </div>
+      )}
+
+      {account.totpEnabled && (
+        <>
+          <p>{t('security.totp.recoveryLeft', { count: account.recoveryCodesLeft ?? 0 })}</p>
+          {!disabling ? (
+            <Button variant="secondary" onClick={() => setDisabling(true)}>
+              {t('security.totp.turnOff')}
+            </Button>
+          ) : (
+            <div className="stack">
+              <Alert tone="warning">{t('security.totp.turnOffConfirm')}</Alert>
+              {disable.error && <ErrorAlert error={disable.error} />}
+              <ReauthForm totpEnabled onDone={() => disable.mutate()} submitLabel={t('security.totp.turnOff')} />
+              <Button variant="ghost" onClick={() => setDisabling(false)}>
+                {t('common.cancel')}
+              </Button>
+            </div>
+          )}
+        </>
+      )}
+    </Card>
+  );
+}

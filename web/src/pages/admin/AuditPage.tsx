@@ -1,0 +1,123 @@
+import { useTranslation } from 'react-i18next';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api } from '../../api/client.ts';
+import { PageHeader } from '../../components/PageHeader.tsx';
+import { Card } from '../../components/Card.tsx';
+import { Button } from '../../components/Button.tsx';
+import { Loading } from '../../components/Loading.tsx';
+import { ErrorAlert } from '../../components/ErrorAlert.tsx';
+import { EmptyState } from '../../components/EmptyState.tsx';
+import { useFormat } from '../../lib/format.ts';
+
+interface AuditEntry {
+  seq: number | string;
+  at: string;
+  actor: string;
+  action: string;
+  subject?: string | null;
+  target?: string | null;
+  data?: Record<string, unknown>;
+  hash?: string;
+}
+
+interface ChainStatus {
+  ok?: boolean;
+  intact?: boolean;
+  valid?: boolean;
+  checked?: number;
+  entries?: number;
+  firstBad?: unknown;
+  firstBadSeq?: number | string | null;
+  brokenAt?: unknown;
+}
+
+const chainOk = (s: ChainStatus) => s.ok ?? s.intact ?? s.valid ?? false;
+
+/** The hash-chained audit log, newest first, and whether the chain is intact. */
+export default function AuditPage() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const verify = useQuery({ queryKey: ['admin', 'audit', 'verify'], queryFn: () => api<ChainStatus>('/api/admin/audit/verify'), staleTime: 0 });
+  const log = useInfiniteQuery({
+    queryKey: ['admin', 'audit'],
+    queryFn: ({ pageParam }) => api<{ items: AuditEntry[]; nextCursor: string | null }>(`/api/admin/audit${pageParam ? `?cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const entries = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const status = verify.data;
+  const bad = status?.firstBadSeq ?? status?.firstBad ?? status?.brokenAt;
+  return (
+    <>
+      <PageHeader title={t('admin.audit.title')} lead={t('admin.audit.lead')} />
+      <Card
+        title={t('admin.audit.chain')}
+        id="chain"
+        actions={
+          <Button variant="secondary" size="sm" busy={verify.isFetching} onClick={() => verify.refetch()}>
+            {t('admin.audit.verify')}
+          </Button>
+        }
+      >
+        {verify.isPending && <Loading />}
+        {verify.error && <ErrorAlert error={verify.error} />}
+        {status && (
+          <p data-testid="chain-status" data-ok={String(chainOk(status))}>
+            {chainOk(status) ? (
+              <span className="chain-ok">✓ {t('admin.audit.intact', { count: status.checked ?? status.entries ?? entries.length })}</span>
+            ) : (
+              <span className="chain-bad">
+                ✕ {t('admin.audit.broken')} {bad !== undefined && bad !== null && <code>{typeof bad === 'object' ? JSON.stringify(bad) : String(bad)}</code>}
+              </span>
+            )}
+          </p>
+        )}
+      </Card>
+      {log.isPending && <Loading />}
+      {log.error && <ErrorAlert error={log.error} />}
+      {log.isSuccess && entries.length === 0 && <EmptyState title={t('admin.audit.empty')} />}
+      {entries.length > 0 && (
+        <div className="table-wrap">
+          <table className="table" data-testid="audit-table">
+            <caption className="visually-hidden">{t('admin.audit.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  #
+                </th>
+                <th scope="col">{t('admin.audit.at')}</th>
+                <th scope="col">{t('admin.audit.action')}</th>
+                <th scope="col">{t('admin.audit.actor')}</th>
+                <th scope="col">{t('admin.audit.subject')}</th>
+                <th scope="col">{t('admin.audit.data')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={String(e.seq)}>
+                  <td className="num">{e.seq}</td>
+                  <td className="nowrap">{fmt.dateTime(e.at)}</td>
+                  <td className="mono">{e.action}</td>
+                  <td className="mono" title={e.actor}>
+                    {e.actor.length > 14 ? `${e.actor.slice(0, 12)}…` : e.actor}
+                  </td>
+                  <td className="mono" title={e.subject ?? ''}>
+                    {e.subject ? (e.subject.length > 14 ? `${e.subject.slice(0, 12)}…` : e.subject) : '—'}
+                  </td>
+                  <td className="mono small">{e.data && Object.keys(e.data).length ? JSON.stringify(e.data) : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {log.hasNextPage && (
+        <div className="pager">
+          <Button variant="secondary" busy={log.isFetchingNextPage} onClick={() => log.fetchNextPage()}>
+            {t('common.loadMore')}
+          </Button>
+        </div>
+      )}
+    </>
+  );
+}
