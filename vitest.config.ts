@@ -15,6 +15,19 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        // Real server + Chromium: builds the web UI once, then walks the journeys in both languages.
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

@@ -20,7 +20,7 @@ export async function describeMachine(databaseUrl: string | undefined): Promise<
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
     try {
-      const { rows } = await client.query<{ v: string }>('SHOW server_version');
+      const { rows } = await client.query<{ v: string }>('SELECT current_setting(\'server_version\') AS v');
       database = `PostgreSQL ${rows[0].v} (${new URL(databaseUrl).host})`;
     } finally {
       await client.end();

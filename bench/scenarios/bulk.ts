@@ -1,12 +1,118 @@
-import type { Scenario } from '../lib/scenario.ts';
+import { startErasure } from '../../src/erasure/start-erasure.ts';
+import type { AppContext } from '../../src/context.ts';
+import { closeContext, openContext } from '../lib/adieu-in-process.ts';
+import { benchDatabase, type BenchDatabase } from '../lib/bench-database.ts';
+import { seedShopFor, typicalBuyer } from '../lib/erasure-fixtures.ts';
+import { ADIEU_BIN, childEnv, spawnAndWait, type Child } from '../lib/processes.ts';
+import { compare } from '../lib/result.ts';
+import type { BenchContext, Scenario } from '../lib/scenario.ts';
+import { analyze, exec, seedUsers } from '../lib/seed-sql.ts';
 
+/** Erasing applications for `count` typical buyers, set-based, as end-grace leaves them. */
+async function seedErasing(ctx: AppContext, count: number): Promise<string[]> {
+  await seedUsers(ctx.database, 'bk', count);
+  const ids = Array.from({ length: count }, (_, i) => `usr_bk${i + 1}`);
+  for (let i = 0; i < ids.length; i += 2000) await seedShopFor(ctx, ids.slice(i, i + 2000), typicalBuyer);
+  await exec(
+    ctx.database,
+    `INSERT INTO applications (id, user_id, status, version, reason_code, submitted_at, cycle_started_at, due_at, sla_remind_at,
+                               decision_outcome, decision_reason_code, decided_at, grace_ends_at, updated_at)
+     SELECT 'app_bk' || g, 'usr_bk' || g, 'erasing', 5, 'NO_LONGER_USE', now() - interval '20 days', now() - interval '20 days', now() + interval '1 day',
+            now() - interval '3 days', 'approve', 'APPROVED', now() - interval '8 days', now() - interval '1 day', now()
+     FROM generate_series(1, ${count}) g`,
+  );
+  await analyze(ctx.database);
+  return Array.from({ length: count }, (_, i) => `app_bk${i + 1}`);
+}
+
+/** Starts every run (startErasure, one transaction each, a few at a time) before any worker exists. */
+async function startRuns(ctx: AppContext, applicationIds: string[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (next < applicationIds.length) {
+        const id = applicationIds[next++];
+        await ctx.db.transaction((tx) => startErasure(ctx, tx, id));
+      }
+    }),
+  );
+}
+
+interface Round {
+  workers: number;
+  buyers: number;
+  completed: number;
+  failed: number;
+  seconds: number;
+  perMinute: number;
+  finished: boolean;
+}
+
+async function round(bench: BenchContext, workers: number, buyers: number, budgetMs: number): Promise<Round> {
+  const db: BenchDatabase = await benchDatabase(`bulk${workers}`, { databaseUrl: bench.databaseUrl });
+  const ctx = await openContext(db);
+  const children: Child[] = [];
+  try {
+    bench.log(`${workers} worker(s): seeding ${buyers.toLocaleString('en-US')} typical buyers and starting their runs`);
+    const applicationIds = await seedErasing(ctx, buyers);
+    await startRuns(ctx, applicationIds);
+    const env = childEnv({ ...db.env(), LOG_LEVEL: 'warn' });
+    for (let i = 0; i < workers; i++) children.push(await spawnAndWait([ADIEU_BIN, 'worker'], env, /worker started/));
+    const started = Date.now();
+    let completed = 0;
+    let failed = 0;
+    let seconds = 0;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const rows = await exec(ctx.database, `SELECT state, count(*)::int AS n FROM erasure_runs GROUP BY state`);
+      const by = Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+      completed = by.completed ?? 0;
+      failed = by.failed ?? 0;
+      seconds = (Date.now() - started) / 1000;
+      if (completed + failed >= buyers || Date.now() - started > budgetMs) break;
+    }
+    const perMinute = completed / (seconds / 60);
+    bench.log(`${workers} worker(s): ${completed} of ${buyers} erased in ${seconds.toFixed(0)} s (${perMinute.toFixed(1)} accounts/min)${failed ? `, ${failed} failed` : ''}`);
+    return { workers, buyers, completed, failed, seconds, perMinute, finished: completed + failed >= buyers };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await closeContext(ctx);
+    await db.drop();
+  }
+}
+
+/**
+ * 10k typical buyers (a couple of years of orders, reviews, messages) with their erasure runs
+ * started, then `adieu worker` processes erasing them end to end (every step, certificate
+ * included): once with 1 worker, once with 2, each on its own identical database. Bounded: a
+ * round stops at its time budget and the rate is what was completed by then.
+ */
 export const bulkScenario: Scenario = {
   name: 'bulk',
-  title: 'TODO',
-  async skipReason() {
-    return 'not written yet';
+  title: '10k typical buyers erased end to end by 1 worker, then 2: accounts per minute, scaling',
+  async skipReason(bench) {
+    if (!bench.databaseUrl) return 'PostgreSQL only (PGlite is one process): set DATABASE_URL';
+    const { missingModules } = await import('../lib/scenario.ts');
+    return missingModules(['src/erasure/start-erasure.ts', 'src/erasure/register-erasure.ts']);
   },
-  async run() {
-    return { comparisons: [] };
+  async run(bench) {
+    const buyers = bench.quick ? 300 : 10_000;
+    const budgetMs = (bench.quick ? 60 : 180) * 1000;
+    const one = await round(bench, 1, buyers, budgetMs);
+    const two = await round(bench, 2, buyers, budgetMs);
+    const notes = [`time budget ${budgetMs / 1000} s per round; a round that did not finish reports the rate it reached`];
+    if (!one.finished || !two.finished) notes.push(`not all erased within the budget (1 worker: ${one.completed}/${buyers}, 2 workers: ${two.completed}/${buyers})`);
+    return {
+      notes,
+      comparisons: [
+        compare('accounts erased per minute, 1 worker', { value: one.perMinute, unit: 'accounts/min' }, undefined, one.perMinute),
+        compare('scaling from 1 to 2 workers', { value: two.perMinute, unit: 'accounts/min' }, { value: one.perMinute, unit: 'accounts/min', label: '1 worker' }, two.perMinute / one.perMinute, {
+          op: '>=',
+          value: 1.6,
+          text: '>= 1.6 (2 cores)',
+        }),
+      ],
+      details: { rounds: [one, two], shape: typicalBuyer },
+    };
   },
 };

@@ -1,12 +1,204 @@
+import { startErasure } from '../../src/erasure/start-erasure.ts';
+import type { AppContext } from '../../src/context.ts';
+import { closeContext, openContext } from '../lib/adieu-in-process.ts';
+import { benchDatabase } from '../lib/bench-database.ts';
+import { heavyBuyer, insertErasingApplication, seedShopFor, type BuyerShape } from '../lib/erasure-fixtures.ts';
+import { createBuyer } from '../lib/fixtures.ts';
+import { compare } from '../lib/result.ts';
 import type { Scenario } from '../lib/scenario.ts';
+import { analyze, exec, seedNeighbourOrders, seedUsers } from '../lib/seed-sql.ts';
+import { timeMs } from '../lib/stats.ts';
 
+/**
+ * What the data map asks for, written by hand as one statement per table (the baseline an expert
+ * would write). Values as the engine sets them; `$1` is the buyer's id, `$2` a run secret.
+ */
+const HAND_WRITTEN: Array<{ table: string; sql: string }> = [
+  { table: 'public.sessions', sql: `DELETE FROM sessions WHERE user_id = $1` },
+  { table: 'public.password_resets', sql: `DELETE FROM password_resets WHERE user_id = $1` },
+  { table: 'public.recovery_codes', sql: `DELETE FROM recovery_codes WHERE user_id = $1` },
+  { table: 'public.sign_in_failures', sql: `DELETE FROM sign_in_failures WHERE user_id = $1` },
+  { table: 'public.idempotency_keys', sql: `DELETE FROM idempotency_keys WHERE user_id = $1` },
+  { table: 'public.application_messages', sql: `DELETE FROM application_messages WHERE application_id IN (SELECT id FROM applications WHERE user_id = $1)` },
+  { table: 'public.application_events', sql: `SELECT count(*) FROM application_events WHERE application_id IN (SELECT id FROM applications WHERE user_id = $1)` },
+  { table: 'public.applications', sql: `UPDATE applications SET reason_text_enc = NULL, risk_flags = '{}', decision_message_enc = NULL WHERE user_id = $1` },
+  { table: 'shop.order_items', sql: `SELECT count(*) FROM shop.order_items WHERE order_id IN (SELECT id FROM shop.orders WHERE buyer_id = $1)` },
+  { table: 'shop.payments', sql: `SELECT count(*), min(paid_at), max(paid_at) FROM shop.payments WHERE buyer_id = $1` },
+  { table: 'shop.disputes', sql: `UPDATE shop.disputes SET reason = NULL WHERE buyer_id = $1` },
+  { table: 'shop.refunds', sql: `SELECT count(*), min(coalesce(completed_at, requested_at)), max(coalesce(completed_at, requested_at)) FROM shop.refunds WHERE buyer_id = $1` },
+  { table: 'shop.orders', sql: `SELECT count(*), min(coalesce(completed_at, updated_at)), max(coalesce(completed_at, updated_at)) FROM shop.orders WHERE buyer_id = $1` },
+  { table: 'shop.shipping_addresses', sql: `UPDATE shop.shipping_addresses SET name = '(erased)', phone = '(erased)', line1 = '(erased)' WHERE buyer_id = $1` },
+  { table: 'shop.wallets', sql: `DELETE FROM shop.wallets WHERE buyer_id = $1` },
+  { table: 'shop.coupons', sql: `UPDATE shop.coupons SET code = encode(sha256(convert_to($2 || code, 'UTF8')), 'hex') WHERE buyer_id = $1` },
+  { table: 'shop.points_balances', sql: `DELETE FROM shop.points_balances WHERE buyer_id = $1` },
+  { table: 'shop.subscriptions', sql: `DELETE FROM shop.subscriptions WHERE buyer_id = $1` },
+  { table: 'shop.product_reviews', sql: `DELETE FROM shop.product_reviews WHERE buyer_id = $1` },
+  { table: 'shop.seller_messages', sql: `DELETE FROM shop.seller_messages WHERE buyer_id = $1` },
+  { table: 'shop.browsing_history', sql: `DELETE FROM shop.browsing_history WHERE buyer_id = $1` },
+  {
+    table: 'public.users',
+    sql: `UPDATE users SET status = 'erased', display_name_enc = NULL, email_enc = NULL, email_index = NULL, email_verified = false, phone_enc = NULL,
+          phone_index = NULL, phone_verified = false, password_hash = NULL, totp_secret_enc = NULL, totp_enabled = false, totp_last_step = NULL,
+          anti_phishing_enc = NULL, contact_changed_at = NULL, erased_at = now() WHERE id = $1`,
+  },
+];
+
+/** The same work one row at a time: find the rows, then one statement per row (the N+1 way). */
+const ROW_BY_ROW: Array<{ table: string; keys: string; each?: string }> = [
+  { table: 'public.sessions', keys: `SELECT id AS k FROM sessions WHERE user_id = $1`, each: `DELETE FROM sessions WHERE id = $1` },
+  { table: 'public.application_messages', keys: `SELECT m.id AS k FROM application_messages m JOIN applications a ON a.id = m.application_id WHERE a.user_id = $1`, each: `DELETE FROM application_messages WHERE id = $1` },
+  { table: 'public.application_events', keys: `SELECT e.id AS k FROM application_events e JOIN applications a ON a.id = e.application_id WHERE a.user_id = $1` },
+  { table: 'public.applications', keys: `SELECT id AS k FROM applications WHERE user_id = $1`, each: `UPDATE applications SET reason_text_enc = NULL, risk_flags = '{}', decision_message_enc = NULL WHERE id = $1` },
+  { table: 'shop.order_items', keys: `SELECT i.id AS k FROM shop.order_items i JOIN shop.orders o ON o.id = i.order_id WHERE o.buyer_id = $1` },
+  { table: 'shop.payments', keys: `SELECT id AS k FROM shop.payments WHERE buyer_id = $1` },
+  { table: 'shop.disputes', keys: `SELECT id AS k FROM shop.disputes WHERE buyer_id = $1`, each: `UPDATE shop.disputes SET reason = NULL WHERE id = $1` },
+  { table: 'shop.refunds', keys: `SELECT id AS k FROM shop.refunds WHERE buyer_id = $1` },
+  { table: 'shop.orders', keys: `SELECT id AS k FROM shop.orders WHERE buyer_id = $1` },
+  { table: 'shop.shipping_addresses', keys: `SELECT id AS k FROM shop.shipping_addresses WHERE buyer_id = $1`, each: `UPDATE shop.shipping_addresses SET name = '(erased)', phone = '(erased)', line1 = '(erased)' WHERE id = $1` },
+  { table: 'shop.wallets', keys: `SELECT buyer_id AS k FROM shop.wallets WHERE buyer_id = $1`, each: `DELETE FROM shop.wallets WHERE buyer_id = $1` },
+  { table: 'shop.coupons', keys: `SELECT id AS k FROM shop.coupons WHERE buyer_id = $1`, each: `UPDATE shop.coupons SET code = encode(sha256(convert_to('secret' || code, 'UTF8')), 'hex') WHERE id = $1` },
+  { table: 'shop.points_balances', keys: `SELECT buyer_id AS k FROM shop.points_balances WHERE buyer_id = $1`, each: `DELETE FROM shop.points_balances WHERE buyer_id = $1` },
+  { table: 'shop.product_reviews', keys: `SELECT id AS k FROM shop.product_reviews WHERE buyer_id = $1`, each: `DELETE FROM shop.product_reviews WHERE id = $1` },
+  { table: 'shop.seller_messages', keys: `SELECT id AS k FROM shop.seller_messages WHERE buyer_id = $1`, each: `DELETE FROM shop.seller_messages WHERE id = $1` },
+  { table: 'shop.browsing_history', keys: `SELECT id AS k FROM shop.browsing_history WHERE buyer_id = $1`, each: `DELETE FROM shop.browsing_history WHERE id = $1` },
+  { table: 'public.users', keys: `SELECT id AS k FROM users WHERE id = $1`, each: `UPDATE users SET status = 'erased', email_enc = NULL, email_index = NULL, display_name_enc = NULL, password_hash = NULL, erased_at = now() WHERE id = $1` },
+];
+
+async function vacuum(ctx: AppContext, tables: string[]): Promise<void> {
+  for (const table of tables) await exec(ctx.database, `VACUUM ${table.split('.').map((p) => `"${p}"`).join('.')}`);
+}
+
+/** Runs the engine for one application, in this process, until its run completes: the jobs run back to back (no polling wait). */
+async function eraseWithEngine(ctx: AppContext, applicationId: string): Promise<{ runId: string; ms: number }> {
+  let runId = '';
+  const ms = await timeMs(async () => {
+    runId = (await ctx.db.transaction((tx) => startErasure(ctx, tx, applicationId))).runId;
+    const deadline = Date.now() + 20 * 60_000;
+    for (;;) {
+      await ctx.jobs.runDue();
+      const [run] = await exec(ctx.database, 'SELECT state, failure_reason FROM erasure_runs WHERE id = $1', [runId]);
+      if (run.state === 'completed') return;
+      if (run.state === 'failed') throw new Error(`the engine's run failed: ${run.failure_reason}`);
+      if (Date.now() > deadline) throw new Error(`the engine's run is still ${run.state} after 20 minutes`);
+    }
+  });
+  return { runId, ms };
+}
+
+/**
+ * One buyer with 50k orders (150k items, payments, addresses, 10k reviews, 20k seller messages,
+ * 20k page views…) among neighbours, erased three ways on identical copies of the data: by the
+ * engine (every step of its plan: SQL, vacuum, verification scan, key shredding, certificate),
+ * by hand-written set-based SQL doing the same data work plus the same VACUUMs, and row by row.
+ */
 export const erasureScenario: Scenario = {
   name: 'erasure',
-  title: 'TODO',
+  title: 'erasing a buyer with 50k orders: engine vs hand-written set-based SQL vs row by row',
   async skipReason() {
-    return 'not written yet';
+    const { missingModules } = await import('../lib/scenario.ts');
+    return missingModules(['src/erasure/start-erasure.ts', 'src/erasure/run-erasure-step.ts', 'src/erasure/register-erasure.ts']);
   },
-  async run() {
-    return { comparisons: [] };
+  async run(bench) {
+    const orders = bench.quick ? 5_000 : 50_000;
+    const shape: BuyerShape = heavyBuyer(orders);
+    const db = await benchDatabase('erasure', { databaseUrl: bench.databaseUrl });
+    const ctx = await openContext(db);
+    try {
+      await ctx.jobs.start();
+      const [engineBuyer, handBuyer, rowBuyer] = [await createBuyer(ctx, 'engine'), await createBuyer(ctx, 'hand'), await createBuyer(ctx, 'rows')];
+      const neighbours = bench.quick ? 200 : 1000;
+      bench.log(`seeding 3 buyers × ${orders.toLocaleString('en-US')} orders (+ items, payments, reviews, messages…) and ${neighbours} neighbours`);
+      await seedShopFor(ctx, [engineBuyer.userId, handBuyer.userId, rowBuyer.userId], shape);
+      await seedUsers(ctx.database, 'er', neighbours);
+      await seedNeighbourOrders(ctx.database, 'er', neighbours, 50);
+      const applicationIds = [];
+      for (const b of [engineBuyer, handBuyer, rowBuyer]) applicationIds.push(await insertErasingApplication(ctx, b.userId));
+      await analyze(ctx.database);
+
+      bench.log('engine…');
+      const engine = await eraseWithEngine(ctx, applicationIds[0]);
+      const steps = await exec(
+        ctx.database,
+        `SELECT seq, spec->>'kind' AS kind, spec->>'table' AS table, spec->'tables' AS tables, rows, done_at FROM erasure_steps WHERE run_id = $1 ORDER BY seq`,
+        [engine.runId],
+      );
+      const vacuumed: string[] = steps.filter((s) => s.kind === 'vacuum').flatMap((s) => (s.tables as string[]) ?? []);
+      const engineRows = new Map<string, number>(steps.filter((s) => s.kind === 'sql').map((s) => [s.table as string, Number(s.rows)]));
+      const [run] = await exec(ctx.database, 'SELECT started_at FROM erasure_runs WHERE id = $1', [engine.runId]);
+      let previous = new Date(run.started_at).getTime();
+      const stepMs: Record<string, number> = {};
+      for (const s of steps) {
+        const done = new Date(s.done_at).getTime();
+        const key = s.kind === 'sql' ? `sql ${s.table}` : s.kind;
+        stepMs[key] = (stepMs[key] ?? 0) + (done - previous);
+        previous = done;
+      }
+
+      bench.log('hand-written set-based SQL…');
+      const handRows = new Map<string, number>();
+      const hand = await timeMs(async () => {
+        await ctx.database.withConnection(async (query) => {
+          await query('BEGIN');
+          for (const statement of HAND_WRITTEN) {
+            const values = statement.sql.includes('$2') ? [handBuyer.userId, 'run-secret'] : [handBuyer.userId];
+            const result = (await query(statement.sql, values)) as { rows: Array<{ count?: number }>; rowCount?: number; affectedRows?: number };
+            handRows.set(statement.table, statement.sql.startsWith('SELECT') ? Number(result.rows[0]?.count ?? 0) : Number(result.rowCount ?? result.affectedRows ?? 0));
+          }
+          await query('COMMIT');
+        });
+        await vacuum(ctx, vacuumed);
+      });
+
+      bench.log('row by row…');
+      let statements = 0;
+      const rowByRow = await timeMs(async () => {
+        await ctx.database.withConnection(async (query) => {
+          await query('BEGIN');
+          for (const table of ROW_BY_ROW) {
+            const { rows } = await query(table.keys, [rowBuyer.userId]);
+            statements += 1;
+            if (!table.each) continue;
+            for (const row of rows) {
+              await query(table.each, [row.k]);
+              statements += 1;
+            }
+          }
+          await query('COMMIT');
+        });
+        await vacuum(ctx, vacuumed);
+      });
+
+      const mismatched = [...engineRows].filter(([table, n]) => handRows.has(table) && handRows.get(table) !== n).map(([table, n]) => `${table}: engine ${n}, hand ${handRows.get(table)}`);
+      const uncovered = [...engineRows.keys()].filter((t) => !handRows.has(t));
+      const notes = [
+        `engine: ${steps.length} steps; the slowest: ${Object.entries(stepMs)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([k, v]) => `${k} ${Math.round(v)} ms`)
+          .join(', ')}`,
+        `row by row: ${statements.toLocaleString('en-US')} statements in one transaction`,
+        mismatched.length === 0 ? 'the hand-written SQL touched the same rows as the engine, table by table' : `rows differ from the engine: ${mismatched.join('; ')}`,
+      ];
+      if (uncovered.length) notes.push(`tables in the engine's plan not in the hand-written baseline: ${uncovered.join(', ')}`);
+      return {
+        notes,
+        comparisons: [
+          compare(`engine vs hand-written SQL, ${orders.toLocaleString('en-US')} orders`, { value: engine.ms, unit: 'ms' }, { value: hand, unit: 'ms', label: 'hand-written set-based' }, engine.ms / hand, {
+            op: '<=',
+            value: 1.5,
+            text: '<= 1.5x',
+          }),
+          compare('engine speed-up over row by row', { value: engine.ms, unit: 'ms' }, { value: rowByRow, unit: 'ms', label: 'row by row' }, rowByRow / engine.ms, {
+            op: '>=',
+            value: 10,
+            text: '>= 10x faster',
+          }),
+        ],
+        details: { shape, neighbours, engineMs: engine.ms, handMs: hand, rowByRowMs: rowByRow, rowStatements: statements, stepMs, engineRows: Object.fromEntries(engineRows), handRows: Object.fromEntries(handRows), vacuumed },
+      };
+    } finally {
+      await closeContext(ctx);
+      await db.drop();
+    }
   },
 };

@@ -9,7 +9,7 @@ import { checkEligibility } from '../eligibility/check-eligibility.ts';
 import { attachDocuments } from '../documents/document-links.ts';
 import { OPEN_STATUSES } from '../domain/application-transitions.ts';
 import { applications } from './cancellation.tables.ts';
-import { sealApplicationText } from './application-crypto.ts';
+import { openApplicationText, sealApplicationText } from './application-crypto.ts';
 import { findApplication, isUniqueViolation, latestApplicationIn } from './application-store.ts';
 import { addTimelineEvent, BUYER_STATUS_PATH } from './apply-transition.ts';
 import { lockBuyerForUpdate } from './buyer-lock.ts';
@@ -18,7 +18,6 @@ import { riskFlagsFor } from './risk-flags.ts';
 import { toApplicationView, type ApplicationView } from './application-view.ts';
 import { regionDate, reviewDeadlines } from './work-calendar.ts';
 import type { BuyerReasonCode } from './reason-codes.ts';
-import { openApplicationText } from './application-crypto.ts';
 
 export interface SubmitInput {
   reasonCode: BuyerReasonCode;

@@ -30,7 +30,7 @@ function failure(env: Record<string, string>, flags?: { demo?: boolean }): strin
 describe('configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({ env: {} });
-    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30 });
+    expect(config.http).toEqual({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30, trustProxy: false });
     expect(config.publicUrl).toBe('http://127.0.0.1:3000');
     expect(config.devTools).toBe(false);
     expect(config.demo).toBe(false);

@@ -11,9 +11,14 @@ export const configSchema = z
         host: z.string().min(1).default('127.0.0.1'),
         /** On SIGTERM, how long in-flight requests and jobs may take before the process exits anyway. */
         shutdownTimeoutSeconds: z.number().int().min(1).max(600).default(30),
+        /**
+         * Behind a load balancer: which proxies to believe about the client address (rate limits
+         * count per address). false (direct), true (any), or addresses/CIDRs "10.0.0.0/8,127.0.0.1".
+         */
+        trustProxy: z.union([z.boolean(), z.string().min(1)]).default(false),
       })
       .strict()
-      .default({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30 }),
+      .default({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30, trustProxy: false }),
     dataDir: z.string().min(1).default('./data'),
     database: z.object({ url: z.string().url().optional() }).strict().default({}),
     keys: z.object({ url: z.string().min(1).optional() }).strict().default({}),
@@ -48,6 +53,8 @@ export const configSchema = z
         quarantineDays: z.number().int().min(0).max(365).default(0),
         /** Connection URLs of the platform's own databases that the data map names (`database: { config: NAME }`). */
         stores: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.object({ url: z.string().url() }).strict()).default({}),
+        /** The data map folder (`*.yaml`); default: the reviewed map shipped in `datamap/`. */
+        datamapDir: z.string().min(1).optional(),
         /** How long a step may fail before the run is marked failed for an admin. */
         stepAttempts: z.number().int().min(1).max(20).default(6),
         /** How long downstream receivers are retried before they need an admin (Standard Webhooks: up to 72 h). */

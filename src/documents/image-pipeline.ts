@@ -15,7 +15,11 @@ export const OUTPUT_MEDIA_TYPE = 'image/jpeg';
  * image and its cache off, peak memory is about slots × (largest decoded image), independent of how
  * many uploads are waiting.
  */
-const pipelineSlots = new Slots(2);
+export const IMAGE_SLOTS = 2;
+const pipelineSlots = new Slots(IMAGE_SLOTS);
+
+/** How busy image work is in this process: slots in use, uploads waiting, the most ever in use. */
+export const imageWorkLoad = () => ({ inUse: pipelineSlots.inUse, queued: pipelineSlots.queued, peak: pipelineSlots.peak });
 let configured = false;
 
 function configureSharp(): void {
@@ -116,7 +120,7 @@ const toOpaqueSrgb = (image: Sharp) => image.flatten({ background: '#ffffff' }).
 async function shrink(image: Sharp): Promise<CleanImage> {
   const { data, info } = await toOpaqueSrgb(image)
     .resize({ width: MAX_OUTPUT_EDGE, height: MAX_OUTPUT_EDGE, fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: 85, mozjpeg: true })
+    .jpeg({ quality: 85 })
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, mediaType: OUTPUT_MEDIA_TYPE };
 }
@@ -134,7 +138,7 @@ async function redactThenShrink(input: Buffer, boxes: PixelBox[]): Promise<Clean
         top: box.top,
       })),
     )
-    .raw()
+    .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   const { width, height, channels } = painted.info;
   return shrink(sharp(painted.data, { raw: { width, height, channels } }));

@@ -4,6 +4,7 @@
  */
 export class Slots {
   private active = 0;
+  private highest = 0;
   private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly size: number) {}
@@ -11,6 +12,7 @@ export class Slots {
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.active += 1;
+    this.highest = Math.max(this.highest, this.active);
     try {
       return await work();
     } finally {
@@ -27,5 +29,10 @@ export class Slots {
 
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /** The most slots ever held at once (for metrics and tests). */
+  get peak(): number {
+    return this.highest;
   }
 }

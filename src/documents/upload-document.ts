@@ -71,8 +71,13 @@ function refuseUnreadable(form: UploadForm) {
  */
 export async function uploadDocument(ctx: AppContext, user: UserRow, form: UploadForm): Promise<UploadedDocument> {
   const type = refuseUnreadable(form);
-  const clean = await cleanImage(form.bytes, type, form.redactions);
-  form.bytes.fill(0);
+  let clean: Awaited<ReturnType<typeof cleanImage>>;
+  try {
+    clean = await cleanImage(form.bytes, type, form.redactions);
+  } finally {
+    // The original still carries GPS and the unredacted picture: do not leave it to the GC alone.
+    form.bytes.fill(0);
+  }
 
   const documentId = newId('doc');
   const storageName = newStorageName();

@@ -37,6 +37,6 @@ export async function watermarkImage(jpeg: Buffer, label: string): Promise<Buffe
   return withImageSlot(async () => {
     const meta = await sharp(jpeg).metadata();
     const overlay = Buffer.from(watermarkSvg(meta.width, meta.height, label));
-    return sharp(jpeg).composite([{ input: overlay, top: 0, left: 0 }]).jpeg({ quality: 85, mozjpeg: true }).toBuffer();
+    return sharp(jpeg).composite([{ input: overlay, top: 0, left: 0 }]).jpeg({ quality: 85 }).toBuffer();
   });
 }

@@ -52,12 +52,18 @@ export function readDataMap(dir = DATAMAP_DIR): LoadedDataMap {
   return { ...map, hash: hash.digest('hex') };
 }
 
-let cached: LoadedDataMap | null = null;
+let cached: { dir: string; map: LoadedDataMap } | null = null;
+let configuredDir = DATAMAP_DIR;
 
-/** The data map, read once per process. */
+/** Start-up: where this installation's data map lives (`erasure.datamapDir`, else the bundled one). */
+export function useDataMapDir(dir: string | undefined): void {
+  configuredDir = dir ?? DATAMAP_DIR;
+}
+
+/** The data map, read once per process (and again only if the configured folder changes). */
 export function dataMap(): LoadedDataMap {
-  cached ??= readDataMap();
-  return cached;
+  if (!cached || cached.dir !== configuredDir) cached = { dir: configuredDir, map: readDataMap(configuredDir) };
+  return cached.map;
 }
 
 /** Checks the map against the configuration: every store's connection must be configured. */

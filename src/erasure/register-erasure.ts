@@ -1,6 +1,7 @@
+import { resolve } from 'node:path';
 import type { AppContext } from '../context.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { checkDataMapConfig, dataMap } from './datamap.ts';
+import { checkDataMapConfig, dataMap, useDataMapDir } from './datamap.ts';
 import { runErasureStepJob } from './run-erasure-step.ts';
 import { deliverWebhookJob } from './webhooks/deliver.ts';
 import { runRetentionJob } from './retention-purge.ts';
@@ -12,6 +13,7 @@ import './erasure-timers.ts';
  * start-up with one line naming the file and the key.
  */
 export function registerErasure(ctx: AppContext): void {
+  useDataMapDir(ctx.config.erasure.datamapDir ? resolve(ctx.config.erasure.datamapDir) : undefined);
   checkDataMapConfig(dataMap(), ctx.config);
   ctx.jobs.register(QUEUES['erasure.step'].name, (data: { runId: string }) => runErasureStepJob(ctx, data));
   ctx.jobs.register(QUEUES['erasure.webhook'].name, (data: { runId: string; name: string }) => deliverWebhookJob(ctx, data));

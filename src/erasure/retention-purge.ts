@@ -12,18 +12,23 @@ import { connectStore } from './store-connection.ts';
 import { resolveParams } from './params.ts';
 import { stepsOf } from './run-state.ts';
 
-/** Timer: runs whose retained records have rows due. One job per run per day at most. */
+/**
+ * Timer: finds erased buyers whose retained records have rows due, and queues one purge job per
+ * buyer. The rows found are looked at again a day later at the earliest (the job sets the real next
+ * date), so the purge runs daily however often the timer ticks.
+ */
 export async function findDueRetentions(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
-  const due = await ctx.db
-    .selectDistinct({ runId: erasureRetentions.runId })
-    .from(erasureRetentions)
-    .where(and(isNull(erasureRetentions.purgedAt), lte(erasureRetentions.firstPurgeAfter, now)))
-    .limit(100);
-  for (const { runId } of due) {
-    await ctx.jobs.enqueue(ctx.db, QUEUES['erasure.retention'].name, { runId }, { singletonKey: `retention:${runId}`, singletonSeconds: 24 * 60 * 60 });
-  }
-  return due.length;
+  return ctx.db.transaction(async (tx) => {
+    const due = await tx
+      .update(erasureRetentions)
+      .set({ firstPurgeAfter: new Date(now.getTime() + 86_400_000) })
+      .where(and(isNull(erasureRetentions.purgedAt), lte(erasureRetentions.firstPurgeAfter, now)))
+      .returning({ runId: erasureRetentions.runId });
+    const runs = [...new Set(due.map((d) => d.runId))];
+    for (const runId of runs) await ctx.jobs.enqueue(tx, QUEUES['erasure.retention'].name, { runId });
+    return runs.length;
+  });
 }
 
 /** Child tables kept on a legal basis that point at this table: their rows go first. */
@@ -60,6 +65,7 @@ export async function runRetentionJob(ctx: AppContext, data: { runId: string }):
   for (const step of steps) {
     const spec = step.spec as SqlStep;
     const entry = ledger.find((l) => l.store === spec.store && l.tableName === spec.table);
+    // The rows themselves say what is due; the ledger only says where to look.
     const store = map.stores.find((s) => s.store === spec.store);
     if (!entry || !store || !spec.retain) continue;
     const now = ctx.clock.now();

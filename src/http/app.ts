@@ -11,6 +11,7 @@ import { installErrorHandler, installNotFound } from './error-handler.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installMetrics } from '../metrics/install-metrics.ts';
+import { installRequestLog } from './request-log.ts';
 import { accountsRoutes } from '../accounts/accounts.routes.ts';
 import { devRoutes } from '../dev/dev.routes.ts';
 import { shopRoutes } from '../shop/shop.routes.ts';
@@ -33,7 +34,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
-    trustProxy: false,
+    // One line per request, written by installRequestLog when it ends (not Fastify's two).
+    disableRequestLogging: true,
+    trustProxy: ctx.config.http.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -69,6 +72,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installRequestAuth(app, ctx);
   installFrozenGuard(app);
   installMetrics(app, ctx);
+  installRequestLog(app);
   await app.register(healthRoutes(ctx));
   await app.register(accountsRoutes(ctx));
   await app.register(documentsRoutes(ctx));

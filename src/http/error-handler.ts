@@ -11,6 +11,28 @@ function fieldsOf(error: FastifyError): Record<string, string> {
   return fields;
 }
 
+/**
+ * What of an unexpected error may be logged. A failed query's message carries its SQL parameters
+ * (ciphertexts, hashes, tokens…), and so does the first line of its stack: keep the database's own
+ * error (code and sentence, no `detail` with key values) and the stack frames only.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  const e = error as { name?: string; code?: string; message?: string; stack?: string; cause?: { code?: string; message?: string } };
+  const cause = e?.cause && typeof e.cause === 'object' ? e.cause : null;
+  const isQuery = typeof e?.message === 'string' && e.message.startsWith('Failed query');
+  const frames = (e?.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 15)
+    .join('\n');
+  return {
+    type: e?.name ?? typeof error,
+    code: cause?.code ?? e?.code,
+    message: isQuery ? `database: ${cause?.message ?? 'query failed'}` : e?.message,
+    stack: frames,
+  };
+}
+
 function send(reply: any, code: ErrorCode, details: Record<string, unknown> = {}, message?: string) {
   return reply.status(ERRORS[code].status).send({ error: { code, message: message ?? ERRORS[code].message, ...details } });
 }
@@ -44,7 +66,7 @@ export function installErrorHandler(app: FastifyInstance): void {
       if (error.statusCode === 415) return send(reply, 'UNSUPPORTED_MEDIA_TYPE');
       return send(reply, 'BAD_REQUEST');
     }
-    request.log.error({ err: { type: error.name, code: error.code, message: error.message, stack: error.stack } }, 'unhandled error');
+    request.log.error({ err: loggableError(error) }, 'unhandled error');
     return send(reply, 'INTERNAL');
   });
 }

@@ -3,6 +3,8 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { isCsrfValid, resolveSession, type SessionRow, type UserRow } from '../accounts/sessions.ts';
 import type { Role } from '../accounts/accounts.tables.ts';
+import { rateLimitAddress } from './client-address.ts';
+import { loggableError } from './error-handler.ts';
 
 export const SESSION_COOKIE = 'adieu_session';
 
@@ -55,7 +57,7 @@ export function installRequestAuth(app: FastifyInstance, ctx: AppContext): void 
       request.auth = token ? await resolveSession(ctx, token) : null;
     } catch (error) {
       // The session store is the database: when it cannot answer, the service is unavailable.
-      request.log.error({ err: { type: (error as Error).name, message: (error as Error).message } }, 'session lookup failed');
+      request.log.error({ err: loggableError(error) }, 'session lookup failed');
       throw new AppError('SERVICE_UNAVAILABLE');
     }
   });
@@ -96,5 +98,8 @@ export function requireRole(request: FastifyRequest, role: Role): { session: Ses
   return auth;
 }
 
-/** The client address (from the socket, or the first proxy hop when `trustProxy` is on). */
-export const clientIp = (request: FastifyRequest) => request.ip ?? 'unknown';
+/**
+ * The client address for rate limits: from the socket, or from `X-Forwarded-For` as far as
+ * `http.trustProxy` allows; IPv6 by its /64.
+ */
+export const clientIp = (request: FastifyRequest) => rateLimitAddress(request.ip ?? 'unknown');

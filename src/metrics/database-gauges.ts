@@ -1,6 +1,7 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { AppContext } from '../context.ts';
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
+import { loggableError } from '../http/error-handler.ts';
 import type { ApplicationStatus } from '../cancellation/cancellation.tables.ts';
 
 const APPLICATION_STATUSES: ApplicationStatus[] = ['submitted', 'in_review', 'needs_info', 'rejected', 'approved', 'grace', 'erasing', 'erased', 'withdrawn'];
@@ -32,6 +33,7 @@ export function databaseGauges(ctx: AppContext, registry: Registry): DatabaseGau
   const slaBreaches = g('adieu_applications_sla_breached', 'Applications whose review deadline passed before a decision (ever).');
   const slaBreachesOpen = g('adieu_applications_sla_breached_open', 'Applications past their review deadline and still undecided.');
   const erasureSteps = g('adieu_erasure_steps', 'Erasure steps by state (absent until the erasure engine has its table).', ['state']);
+  const erasureRuns = g('adieu_erasure_runs', 'Erasure runs by state (absent until the erasure engine has its table).', ['state']);
   const scrapeErrors = g('adieu_metrics_database_up', '1 when the last scrape could read the database, else 0.');
 
   return {
@@ -73,22 +75,26 @@ export function databaseGauges(ctx: AppContext, registry: Registry): DatabaseGau
         slaBreaches.set(Number(sla?.breached ?? 0));
         slaBreachesOpen.set(Number(sla?.open ?? 0));
 
-        // The erasure engine owns its tables; count its steps once they exist.
-        const [stepsTable] = await rows<{ present: boolean }>(
-          ctx,
-          `SELECT EXISTS (SELECT 1 FROM information_schema.columns
-                           WHERE table_schema = current_schema() AND table_name = 'erasure_steps' AND column_name = 'state') AS present`,
-        );
-        erasureSteps.reset();
-        if (stepsTable?.present) {
-          for (const row of await rows<{ state: string; n: number }>(ctx, `SELECT state, count(*)::int AS n FROM erasure_steps GROUP BY state`)) {
-            erasureSteps.inc({ state: safeLabel(row.state) }, Number(row.n));
+        // The erasure engine owns its tables; count by state once they exist.
+        for (const [table, gauge] of [
+          ['erasure_steps', erasureSteps],
+          ['erasure_runs', erasureRuns],
+        ] as const) {
+          gauge.reset();
+          const [present] = await rows<{ present: boolean }>(
+            ctx,
+            `SELECT EXISTS (SELECT 1 FROM information_schema.columns
+                             WHERE table_schema = current_schema() AND table_name = '${table}' AND column_name = 'state') AS present`,
+          );
+          if (!present?.present) continue;
+          for (const row of await rows<{ state: string; n: number }>(ctx, `SELECT state, count(*)::int AS n FROM ${table} GROUP BY state`)) {
+            gauge.inc({ state: safeLabel(row.state) }, Number(row.n));
           }
         }
         scrapeErrors.set(1);
       } catch (error) {
         scrapeErrors.set(0);
-        ctx.logger.warn({ err: { message: (error as Error).message } }, 'metrics: database gauges unavailable');
+        ctx.logger.warn({ err: loggableError(error) }, 'metrics: database gauges unavailable');
       }
     },
   };

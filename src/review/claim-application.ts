@@ -1,14 +1,14 @@
+import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { UserRow } from '../accounts/sessions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { and, eq, sql } from 'drizzle-orm';
 import { applications } from '../cancellation/cancellation.tables.ts';
-import { findApplication } from '../cancellation/application-store.ts';
 import { applyTransition } from '../cancellation/apply-transition.ts';
 import { lockBuyerForUpdate } from '../cancellation/buyer-lock.ts';
 import { regionDate } from '../cancellation/work-calendar.ts';
-import type { ApplicationRow } from '../cancellation/application-store.ts';
+import { findApplication, type ApplicationRow } from '../cancellation/application-store.ts';
 
 export interface ClaimView {
   id: string;
@@ -23,7 +23,7 @@ export const claimedByOther = (application: ApplicationRow, reviewerId: string, 
   !!application.claimedBy && application.claimedBy !== reviewerId && !!application.claimExpiresAt && application.claimExpiresAt > now;
 
 /** Loads an application and locks its buyer, so that every change to one buyer's case is serialised. */
-export async function lockApplication(tx: Parameters<typeof lockBuyerForUpdate>[0], applicationId: string): Promise<{ application: ApplicationRow; buyer: UserRow }> {
+export async function lockApplication(tx: Db, applicationId: string): Promise<{ application: ApplicationRow; buyer: UserRow }> {
   const first = await findApplication(tx, applicationId);
   if (!first) throw new AppError('APPLICATION_NOT_FOUND');
   const buyer = await lockBuyerForUpdate(tx, first.userId);

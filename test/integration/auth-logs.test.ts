@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import { Client, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { createLogger } from '../../src/logger.ts';
 
@@ -53,10 +53,12 @@ describe.each(DATABASE_KINDS)('logs carry no secrets and no personal data (%s)',
 
     const text = logs.lines.join('\n');
     // The log was really captured: one line per request with its id, method and path.
-    const requests = logs.lines.map((l) => JSON.parse(l)).filter((l) => l.req);
+    const entries = logs.lines.map((l) => JSON.parse(l));
+    const requests = entries.filter((l) => l.req);
     expect(requests.length).toBeGreaterThan(10);
-    expect(requests.every((l) => typeof l.reqId === 'string')).toBe(true);
-    expect(requests.some((l) => l.req.path === '/api/dev/mailbox')).toBe(true);
+    expect(requests.every((l) => l.msg === 'request completed' && typeof l.reqId === 'string' && typeof l.res.statusCode === 'number')).toBe(true);
+    expect(new Set(requests.map((l) => l.reqId)).size).toBe(requests.length); // one line per request
+    expect(requests.some((l) => l.req.path === '/api/dev/mailbox' && l.route === '/api/dev/mailbox')).toBe(true);
 
     const secrets = [
       email,
@@ -76,5 +78,18 @@ describe.each(DATABASE_KINDS)('logs carry no secrets and no personal data (%s)',
     ];
     for (const secret of secrets) expect(text, `log contains ${secret}`).not.toContain(secret);
     expect(text).not.toContain(encodeURIComponent(email));
+  });
+});
+
+describe('loggableError', () => {
+  it('keeps the database sentence and the stack frames, never the query parameters', async () => {
+    const { loggableError } = await import('../../src/http/error-handler.ts');
+    const cause = Object.assign(new Error('duplicate key value violates unique constraint "users_email_index_uq"'), { code: '23505', detail: 'Key (email_index)=(abc)' });
+    const error = Object.assign(new Error('Failed query: insert into "users" values ($1)\nparams: $argon2id$secret-hash,reset-token-123'), { cause });
+    const logged = JSON.stringify(loggableError(error));
+    expect(logged).toContain('23505');
+    expect(logged).toContain('duplicate key value');
+    expect(logged).toContain(' at ');
+    expect(logged).not.toMatch(/argon2id|reset-token-123|email_index\)=|params/);
   });
 });

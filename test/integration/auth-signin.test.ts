@@ -244,3 +244,31 @@ describe.each(DATABASE_KINDS)('sign-in, throttling and sessions (%s)', (kind) =>
     expect((await client.get('/api/account')).json().displayName).toBe('Ben Zhang');
   });
 });
+
+describe.each(DATABASE_KINDS)('client address behind a load balancer (%s)', (kind) => {
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  async function failUntilLimited(headers: Record<string, string>) {
+    for (let i = 0; i < IP_FAILURE_LIMIT; i++) {
+      await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.0.0.1', headers, payload: { identifier: `u${i}@example.com`, password: 'wrong password here' } });
+    }
+  }
+  const login = (headers: Record<string, string>) =>
+    t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.0.0.1', headers, payload: { identifier: 'ada@example.com', password: DEMO_PASSWORD } });
+
+  it('counts each client behind a trusted proxy on its own', async () => {
+    t = await createTestApp(kind, { http: { trustProxy: '10.0.0.1' } });
+    await seedDemo(t.ctx);
+    await failUntilLimited({ 'x-forwarded-for': '198.51.100.7' });
+    expect((await login({ 'x-forwarded-for': '198.51.100.7' })).statusCode).toBe(429);
+    expect((await login({ 'x-forwarded-for': '198.51.100.8' })).statusCode).toBe(200);
+  });
+
+  it('ignores X-Forwarded-For from a client that is not a trusted proxy', async () => {
+    t = await createTestApp(kind);
+    await seedDemo(t.ctx);
+    await failUntilLimited({ 'x-forwarded-for': '198.51.100.7' });
+    expect((await login({ 'x-forwarded-for': '198.51.100.99' })).statusCode).toBe(429);
+  });
+});

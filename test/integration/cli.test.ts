@@ -217,7 +217,7 @@ describe('graceful shutdown', () => {
   });
 
   it.each(DATABASE_KINDS)('worker: on SIGTERM stops and exits 0 (%s)', async (kind) => {
-    let drop = async () => undefined;
+    let drop: () => Promise<void> = async () => undefined;
     const env: Record<string, string> = { ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
     if (kind === 'postgres') {
       const database = await emptyPostgresDatabase();

@@ -11,6 +11,7 @@ import { auditLog } from '../../src/audit/audit.tables.ts';
 import { applications, type ApplicationStatus } from '../../src/cancellation/cancellation.tables.ts';
 import { documents } from '../../src/documents/documents.tables.ts';
 import { newId } from '../../src/ids.ts';
+import { markDocumentsDestroyed } from '../../src/documents/document-disposal.ts';
 import { attachDocuments, destroyUserDocuments, listApplicationDocuments, scheduleDocumentDisposal } from '../../src/documents/document-links.ts';
 import { advanceClock, phonePhoto, pixels, plainImage, signedInBuyer, upload } from './documents-fixtures.ts';
 
@@ -239,6 +240,17 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
     expect(left.every((d) => d.wrappedKey === null && d.destroyedAt && d.fileRemovedAt && d.destroyReason === 'erasure')).toBe(true);
     expect(await destroyUserDocuments(t.ctx, buyer.userId)).toBe(0);
     expect(fileExists((await documentRow(bystander)).storageName)).toBe(true);
+  });
+
+  it('finishes a file deletion that a crash interrupted after the key was destroyed', async () => {
+    const [id] = await uploadMany(buyer.client, 1);
+    const { storageName } = await documentRow(id);
+    await t.ctx.db.transaction((tx) => markDocumentsDestroyed(t.ctx, tx, eq(documents.id, id), 'deleted_by_buyer'));
+    expect(fileExists(storageName)).toBe(true);
+    await advanceClock(t, 'PT11M');
+    await t.ctx.jobs.runDue();
+    expect(fileExists(storageName)).toBe(false);
+    expect((await documentRow(id)).fileRemovedAt).not.toBeNull();
   });
 
   it('serves the buyer a preview of their own redacted upload', async () => {

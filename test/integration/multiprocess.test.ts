@@ -156,12 +156,18 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
   );
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | null | undefined | false>, everyMs = 500): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | null | undefined | false>,
+  everyMs = 500,
+  diagnose: () => Promise<string> = async () => '',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${await diagnose()}`);
     await sleep(everyMs);
   }
 }
@@ -330,28 +336,39 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
     const tick = () => ctx.jobs.enqueue(ctx.db, QUEUES.tick.name, {});
     await tick();
 
+    // What is stuck where, when a wait times out: runs, steps, queue, and the workers' last words.
+    const diagnose = async () => {
+      const q = (text: ReturnType<typeof sql>) => queryRows(ctx.db, text).then((rows) => JSON.stringify(rows));
+      return [
+        `applications: ${JSON.stringify(await statuses())}`,
+        `runs: ${await q(sql`SELECT state, count(*)::int AS n FROM erasure_runs GROUP BY state`)}`,
+        `steps: ${await q(sql`SELECT spec->>'kind' AS kind, state, count(*)::int AS n, max(attempts) AS attempts, max(last_error) AS error FROM erasure_steps GROUP BY 1, 2 ORDER BY 1, 2`)}`,
+        `jobs: ${await q(sql`SELECT name, state, count(*)::int AS n FROM pgboss.job GROUP BY 1, 2 ORDER BY 1, 2`)}`,
+        ...procs.map((p) => `--- ${p.name}\n${p.output().slice(-1500)}`),
+      ].join('\n');
+    };
     const runStates = async () =>
       queryRows<{ state: string; n: number }>(ctx.db, sql`SELECT state, count(*)::int AS n FROM erasure_runs GROUP BY state`).then((rows) =>
         Object.fromEntries(rows.map((r) => [r.state, Number(r.n)])),
       );
     // Kill one worker once a part of the erasures is done, while the rest are in flight.
-    await waitFor('a quarter of the erasures done', 600_000, async () => {
+    await waitFor('a quarter of the erasures done', Number(process.env.ADIEU_MP_WAIT_MS ?? 600_000), async () => {
       const s = await runStates();
       if ((s.running ?? 0) + (s.completed ?? 0) < approved) await tick();
       return (s.completed ?? 0) >= Math.max(1, Math.floor(approved / 4));
-    }, 1000);
+    }, 1000, diagnose);
     await stopProc(workers[0], 'SIGKILL');
     const restarted = await spawnAdieu('worker-0b', ['worker'], env, /worker started/);
     procs.push(restarted);
 
     // The rest finishes; ticks keep coming as the cron would send them (the watchdog rides on them).
-    await waitFor('every erasure completed', 900_000, async () => {
+    await waitFor('every erasure completed', Number(process.env.ADIEU_MP_WAIT_MS ?? 900_000), async () => {
       const s = await runStates();
       await tick();
       const failed = s.failed ?? 0;
       if (failed > 0) throw new Error(`${failed} erasure runs failed: ${JSON.stringify(await queryRows(ctx.db, sql`SELECT failure_reason FROM erasure_runs WHERE state = 'failed' LIMIT 3`))}`);
       return (s.completed ?? 0) === approved;
-    }, 2000);
+    }, 2000, diagnose);
 
     // --- every application in exactly one final state
     const apps = await queryRows<{ id: string; user_id: string; status: string; certificate_id: string | null }>(

@@ -156,6 +156,27 @@ describe.each(DATABASE_KINDS)('demo marketplace (%s)', (kind) => {
     expect((await dev.post('/api/dev/shop/orders', { userId: ben.userId, status: 'awaiting_payment', total: 100 })).statusCode).toBe(201);
   });
 
+  it.runIf(kind === 'postgres')('serialises a new order with a concurrent freeze: the order waits for the freeze, then is refused', async () => {
+    const ben = await signedIn(t, 'ben@example.com');
+    const pg = await import('pg');
+    const approval = new pg.default.Client({ connectionString: t.testDb.url });
+    await approval.connect();
+    try {
+      await approval.query('BEGIN');
+      await approval.query(`UPDATE users SET status = 'frozen' WHERE id = $1`, [ben.userId]);
+      let settled = false;
+      const order = new Client(t.app).post('/api/dev/shop/orders', { userId: ben.userId, status: 'awaiting_payment', total: 100 }).finally(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await approval.query('COMMIT');
+      const response = await order;
+      expect(response.statusCode).toBe(409);
+      expect(response.json().error.code).toBe('ACCOUNT_FROZEN');
+    } finally {
+      await approval.end();
+    }
+  });
+
   it('shows the wallet page: balance, points and coupons (unused first, expired marked)', async () => {
     const ada = await signedIn(t, 'ada@example.com');
     const wallet = (await ada.client.get('/api/shop/wallet')).json();

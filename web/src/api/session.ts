@@ -1,12 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from './client.ts';
 import type { Role, SessionInfo, SessionUser } from './types.ts';
+import { clearAllDrafts, setDraftOwner } from '../pages/cancel/wizardDraft.ts';
 
 export const SESSION_KEY = ['session'] as const;
 
 export async function fetchSession(): Promise<SessionInfo> {
   const session = await api<SessionInfo>('/api/auth/session', { quiet401: true });
   setCsrfToken(session.csrfToken);
+  setDraftOwner(session.user?.id);
   return session;
 }
 
@@ -41,6 +43,8 @@ export function useSignOutReset() {
   const client = useQueryClient();
   return () => {
     setCsrfToken(null);
+    setDraftOwner(null);
+    clearAllDrafts();
     client.clear();
     client.setQueryData(SESSION_KEY, { user: null, csrfToken: null } satisfies SessionInfo);
   };

@@ -14,13 +14,20 @@ export interface WizardDraft {
   idempotencyKey: string;
 }
 
-const KEY = 'adieu.cancel.draft';
+const PREFIX = 'adieu.cancel.draft';
+/** One draft per account: several people may use the same browser tab one after another. */
+let owner = 'anonymous';
+const key = () => `${PREFIX}:${owner}`;
+
+export function setDraftOwner(userId: string | null | undefined): void {
+  owner = userId ?? 'anonymous';
+}
 
 export const emptyDraft = (): WizardDraft => ({ step: 0, understood: false, reasonCode: '', reasonText: '', documentIds: [], idempotencyKey: newIdempotencyKey() });
 
 export function loadDraft(): WizardDraft {
   try {
-    const raw = sessionStorage.getItem(KEY);
+    const raw = sessionStorage.getItem(key());
     if (raw) return { ...emptyDraft(), ...(JSON.parse(raw) as Partial<WizardDraft>) };
   } catch {
     // Storage blocked or corrupted: start fresh.
@@ -30,7 +37,7 @@ export function loadDraft(): WizardDraft {
 
 export function saveDraft(draft: WizardDraft): void {
   try {
-    sessionStorage.setItem(KEY, JSON.stringify(draft));
+    sessionStorage.setItem(key(), JSON.stringify(draft));
   } catch {
     // Private mode without storage: the wizard still works, it just forgets on reload.
   }
@@ -38,7 +45,19 @@ export function saveDraft(draft: WizardDraft): void {
 
 export function clearDraft(): void {
   try {
-    sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(key());
+  } catch {
+    // ignore
+  }
+}
+
+/** Forgets every draft in this tab (signing out). */
+export function clearAllDrafts(): void {
+  try {
+    for (let i = sessionStorage.length - 1; i >= 0; i--) {
+      const name = sessionStorage.key(i);
+      if (name?.startsWith(PREFIX)) sessionStorage.removeItem(name);
+    }
   } catch {
     // ignore
   }
@@ -46,7 +65,7 @@ export function clearDraft(): void {
 
 export function hasWizardDraft(): boolean {
   try {
-    return sessionStorage.getItem(KEY) !== null;
+    return sessionStorage.getItem(key()) !== null;
   } catch {
     return false;
   }

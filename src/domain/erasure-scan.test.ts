@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { buildScanSql, emailNeedle, likeContains, needlesInText, needlesJson, phoneNeedle, weakNeedle } from './erasure-scan.ts';
+
+describe('the verification scan', () => {
+  it('escapes LIKE wildcards, so an underscore in an email matches only itself', () => {
+    expect(likeContains('a_b%c\\d')).toBe('%a\\_b\\%c\\\\d%');
+  });
+
+  it('normalises needles and leaves out short weak values', () => {
+    expect(emailNeedle(' Ada@Example.com ')).toEqual({ kind: 'email', value: 'ada@example.com', strong: true });
+    expect(phoneNeedle('138 0000 0001')).toEqual({ kind: 'phone', value: '13800000001', strong: true });
+    expect(weakNeedle('name', 'Ada')).toBeNull();
+    expect(weakNeedle('name', 'Ada Lovelace')).toEqual({ kind: 'name', value: 'ada lovelace', strong: false });
+  });
+
+  it('matches phones on digits only, everything else on lower-case text', () => {
+    expect(needlesJson([emailNeedle('a@b.cn'), phoneNeedle('13800000001')!])).toBe('[["%a@b.cn%",false],["%13800000001%",true]]');
+    expect(needlesInText('to: a@b.cn', [emailNeedle('a@b.cn')])).toEqual([0]);
+  });
+
+  it('looks at only the surviving columns of the subject’s own rows at the start', () => {
+    const built = buildScanSql({
+      table: 'shop.orders',
+      columns: ['buyer_id', 'note'],
+      subject: { path: { hops: [], identity: { table: 'shop.orders', column: 'buyer_id', kind: 'user_id' } }, surviving: ['buyer_id'] },
+    });
+    expect(built.text).toContain(`CASE WHEN (t."buyer_id" = $1) IS TRUE THEN lower(concat_ws(chr(1), t."buyer_id"::text)) ELSE lower(concat_ws(chr(1), t."buyer_id"::text, t."note"::text)) END`);
+    expect(built.params).toEqual([{ ref: 'user_id' }, { ref: 'needles_json' }]);
+  });
+});

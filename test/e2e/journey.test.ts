@@ -1,0 +1,306 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hasChromium, launchBrowser, newContext, shot, watchErrors } from './helpers/browser.ts';
+import { startServer, type RunningServer } from './helpers/server.ts';
+import { actions } from './helpers/actions.ts';
+import { seriousViolations, type AxeProblem } from './helpers/axe.ts';
+import { makeIdPhoto } from './helpers/id-photo.ts';
+import type { Lang } from './helpers/i18n.ts';
+
+const ADA = { id: 'ada@example.com', password: 'demo-password-1' };
+const BEN = { id: 'ben@example.com', password: 'demo-password-1' };
+const REVIEWER = { id: 'reviewer@example.com', password: 'demo-reviewer-1' };
+const ADMIN = { id: 'admin@example.com', password: 'demo-admin-1' };
+
+/**
+ * The whole journey of issue 6 in a real browser against a real server, once per language:
+ * blocked buyer → eligible buyer masks an ID and applies → reviewer declines with guidance → buyer
+ * resubmits → reviewer approves → the clock passes the grace period → erasure completes → the
+ * buyer can no longer sign in → the certificate verifies in the browser.
+ */
+describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journey in %s', (lang) => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const a11y: AxeProblem[] = [];
+  let step = 0;
+  const snap = async (name: string) => shot(page, `journey-${lang}`, `${String(++step).padStart(2, '0')}-${name}`);
+  const audit = async (label: string) => a11y.push(...(await seriousViolations(page, label)));
+  let act: ReturnType<typeof actions>;
+  let t: ReturnType<typeof actions>['t'];
+  let applicationId = '';
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await newContext(browser, server.url, lang);
+    page = await context.newPage();
+    errors = watchErrors(page);
+    act = actions(page, lang);
+    t = act.t;
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('follows the browser language and shows the demo banner', async () => {
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in/);
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
+    await page.getByRole('heading', { level: 1, name: t('auth.signIn.title') }).waitFor();
+    await page.getByText(t('demo.title')).waitFor();
+    await snap('sign-in');
+    await audit('sign-in');
+  });
+
+  it('a blocked buyer reaches "Cancel account" in at most two clicks and sees the blockers', async () => {
+    await act.signInAndWait(BEN.id, BEN.password);
+    await page.waitForURL(/\/account$/);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await snap('blocked-account-home');
+    await audit('account home');
+
+    // Count the clicks from the account home to the cancellation wizard.
+    let clicks = 0;
+    const entry = page.getByRole('link', { name: t('account.cancelAccount'), exact: true });
+    await entry.first().click();
+    clicks += 1;
+    await page.waitForURL(/\/account\/cancel$/);
+    expect(clicks).toBeLessThanOrEqual(2);
+    await page.getByTestId('consequences').waitFor();
+    await snap('wizard-consequences');
+    await audit('wizard consequences');
+
+    await page.getByLabel(t('wizard.consequences.understood')).check();
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+    const checklist = page.getByTestId('checklist');
+    await checklist.waitFor();
+    await expect.poll(() => checklist.getAttribute('data-eligible')).toBe('false');
+    await page.locator('[data-code="PENDING_ORDERS"]').waitFor();
+    expect(await page.getByRole('button', { name: t('common.continue'), exact: true }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: t('wizard.checklist.recheck') }).click();
+    await snap('blocked-checklist');
+    await audit('wizard checklist (blocked)');
+    await act.signOut();
+  });
+
+  it('an eligible buyer masks an ID photo and submits the request', async () => {
+    await act.signInAndWait(ADA.id, ADA.password);
+    await page.getByRole('link', { name: t('account.cancelAccount'), exact: true }).first().click();
+    await page.getByLabel(t('wizard.consequences.understood')).check();
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+    const checklist = page.getByTestId('checklist');
+    await checklist.waitFor();
+    await expect.poll(() => checklist.getAttribute('data-eligible')).toBe('true');
+    await snap('eligible-checklist');
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+
+    await page.getByLabel(t('reasons.PRIVACY_CONCERN')).check();
+    await page.getByLabel(t('wizard.reason.text')).fill(lang === 'en' ? 'Moving to another shop.' : '换一家商店了。');
+    await snap('wizard-reason');
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+
+    // Step-up: the password once more.
+    await page.getByLabel(t('auth.password'), { exact: true }).fill(ADA.password);
+    await page.getByRole('button', { name: t('reauth.submit'), exact: true }).click();
+    await page.getByTestId('document-input').waitFor({ state: 'attached' });
+
+    // Choose a photo, then cover the ID number with a dragged rectangle.
+    await page.getByTestId('document-input').setInputFiles({ name: 'id-front.png', mimeType: 'image/png', buffer: await makeIdPhoto() });
+    const canvas = page.getByTestId('mask-canvas');
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.47);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.52, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.98, box.y + box.height * 0.58, { steps: 5 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: t('mask.removeLabel', { number: 1 }) }).waitFor();
+    await page.getByTestId('mask-preview').waitFor();
+    await snap('mask-tool');
+    await audit('mask tool');
+
+    const upload = page.waitForResponse((r) => r.url().endsWith('/api/cancellation/documents') && r.request().method() === 'POST');
+    await page.getByTestId('mask-upload').click();
+    const uploaded = await upload;
+    expect(uploaded.status()).toBe(201);
+    expect(uploaded.request().postDataBuffer()?.toString('latin1')).toMatch(/name="redactions"\r\n\r\n\[\{"x":\d+,"y":\d+,"width":\d+,"height":\d+\}\]/);
+    await page.locator('.doc-item').first().waitFor();
+    await snap('document-uploaded');
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+
+    // Review and confirm with the typed word.
+    await page.getByLabel(t('wizard.confirm.acknowledge')).check();
+    await page.getByTestId('typed-confirmation').fill(t('wizard.confirm.word'));
+    await snap('wizard-confirm');
+    await audit('wizard confirm');
+    await page.getByRole('button', { name: t('wizard.confirm.submit'), exact: true }).click();
+    await page.waitForURL(/\/account\/cancel\/status$/);
+    await page.locator('[data-testid="status-summary"][data-status="submitted"]').waitFor();
+    await snap('status-submitted');
+    await audit('status page');
+    applicationId = (await act.apiGet<{ application: { id: string } }>('/api/cancellation')).application.id;
+    expect(applicationId).toBeTruthy();
+    await act.signOut();
+  });
+
+  it('a reviewer sees the masked document and declines with guidance', async () => {
+    await act.signInAndWait(REVIEWER.id, REVIEWER.password);
+    await page.waitForURL(/\/review$/);
+    await page.getByTestId('review-queue').waitFor();
+    await snap('review-queue');
+    await audit('review queue');
+    await page.getByRole('button', { name: t('review.queue.claimLabel', { id: applicationId.slice(-8) }) }).click();
+    await page.waitForURL(new RegExp(`/review/${applicationId}$`));
+
+    // The document the reviewer sees has the buyer's rectangle painted black.
+    const image = page.getByTestId('review-document');
+    await image.waitFor();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    const brightness = await image.evaluate((img: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const g = canvas.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const sample = (fx: number, fy: number) => {
+        const [r, gg, b] = g.getImageData(Math.round(fx * canvas.width), Math.round(fy * canvas.height), 1, 1).data;
+        return (r + gg + b) / 3;
+      };
+      const inside: number[] = [];
+      const outside: number[] = [];
+      for (let i = 0; i < 5; i++) for (let j = 0; j < 3; j++) inside.push(sample(0.62 + i * 0.07, 0.49 + j * 0.03));
+      for (let i = 0; i < 5; i++) outside.push(sample(0.4 + i * 0.05, 0.9));
+      const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+      return { inside: median(inside), outside: median(outside) };
+    });
+    expect(brightness.inside).toBeLessThan(70);
+    expect(brightness.outside).toBeGreaterThan(150);
+    await snap('review-case');
+    await audit('review case');
+
+    await page.getByLabel(t('review.decision.reject')).check();
+    await page.getByLabel(t('review.decision.reason')).selectOption('ID_UNREADABLE');
+    const message = page.getByTestId('decision-message-input');
+    await expect.poll(() => message.inputValue()).not.toBe('');
+    await snap('review-decline');
+    await page.getByTestId('decide').click();
+    await page.getByText(t('review.case.nothingToDecide')).waitFor();
+    await act.signOut();
+  });
+
+  it('the buyer reads the guidance and resubmits', async () => {
+    await act.signInAndWait(ADA.id, ADA.password);
+    await page.getByRole('link', { name: t('account.home.viewRequest') }).click();
+    await page.locator('[data-testid="status-summary"][data-status="rejected"]').waitFor();
+    const guidance = await page.getByTestId('decision-message').innerText();
+    expect(guidance.length).toBeGreaterThan(20);
+    await snap('status-rejected');
+    await audit('status page (rejected)');
+    await page.getByTestId('resubmit-text').fill(lang === 'en' ? 'Here is a sharper photo.' : '这是更清晰的照片。');
+    await page.getByTestId('resubmit').click();
+    await page.locator('[data-testid="status-summary"][data-status="submitted"]').waitFor();
+    await snap('status-resubmitted');
+    await act.signOut();
+  });
+
+  it('the reviewer approves (a second reviewer confirms when the case needs four eyes)', async () => {
+    await act.signInAndWait(REVIEWER.id, REVIEWER.password);
+    await page.goto(`/review/${applicationId}`);
+    await page.getByTestId('claim').click();
+    await page.getByLabel(t('review.decision.approve')).check();
+    await expect.poll(() => page.getByTestId('decision-message-input').inputValue()).not.toBe('');
+    await page.getByTestId('decide').click();
+    await page.getByTestId('decision-form').waitFor({ state: 'detached' });
+    let status = (await act.apiGet<{ application: { status: string } }>(`/api/review/applications/${applicationId}`)).application.status;
+    await act.signOut();
+    if (status === 'in_review') {
+      // Four eyes: the admin (also a reviewer) gives the second approval.
+      await act.signInAndWait(ADMIN.id, ADMIN.password);
+      await page.goto(`/review/${applicationId}`);
+      await page.getByTestId('claim').click();
+      await page.getByLabel(t('review.decision.approve')).check();
+      await page.getByTestId('decide').click();
+      await page.getByTestId('decision-form').waitFor({ state: 'detached' });
+      status = (await act.apiGet<{ application: { status: string } }>(`/api/review/applications/${applicationId}`)).application.status;
+      await act.signOut();
+    }
+    expect(['approved', 'grace']).toContain(status);
+
+    await act.signInAndWait(ADA.id, ADA.password);
+    await page.goto('/account/cancel/status');
+    await page.locator('[data-testid="status-summary"][data-status="grace"]').waitFor();
+    await page.getByTestId('grace-countdown').waitFor();
+    await snap('status-grace');
+    await act.signOut();
+  });
+
+  it('the dev clock passes the grace period and erasure completes', async () => {
+    await act.signInAndWait(ADMIN.id, ADMIN.password);
+    await page.goto('/dev');
+    await page.getByTestId('advance-P8D').click();
+    await page.getByTestId('run-jobs').click();
+    await snap('dev-tools');
+    await audit('dev tools');
+
+    let state = '';
+    for (let attempt = 0; attempt < 40 && state !== 'completed'; attempt++) {
+      await page.getByTestId('run-jobs').click();
+      await page.waitForTimeout(500);
+      const runs = await act.apiGet<{ items: Array<{ state: string }> }>(`/api/admin/erasures?applicationId=${encodeURIComponent(applicationId)}`);
+      state = runs.items[0]?.state ?? '';
+    }
+    expect(state).toBe('completed');
+    await page.goto(`/admin/erasures?applicationId=${encodeURIComponent(applicationId)}`);
+    await page.getByTestId('certificate-link').waitFor();
+    await snap('admin-erasures');
+    await audit('admin erasures');
+  });
+
+  it('the buyer can no longer sign in', async () => {
+    await act.signOut();
+    await act.signIn(ADA.id, ADA.password);
+    await page.getByText(t('errors.AUTH_INVALID_CREDENTIALS')).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await snap('erased-cannot-sign-in');
+  });
+
+  it('the certificate verifies in the browser', async () => {
+    await act.signInAndWait(ADMIN.id, ADMIN.password);
+    await page.goto(`/admin/erasures?applicationId=${encodeURIComponent(applicationId)}`);
+    await page.getByTestId('certificate-link').click();
+    const verdict = page.getByTestId('certificate-verdict');
+    await verdict.waitFor();
+    expect(await verdict.getAttribute('data-valid')).toBe('true');
+    await snap('certificate');
+    await audit('certificate');
+  });
+
+  it('the admin pages render without serious accessibility problems', async () => {
+    for (const [path, name] of [
+      ['/admin', 'admin-sla'],
+      ['/admin/audit', 'admin-audit'],
+      ['/admin/datamap', 'admin-datamap'],
+      ['/admin/webhooks', 'admin-webhooks'],
+      ['/dev/mailbox', 'dev-mailbox'],
+    ] as const) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await page.waitForLoadState('networkidle');
+      await snap(name);
+      await audit(name);
+    }
+    await page.goto('/admin/audit');
+    await expect.poll(() => page.getByTestId('chain-status').getAttribute('data-ok')).toBe('true');
+  });
+
+  it('had no serious accessibility violations and no page errors', () => {
+    expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
