@@ -92,7 +92,15 @@ async function main(): Promise<number> {
 
   mkdirSync(dirname(options.jsonPath), { recursive: true });
   writeFileSync(options.jsonPath, JSON.stringify({ at: new Date().toISOString(), version: VERSION, quick: options.quick, machine, results }, null, 2));
-  process.stdout.write(`\nResults written to ${options.jsonPath}\n`);
+  // The same table in Markdown, ready for bench/RESULTS.md.
+  const markdownPath = options.jsonPath.replace(/\.json$/, '') + '.md';
+  const md = [
+    `| scenario | figure | baseline | ratio | goal | verdict |`,
+    `|---|---|---|---|---|---|`,
+    ...rows.slice(1).map((r) => `| ${r.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`),
+  ].join('\n');
+  writeFileSync(markdownPath, `${md}\n`);
+  process.stdout.write(`\nResults written to ${options.jsonPath} and ${markdownPath}\n`);
   return results.some((r) => r.status === 'failed') ? 1 : 0;
 }
 

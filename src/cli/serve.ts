@@ -25,8 +25,6 @@ export async function serveCommand(args: string[]): Promise<void> {
   const url = address.replace('[::1]', 'localhost');
   // Port 0 and no configured publicUrl: the default was built with port 0, so use the real one.
   if (ctx.config.http.port === 0 && /:0$/.test(ctx.config.publicUrl)) ctx.config.publicUrl = url;
-  process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
-
   onShutdown(async () => {
     // Readiness turns 503 first, so a load balancer stops sending; then the listener closes (new
     // connections refused, requests in flight finish) while the worker stops fetching and lets
@@ -35,4 +33,6 @@ export async function serveCommand(args: string[]): Promise<void> {
     await Promise.all([app.close(), ctx.jobs.stop()]);
     await closeContext(ctx);
   }, ctx.config.http.shutdownTimeoutSeconds);
+  // Announced only once a signal would be handled.
+  process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
 }

@@ -148,6 +148,12 @@ export function checkDataMap(map: DataMap): string[] {
       else if (!(target[2] in parent.spec.columns)) problems.push(`${where}: reach references unknown column ${spec.reach.references}`);
       else if (!parent.spec.reach) problems.push(`${where}: reaches the subject through ${target[0]}.${target[1]}, which does not reach them`);
     }
+    if (spec.reach && 'references' in spec.reach && spec.rows !== 'delete') {
+      const parent = tables.get(tableOf(spec.reach.references));
+      if (parent?.spec.rows === 'delete') {
+        problems.push(`${where}: its rows are kept but reach the subject through ${tableOf(spec.reach.references)}, whose rows are deleted: they could never be found again (for the retention purge)`);
+      }
+    }
     if (spec.rows === 'retain' && !spec.retain) problems.push(`${where}: rows: retain needs retain (legal basis, period, from)`);
     if (spec.rows !== 'retain' && spec.retain) problems.push(`${where}: retain is only for rows: retain`);
     if (spec.retain) {

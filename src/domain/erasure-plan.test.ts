@@ -107,6 +107,8 @@ describe('the erasure planner', () => {
         'a.one': { rows: 'delete', reach: { column: 'x', references: 'a.two.id' }, columns: { x: 'set_null', id: 'non_personal' } },
         'a.two': { rows: 'update', reach: { column: 'y', references: 'a.one.id' }, columns: { y: 'non_personal', id: 'non_personal' } },
         'a.three': { rows: 'retain', reach: { column: 'owner', identity: 'user_id' }, columns: { owner: 'pseudonymise' } },
+        'a.four': { rows: 'delete', reach: { column: 'owner', identity: 'user_id' }, columns: { owner: 'delete_row', id: 'non_personal' } },
+        'a.five': { rows: 'update', reach: { column: 'four_id', references: 'a.four.id' }, columns: { four_id: 'non_personal' } },
       },
     });
     const problems = checkDataMap({ stores: [bad] });
@@ -114,5 +116,6 @@ describe('the erasure planner', () => {
     expect(problems).toContainEqual(expect.stringContaining('rows: retain needs retain'));
     expect(problems).toContainEqual(expect.stringContaining('a.three.owner: the reach column of kept rows must stay'));
     expect(problems).toContainEqual(expect.stringContaining('reference cycle'));
+    expect(problems).toContainEqual(expect.stringContaining('a.five: its rows are kept but reach the subject through a.four'));
   });
 });

@@ -15,6 +15,20 @@ export async function lockRun(tx: Db, runId: string): Promise<RunRow | null> {
   return rows[0] ?? null;
 }
 
+/**
+ * The run locked, if it is still running and this step still pending — else null, and the caller
+ * does nothing (another worker got there first, or the run was stopped).
+ */
+export async function lockForStep(tx: Db, runId: string, seq: number): Promise<RunRow | null> {
+  const run = await lockRun(tx, runId);
+  if (!run || run.state !== 'running') return null;
+  const [step] = await tx
+    .select({ state: erasureSteps.state })
+    .from(erasureSteps)
+    .where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.seq, seq)));
+  return step?.state === 'pending' ? run : null;
+}
+
 export async function loadRun(db: Db, runId: string): Promise<RunRow | null> {
   const rows = await db.select().from(erasureRuns).where(eq(erasureRuns.id, runId)).limit(1);
   return rows[0] ?? null;
@@ -131,8 +145,8 @@ export async function completeStep(
   alsoInTx?: (tx: Db, run: RunRow) => Promise<void>,
 ): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const locked = await lockRun(tx, run.id);
-    if (!locked || locked.state !== 'running') return;
+    const locked = await lockForStep(tx, run.id, step.seq);
+    if (!locked) return;
     if (alsoInTx) await alsoInTx(tx, locked);
     await markStepDone(ctx, tx, locked, step, outcome);
   });

@@ -55,6 +55,9 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
   }
 
   await tx.insert(erasureSteps).values(plan.steps.map((spec, seq) => ({ runId, seq, spec })));
+  // From this commit on the account is closed for good: no sign-in, session, reset or mail can
+  // create new data behind the steps that already ran (the tombstone step completes the row).
+  await tx.update(users).set({ status: 'erased' }).where(eq(users.id, subject.userId));
 
   const webhooks = ctx.config.webhooks;
   const disabled = new Set(

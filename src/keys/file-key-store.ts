@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync, existsSync, fsyncSync } from 'node:fs';
+import { accessSync, constants, linkSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, rmSync, existsSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyDestroyedError, type KeyStore } from './key-store.ts';
 
@@ -24,15 +24,23 @@ export class FileKeyStore implements KeyStore {
       return readFileSync(file);
     } catch {
       const key = randomBytes(32);
+      // Written whole under a temporary name, then linked into place: a reader in another process
+      // never sees a half-written key, and link() fails when someone else created it first.
+      const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+      const fd = openSync(temp, 'wx', 0o600);
       try {
-        // 'wx' fails when another process created it first; then we read theirs.
-        const fd = openSync(file, 'wx', 0o600);
         writeSync(fd, key);
         fsyncSync(fd);
+      } finally {
         closeSync(fd);
+      }
+      try {
+        linkSync(temp, file);
         return key;
       } catch {
         return readFileSync(file);
+      } finally {
+        rmSync(temp, { force: true });
       }
     }
   }
@@ -40,7 +48,13 @@ export class FileKeyStore implements KeyStore {
   async subjectKey(subjectId: string): Promise<Buffer> {
     const file = this.path('subjects', subjectId);
     if (existsSync(`${file}.destroyed`)) throw new KeyDestroyedError();
-    return this.readOrCreate(file);
+    const key = this.readOrCreate(file);
+    // Destroyed while we were creating it: the new key must not survive the erasure.
+    if (existsSync(`${file}.destroyed`)) {
+      rmSync(file, { force: true });
+      throw new KeyDestroyedError();
+    }
+    return key;
   }
 
   async findSubjectKey(subjectId: string): Promise<Buffer | null> {

@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await snap('wizard-consequences');
     await audit('wizard consequences');
 
-    await page.getByLabel(t('wizard.consequences.understood')).check();
+    await page.getByLabel(t('wizard.consequences.understood'), { exact: true }).check();
     await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
     const checklist = page.getByTestId('checklist');
     await checklist.waitFor();
@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
   it('an eligible buyer masks an ID photo and submits the request', async () => {
     await act.signInAndWait(ADA.id, ADA.password);
     await page.getByRole('link', { name: t('account.cancelAccount'), exact: true }).first().click();
-    await page.getByLabel(t('wizard.consequences.understood')).check();
+    await page.getByLabel(t('wizard.consequences.understood'), { exact: true }).check();
     await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
     const checklist = page.getByTestId('checklist');
     await checklist.waitFor();
@@ -100,7 +100,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await snap('eligible-checklist');
     await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
 
-    await page.getByLabel(t('reasons.PRIVACY_CONCERN')).check();
+    await page.locator('input[name="reasonCode"][value="PRIVACY_CONCERN"]').check();
     await page.getByLabel(t('wizard.reason.text')).fill(lang === 'en' ? 'Moving to another shop.' : '换一家商店了。');
     await snap('wizard-reason');
     await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
@@ -114,28 +114,43 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await page.getByTestId('document-input').setInputFiles({ name: 'id-front.png', mimeType: 'image/png', buffer: await makeIdPhoto() });
     const canvas = page.getByTestId('mask-canvas');
     await canvas.waitFor();
+    await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(300);
+    await canvas.scrollIntoViewIfNeeded();
     const box = (await canvas.boundingBox())!;
-    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.47);
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.47);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.52, { steps: 5 });
-    await page.mouse.move(box.x + box.width * 0.98, box.y + box.height * 0.58, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.97, box.y + box.height * 0.58, { steps: 5 });
     await page.mouse.up();
     await page.getByRole('button', { name: t('mask.removeLabel', { number: 1 }) }).waitFor();
     await page.getByTestId('mask-preview').waitFor();
     await snap('mask-tool');
     await audit('mask tool');
 
+    // Record what the page sends, to check that the rectangle travels as `redactions` too.
+    await page.evaluate(() => {
+      const w = window as unknown as { __redactions: unknown[]; fetch: typeof fetch };
+      w.__redactions = [];
+      const original = w.fetch.bind(window);
+      w.fetch = (input, init) => {
+        if (init?.body instanceof FormData) w.__redactions.push(init.body.get('redactions'));
+        return original(input, init);
+      };
+    });
     const upload = page.waitForResponse((r) => r.url().endsWith('/api/cancellation/documents') && r.request().method() === 'POST');
     await page.getByTestId('mask-upload').click();
     const uploaded = await upload;
     expect(uploaded.status()).toBe(201);
-    expect(uploaded.request().postDataBuffer()?.toString('latin1')).toMatch(/name="redactions"\r\n\r\n\[\{"x":\d+,"y":\d+,"width":\d+,"height":\d+\}\]/);
+    const sent = await page.evaluate(() => (window as unknown as { __redactions: string[] }).__redactions);
+    const redactions = JSON.parse(sent[0]) as Array<{ x: number; y: number; width: number; height: number }>;
+    expect(redactions).toHaveLength(1);
+    expect(redactions[0].width).toBeGreaterThan(100);
     await page.locator('.doc-item').first().waitFor();
     await snap('document-uploaded');
     await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
 
     // Review and confirm with the typed word.
-    await page.getByLabel(t('wizard.confirm.acknowledge')).check();
+    await page.getByLabel(t('wizard.confirm.acknowledge'), { exact: true }).check();
     await page.getByTestId('typed-confirmation').fill(t('wizard.confirm.word'));
     await snap('wizard-confirm');
     await audit('wizard confirm');
@@ -184,8 +199,8 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await snap('review-case');
     await audit('review case');
 
-    await page.getByLabel(t('review.decision.reject')).check();
-    await page.getByLabel(t('review.decision.reason')).selectOption('ID_UNREADABLE');
+    await page.locator('input[name="outcome"][value="reject"]').check();
+    await page.getByLabel(t('review.decision.reason'), { exact: true }).selectOption('ID_UNREADABLE');
     const message = page.getByTestId('decision-message-input');
     await expect.poll(() => message.inputValue()).not.toBe('');
     await snap('review-decline');
@@ -213,7 +228,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await act.signInAndWait(REVIEWER.id, REVIEWER.password);
     await page.goto(`/review/${applicationId}`);
     await page.getByTestId('claim').click();
-    await page.getByLabel(t('review.decision.approve')).check();
+    await page.locator('input[name="outcome"][value="approve"]').check();
     await expect.poll(() => page.getByTestId('decision-message-input').inputValue()).not.toBe('');
     await page.getByTestId('decide').click();
     await page.getByTestId('decision-form').waitFor({ state: 'detached' });
@@ -224,7 +239,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
       await act.signInAndWait(ADMIN.id, ADMIN.password);
       await page.goto(`/review/${applicationId}`);
       await page.getByTestId('claim').click();
-      await page.getByLabel(t('review.decision.approve')).check();
+      await page.locator('input[name="outcome"][value="approve"]').check();
       await page.getByTestId('decide').click();
       await page.getByTestId('decision-form').waitFor({ state: 'detached' });
       status = (await act.apiGet<{ application: { status: string } }>(`/api/review/applications/${applicationId}`)).application.status;
@@ -243,7 +258,12 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
   it('the dev clock passes the grace period and erasure completes', async () => {
     await act.signInAndWait(ADMIN.id, ADMIN.password);
     await page.goto('/dev');
+    const before = await page.getByTestId('dev-clock').innerText();
     await page.getByTestId('advance-P8D').click();
+    await expect.poll(() => page.getByTestId('dev-clock').innerText()).not.toBe(before);
+    // Eight days later every session has expired (they last 12 hours): sign in again.
+    await act.signInAndWait(ADMIN.id, ADMIN.password);
+    await page.goto('/dev');
     await page.getByTestId('run-jobs').click();
     await snap('dev-tools');
     await audit('dev tools');

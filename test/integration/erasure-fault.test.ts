@@ -192,6 +192,9 @@ describe.skipIf(!BASE_URL)('erasure survives SIGKILL of its worker (postgres)', 
       for (const kills of scenarios) {
         const interrupted = await trial(kills);
         expect(interrupted.killedAt.length).toBe(kills.length);
+        // Every kill hit a run that was still going.
+        expect(Math.max(...interrupted.killedAt)).toBeLessThan(reference.result.steps.length);
+        console.info(`killed after ${interrupted.killedAt.join(', ')} of ${reference.result.steps.length} steps`);
         expect(interrupted.result.state).toBe('completed');
         expect(interrupted.result.certificates).toBe(1);
         expect(interrupted.result.stepsDoneOnce).toBe(true);

@@ -48,6 +48,11 @@ describe.each(DATABASE_KINDS)('erasure of a buyer (%s)', (kind) => {
     expect(run.state).toBe('completed');
     expect(steps.every((s) => s.state === 'done')).toBe(true);
     expect(run.secretsEnc).toBeNull();
+    // VACUUM ran on the touched tables where the database allows it, or was skipped with its reason.
+    const vacuums = steps.filter((s) => s.spec.kind === 'vacuum').map((s) => s.result as { vacuumed: string[]; skipped: unknown[] });
+    expect(vacuums).toHaveLength(2);
+    for (const v of vacuums) expect(v.vacuumed.length + v.skipped.length).toBeGreaterThan(0);
+    if (kind === 'postgres') expect(vacuums.every((v) => v.skipped.length === 0)).toBe(true);
 
     // Nothing of Ada anywhere: identifiers, name, addresses, every value seeded for her.
     const needles = ['ada@example.com', '13800000001', 'Ada Lovelace', '88 Huaihai', 'Century Avenue', 'WELCOME20', adaTag, ...seeded.values];

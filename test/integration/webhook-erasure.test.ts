@@ -37,7 +37,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; scr
         return;
       }
       const answer = typeof next === 'function' ? await next(request) : next;
-      res.writeHead(answer.status, 'headers' in answer ? answer.headers : {});
+      res.writeHead(answer.status, 'headers' in answer ? (answer.headers as Record<string, string>) : {});
       res.end('{}');
     });
   });

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.ts';
 import { appendAudit } from '../../audit/audit-log.ts';
 import { erasureRuns } from '../erasure.tables.ts';
 import { downstreamOf, SETTLED } from '../downstream-state.ts';
-import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
  * The barrier after Adieu's own steps: every downstream receiver must have confirmed (or an admin
@@ -12,8 +12,8 @@ import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.t
  */
 export async function runAwaitDownstream(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const locked = await lockRun(tx, run.id);
-    if (!locked || locked.state !== 'running') return;
+    const locked = await lockForStep(tx, run.id, step.seq);
+    if (!locked) return;
     const now = ctx.clock.now();
     const receivers = await downstreamOf(tx, run.id);
     const localDoneAt = locked.localDoneAt ?? now;

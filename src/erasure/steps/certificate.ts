@@ -7,7 +7,7 @@ import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
 import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
 import { signingKey } from '../certificate-keys.ts';
 import { downstreamOf } from '../downstream-state.ts';
-import { lockRun, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -97,8 +97,8 @@ export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'adieu-deletion-certificate+jws' })
     .sign(key.privateKey);
   await ctx.db.transaction(async (tx) => {
-    const locked = await lockRun(tx, run.id);
-    if (!locked || locked.state !== 'running') return;
+    const locked = await lockForStep(tx, run.id, step.seq);
+    if (!locked) return;
     await tx.insert(deletionCertificates).values({ id, runId: run.id, jws, payload, issuedAt });
     await tx.update(erasureRuns).set({ certificateId: id }).where(eq(erasureRuns.id, run.id));
     await markStepDone(ctx, tx, locked, step, { rows: 1, result: { certificateId: id } });

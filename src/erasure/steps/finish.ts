@@ -5,7 +5,7 @@ import { markApplicationErased } from '../../cancellation/complete-application.t
 import { deletionCertificates, erasureRuns } from '../erasure.tables.ts';
 import { destroyRunKey } from '../run-keys.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
-import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
  * The end: the certificate mail is purged from the dev mailbox too, the run's own key is destroyed
@@ -19,8 +19,8 @@ export async function runFinish(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const purged = recipients.length > 0 ? ctx.mailbox.purge(recipients) : 0;
   await destroyRunKey(ctx, run.id);
   await ctx.db.transaction(async (tx) => {
-    const locked = await lockRun(tx, run.id);
-    if (!locked || locked.state !== 'running' || !locked.certificateId) return;
+    const locked = await lockForStep(tx, run.id, step.seq);
+    if (!locked || !locked.certificateId) return;
     const [certificate] = await tx.select({ issuedAt: deletionCertificates.issuedAt }).from(deletionCertificates).where(eq(deletionCertificates.id, locked.certificateId));
     const now = ctx.clock.now();
     await markStepDone(ctx, tx, locked, step, { rows: purged, result: { runKey: 'destroyed' } }, { next: false });

@@ -15,7 +15,7 @@ import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore } from '../store-connection.ts';
 import { resolveParams } from '../params.ts';
-import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 import type { RunSecrets } from '../run-secrets.ts';
 
 /** How many distinct values of each personal column are sampled for the verification scan. */
@@ -125,8 +125,8 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
       : [];
 
   await ctx.db.transaction(async (tx) => {
-    const locked = await lockRun(tx, run.id);
-    if (!locked || locked.state !== 'running') return;
+    const locked = await lockForStep(tx, run.id, step.seq);
+    if (!locked) return;
     await tx.update(erasureRuns).set({ secretsEnc: sealed }).where(eq(erasureRuns.id, run.id));
     if (quarantine.length > 0) {
       const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.erasure.quarantineDays * 86_400_000);

@@ -9,7 +9,7 @@ import { erasureRetentions } from '../erasure.tables.ts';
 import { hmacHalves } from '../run-keys.ts';
 import { resolveParams } from '../params.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
-import { lockRun, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 
 interface SqlOutcome {
   rows: number;
@@ -83,8 +83,8 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
 
   if (connection.builtin) {
     await ctx.db.transaction(async (tx) => {
-      const locked = await lockRun(tx, run.id);
-      if (!locked || locked.state !== 'running') return;
+      const locked = await lockForStep(tx, run.id, step.seq);
+      if (!locked) return;
       const outcome = await execute(queryOn(tx), spec, values());
       await recordDone(ctx, tx, locked, step, spec, outcome);
     });
@@ -105,8 +105,8 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
     return done;
   });
   await ctx.db.transaction(async (tx) => {
-    const locked = await lockRun(tx, run.id);
-    if (!locked || locked.state !== 'running') return;
+    const locked = await lockForStep(tx, run.id, step.seq);
+    if (!locked) return;
     await recordDone(ctx, tx, locked, step, spec, outcome);
   });
 }

@@ -12,7 +12,7 @@ export async function makeIdPhoto(): Promise<Buffer> {
     <circle cx="230" cy="290" r="90" fill="#8fa6c2"/>
     <text x="440" y="200" font-family="DejaVu Sans, sans-serif" font-size="52" fill="#1b2430">DEMO ID CARD</text>
     <text x="440" y="290" font-family="DejaVu Sans, sans-serif" font-size="44" fill="#1b2430">NAME  ADA LOVELACE</text>
-    <text x="680" y="400" font-family="DejaVu Sans Mono, monospace" font-size="40" fill="#1b2430">1101 0119 9001 0112 34</text>
+    <text x="650" y="400" font-family="DejaVu Sans Mono, monospace" font-size="36" fill="#1b2430">1101 0119 9001 0112 34</text>
     <text x="440" y="520" font-family="DejaVu Sans, sans-serif" font-size="36" fill="#4f5b6b">ISSUED 2020 · VALID 2030</text>
   </svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();

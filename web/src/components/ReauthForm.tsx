@@ -6,8 +6,7 @@ import { useSessionRefresh } from '../api/session.ts';
 import { Button } from './Button.tsx';
 import { TextField } from './Field.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
-import { check, secondFactorSchema, type FieldErrors } from '../lib/schemas.ts';
-import { z } from 'zod';
+import { check, requiredSchema, secondFactorSchema, type FieldErrors } from '../lib/schemas.ts';
 
 interface ReauthFormProps {
   totpEnabled: boolean;
@@ -36,7 +35,7 @@ export function ReauthForm({ totpEnabled, onDone, submitLabel }: ReauthFormProps
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const result = check(method === 'password' ? z.string().min(1, 'validation.required') : secondFactorSchema, value);
+    const result = check(method === 'password' ? requiredSchema : secondFactorSchema, value);
     if (!result.ok) return setErrors({ value: result.errors._ });
     setErrors({});
     reauth.mutate(method === 'password' ? { password: value } : { totp: value.trim() });

@@ -159,7 +159,7 @@ function RunCard({ run }: { run: ErasureRun }) {
             <ul className="list">
               {run.retained.map((r) => (
                 <li key={`${r.store}-${r.table}`} className="list-item small">
-                  {t('admin.erasures.retainedItem', { table: r.table, rows: fmt.number(r.rows), date: fmt.date(r.purgeAfter), basis: r.legalBasis })}
+                  {t('admin.erasures.retainedItem', { count: r.rows, table: r.table, rows: fmt.number(r.rows), date: fmt.date(r.purgeAfter), basis: r.legalBasis })}
                 </li>
               ))}
             </ul>

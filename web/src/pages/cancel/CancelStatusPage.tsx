@@ -140,7 +140,7 @@ function DecisionCard({ app }: { app: Application }) {
     <Card title={t('status.page.decisionTitle')} id="decision">
       <Alert tone={tone} title={t(`outcomes.${d.outcome}`, { defaultValue: d.outcome })}>
         <p className="small muted">{t('status.page.decidedAt', { time: fmt.dateTime(d.decidedAt) })}</p>
-        {d.reasonCode && <p>{t('status.page.decisionReason', { reason: t(`decisionReasons.${d.reasonCode}`, { defaultValue: d.reasonCode }) })}</p>}
+        {d.reasonCode && d.outcome !== 'approve' && <p>{t('status.page.decisionReason', { reason: t(`decisionReasons.${d.reasonCode}`, { defaultValue: d.reasonCode }) })}</p>}
       </Alert>
       {d.message && (
         <>

@@ -63,6 +63,7 @@ export default function DevToolsPage() {
             {t('dev.clockNow')} <strong data-testid="dev-clock">{fmt.dateTime(clock.data.now)}</strong>
           </p>
           <p className="muted small">{Math.abs(clock.data.offsetMs) > 60_000 ? t('dev.clockShifted', { days: Math.round(clock.data.offsetMs / 86_400_000) }) : t('dev.clockReal')}</p>
+          <p className="muted small">{t('dev.clockSessions')}</p>
           {advance.error && <ErrorAlert error={advance.error} />}
           <div className="form-actions">
             {['PT1H', 'P1D', 'P8D', 'P16D'].map((d) => (

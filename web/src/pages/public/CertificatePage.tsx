@@ -184,7 +184,7 @@ function CertificateBody({ verdict }: { verdict: Extract<Verdict, { valid: true 
               <li key={`${r.store}-${r.table}`} className="list-item">
                 <div>
                   <p className="list-title mono">{r.table}</p>
-                  <p className="small">{t('certificate.retainedItem', { rows: fmt.number(r.rows), basis: r.legalBasis, date: fmt.date(r.purgeAfter) })}</p>
+                  <p className="small">{t('certificate.retainedItem', { count: r.rows, rows: fmt.number(r.rows), basis: r.legalBasis, date: fmt.date(r.purgeAfter) })}</p>
                 </div>
               </li>
             ))}

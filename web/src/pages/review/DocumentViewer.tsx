@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiBlobUrl } from '../../api/client.ts';
 import { Button } from '../../components/Button.tsx';
@@ -6,13 +6,23 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 
-const ZOOMS = [0.5, 0.75, 1, 1.5, 2, 3];
+/** Zoom relative to "fit the panel's width". */
+const ZOOMS = [1, 1.5, 2, 3, 4];
 
 /** The redacted, watermarked documents of a case; every view is audited by the server. */
 export function DocumentViewer({ applicationId, documents }: { applicationId: string; documents: Array<{ documentId: string; kind: string }> }) {
   const { t } = useTranslation();
   const [index, setIndex] = useState(0);
-  const [zoom, setZoom] = useState(2);
+  const [zoom, setZoom] = useState(0);
+  const viewerRef = useRef<HTMLDivElement>(null);
+  const [fitWidth, setFitWidth] = useState(600);
+  useEffect(() => {
+    const viewer = viewerRef.current;
+    if (!viewer) return;
+    const observer = new ResizeObserver(() => setFitWidth(viewer.clientWidth));
+    observer.observe(viewer);
+    return () => observer.disconnect();
+  }, []);
   const [url, setUrl] = useState<string | null>(null);
   const [natural, setNatural] = useState<{ width: number; height: number } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -65,19 +75,19 @@ export function DocumentViewer({ applicationId, documents }: { applicationId: st
         <Button variant="secondary" size="sm" onClick={() => setZoom((z) => Math.min(ZOOMS.length - 1, z + 1))} disabled={zoom === ZOOMS.length - 1} aria-label={t('review.case.zoomIn')}>
           +
         </Button>
-        <Button variant="ghost" size="sm" onClick={() => setZoom(2)}>
+        <Button variant="ghost" size="sm" onClick={() => setZoom(0)}>
           {t('review.case.zoomReset')}
         </Button>
       </div>
       {error ? <ErrorAlert error={error} /> : null}
-      <div className="doc-viewer" tabIndex={0} aria-label={t('review.case.viewerLabel')} role="tabpanel">
+      <div className="doc-viewer" tabIndex={0} aria-label={t('review.case.viewerLabel')} role="tabpanel" ref={viewerRef}>
         {!url && !error && <Loading />}
         {url && (
           <img
             src={url}
             alt={t('review.case.documentAlt', { kind: t(`docs.kind_${doc.kind}`, { defaultValue: doc.kind }) })}
             onLoad={(e) => setNatural({ width: e.currentTarget.naturalWidth, height: e.currentTarget.naturalHeight })}
-            style={natural ? { width: Math.round(Math.min(natural.width, 900) * scale) } : { maxWidth: '100%' }}
+            style={natural ? { width: Math.round(fitWidth * scale) } : { maxWidth: '100%' }}
             data-testid="review-document"
           />
         )}

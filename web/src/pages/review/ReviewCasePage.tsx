@@ -76,9 +76,9 @@ export default function ReviewCasePage() {
         </div>
         <div>
           <Card title={t('review.case.buyer')} id="buyer">
-            <dl className="facts">
+            <dl className="facts facts-narrow">
               <div>
-                <dt>{t('fields.displayName')}</dt>
+                <dt>{t('review.case.name')}</dt>
                 <dd>{buyer.displayName ?? '—'}</dd>
               </div>
               <div>

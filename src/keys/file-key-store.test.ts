@@ -1,0 +1,40 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileKeyStore } from './file-key-store.ts';
+import { KeyDestroyedError } from './key-store.ts';
+
+describe('FileKeyStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'adieu-keys-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates one 256-bit key per subject, the same for every process that asks', async () => {
+    const stores = [new FileKeyStore(dir), new FileKeyStore(dir), new FileKeyStore(dir)];
+    const keys = await Promise.all(stores.flatMap((store) => [store.subjectKey('sub_a'), store.subjectKey('sub_a')]));
+    expect(keys[0]).toHaveLength(32);
+    for (const key of keys) expect(key.equals(keys[0])).toBe(true);
+    expect((await stores[0].subjectKey('sub_b')).equals(keys[0])).toBe(false);
+    expect(readdirSync(join(dir, 'subjects')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect((await stores[1].serviceSecret('csrf')).equals(await stores[2].serviceSecret('csrf'))).toBe(true);
+    await stores[0].ping();
+  });
+
+  it('destroys a key for good: never found, never minted again', async () => {
+    const store = new FileKeyStore(dir);
+    await store.subjectKey('sub_a');
+    await store.destroySubjectKey('sub_a');
+    await store.destroySubjectKey('sub_a'); // twice is fine
+    expect(await store.findSubjectKey('sub_a')).toBeNull();
+    await expect(store.subjectKey('sub_a')).rejects.toBeInstanceOf(KeyDestroyedError);
+    expect(await new FileKeyStore(dir).findSubjectKey('sub_a')).toBeNull();
+  });
+
+  it('refuses ids that could escape its folder', async () => {
+    const store = new FileKeyStore(dir);
+    await expect(store.subjectKey('../x')).rejects.toThrow('invalid key id');
+  });
+});
