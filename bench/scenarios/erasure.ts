@@ -168,6 +168,11 @@ export const erasureScenario: Scenario = {
         await vacuum(ctx, vacuumed);
       });
 
+      // The engine's own data work, step by step (its SQL and VACUUM steps, job hand-over included),
+      // apart from its proof work (sampling and scanning for leftovers, certificate).
+      const engineDataMs = Object.entries(stepMs)
+        .filter(([k]) => k.startsWith('sql ') || k === 'vacuum')
+        .reduce((a, [, v]) => a + v, 0);
       const mismatched = [...engineRows].filter(([table, n]) => handRows.has(table) && handRows.get(table) !== n).map(([table, n]) => `${table}: engine ${n}, hand ${handRows.get(table)}`);
       const uncovered = [...engineRows.keys()].filter((t) => !handRows.has(t));
       const notes = [
@@ -188,13 +193,18 @@ export const erasureScenario: Scenario = {
             value: 1.5,
             text: '<= 1.5x',
           }),
+          compare('engine data steps only (SQL + VACUUM)', { value: engineDataMs, unit: 'ms' }, { value: hand, unit: 'ms', label: 'hand-written set-based' }, engineDataMs / hand, {
+            op: '<=',
+            value: 1.5,
+            text: '<= 1.5x',
+          }),
           compare('engine speed-up over row by row', { value: engine.ms, unit: 'ms' }, { value: rowByRow, unit: 'ms', label: 'row by row' }, rowByRow / engine.ms, {
             op: '>=',
             value: 10,
             text: '>= 10x faster',
           }),
         ],
-        details: { shape, neighbours, engineMs: engine.ms, handMs: hand, rowByRowMs: rowByRow, rowStatements: statements, stepMs, engineRows: Object.fromEntries(engineRows), handRows: Object.fromEntries(handRows), vacuumed },
+        details: { shape, neighbours, engineMs: engine.ms, engineDataMs, handMs: hand, rowByRowMs: rowByRow, rowStatements: statements, stepMs, engineRows: Object.fromEntries(engineRows), handRows: Object.fromEntries(handRows), vacuumed },
       };
     } finally {
       await closeContext(ctx);

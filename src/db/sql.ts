@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from './database.ts';
 
 /** Runs a drizzle SQL fragment and returns its rows, on either driver. */
@@ -7,17 +7,17 @@ export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL)
   return result.rows;
 }
 
+export type RawQuery = (text: string, values?: unknown[]) => Promise<{ rows: any[] }>;
+
 /**
- * Turns `$1`-style SQL text and its values into a drizzle fragment, so that a library speaking
- * plain SQL (pg-boss) can run inside one of our drizzle transactions.
+ * Plain `$1`-style SQL on the very connection behind a drizzle handle or transaction, so that a
+ * library speaking SQL text (pg-boss) or a generated statement runs inside our transaction with
+ * its parameters typed as the statement says. Both drivers keep their client on the session: a
+ * pool or PGlite for the handle, the transaction's own client inside `transaction()`.
  */
-export function textToSql(text: string, values: unknown[] = []): SQL {
-  const parts = text.split(/\$(\d+)/);
-  const chunks: SQL[] = [sql.raw(parts[0])];
-  for (let i = 1; i < parts.length; i += 2) {
-    // drizzle drops an undefined parameter entirely (leaving `::int` behind); SQL wants NULL.
-    chunks.push(sql`${values[Number(parts[i]) - 1] ?? null}`);
-    chunks.push(sql.raw(parts[i + 1]));
-  }
-  return sql.join(chunks, sql.raw(''));
+export function rawQuery(db: Db): RawQuery {
+  const client = (db as unknown as { session?: { client?: { query?: unknown } } }).session?.client;
+  if (!client || typeof client.query !== 'function') throw new Error('no raw client behind this database handle');
+  const query = client.query as (text: string, values: unknown[]) => Promise<{ rows: any[] }>;
+  return (text, values) => query.call(client, text, values ?? []);
 }

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { queryRows, textToSql } from '../db/sql.ts';
+import { rawQuery } from '../db/sql.ts';
 import type { StoreSpec } from '../domain/erasure-datamap.ts';
 
 export type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
@@ -24,8 +24,8 @@ export interface StoreConnection {
 
 export const queryOn =
   (db: Db): Query =>
-  (text, values = []) =>
-    queryRows(db, textToSql(text, values));
+  async (text, values = []) =>
+    (await rawQuery(db)(text, values)).rows;
 
 const pools = new Map<string, pg.Pool>();
 

@@ -1,7 +1,6 @@
 import PgBoss from 'pg-boss';
 import type { Database, Db } from '../db/database.ts';
-import { queryRows } from '../db/sql.ts';
-import { textToSql } from '../db/sql.ts';
+import { rawQuery } from '../db/sql.ts';
 import { QUEUES } from './queues.ts';
 
 export const BOSS_SCHEMA = 'pgboss';
@@ -10,7 +9,8 @@ export type JobHandler = (data: any, meta: { id: string; retryCount: number }) =
 
 /** pg-boss speaking through one of our drizzle transactions. */
 function bossDbFor(tx: Db): PgBoss.Db {
-  return { executeSql: async (text, values) => ({ rows: await queryRows(tx, textToSql(text, values)) }) };
+  const query = rawQuery(tx);
+  return { executeSql: (text, values) => query(text, values) };
 }
 
 /** pg-boss speaking through our own connection (pool or embedded database). */

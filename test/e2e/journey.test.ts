@@ -11,6 +11,8 @@ const ADA = { id: 'ada@example.com', password: 'demo-password-1' };
 const BEN = { id: 'ben@example.com', password: 'demo-password-1' };
 const REVIEWER = { id: 'reviewer@example.com', password: 'demo-reviewer-1' };
 const ADMIN = { id: 'admin@example.com', password: 'demo-admin-1' };
+const QUESTION = { en: 'How long does the review take?', 'zh-CN': '审核需要多久？' };
+const ANSWER = { en: 'Usually a few days. Please send a sharper photo.', 'zh-CN': '通常几天。请上传更清晰的照片。' };
 
 /**
  * The whole journey of issue 6 in a real browser against a real server, once per language:
@@ -161,6 +163,11 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await audit('status page');
     applicationId = (await act.apiGet<{ application: { id: string } }>('/api/cancellation')).application.id;
     expect(applicationId).toBeTruthy();
+
+    // A question for customer service on the status page.
+    await page.getByTestId('message-input').fill(QUESTION[lang]);
+    await page.getByRole('button', { name: t('messages.send'), exact: true }).click();
+    await page.locator('.bubble', { hasText: QUESTION[lang] }).waitFor();
     await act.signOut();
   });
 
@@ -200,6 +207,12 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await audit('review case');
 
     await page.locator('input[name="outcome"][value="reject"]').check();
+    // The buyer's question is on the case; the reviewer answers it.
+    await page.locator('.bubble', { hasText: QUESTION[lang] }).waitFor();
+    await page.getByTestId('message-input').fill(ANSWER[lang]);
+    await page.getByRole('button', { name: t('messages.send'), exact: true }).click();
+    await page.locator('.bubble', { hasText: ANSWER[lang] }).waitFor();
+
     await page.getByLabel(t('review.decision.reason'), { exact: true }).selectOption('ID_UNREADABLE');
     const message = page.getByTestId('decision-message-input');
     await expect.poll(() => message.inputValue()).not.toBe('');
@@ -215,6 +228,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await page.locator('[data-testid="status-summary"][data-status="rejected"]').waitFor();
     const guidance = await page.getByTestId('decision-message').innerText();
     expect(guidance.length).toBeGreaterThan(20);
+    await page.locator('.bubble', { hasText: ANSWER[lang] }).waitFor();
     await snap('status-rejected');
     await audit('status page (rejected)');
     await page.getByTestId('resubmit-text').fill(lang === 'en' ? 'Here is a sharper photo.' : '这是更清晰的照片。');

@@ -72,7 +72,7 @@ describe('translations', () => {
     for (const file of sources(SRC).filter((f) => f.endsWith('.tsx'))) {
       const text = readFileSync(file, 'utf8');
       // `=>` and generics (`api<T>(…)`) are code, not JSX text: skip `>` after `=` and text with code characters.
-      for (const match of text.matchAll(/[^=\-]>\s*([A-Za-z\u4e00-\u9fff][^<>{}();=?&|]*?)\s*</g)) {
+      for (const match of text.matchAll(/[^=-]>\s*([A-Za-z\u4e00-\u9fff][^<>{}();=?&|]*?)\s*</g)) {
         const words = match[1].trim();
         if (/^[A-Z]$/.test(words) || words === 'SMS' || words === 'HTTP') continue;
         offenders.push(`${file.slice(SRC.length)}: ${words}`);

@@ -17,7 +17,7 @@ import { dataMap } from '../../src/erasure/datamap.ts';
 import { reachPath } from '../../src/domain/erasure-plan.ts';
 import { subjectPredicate, quoteTable } from '../../src/domain/erasure-sql.ts';
 import { resolveParams } from '../../src/erasure/params.ts';
-import { textToSql } from '../../src/db/sql.ts';
+import { rawQuery } from '../../src/db/sql.ts';
 import {
   shopBrowsingHistory,
   shopCoupons,
@@ -180,7 +180,7 @@ export async function dumpOthers(ctx: AppContext, userId: string, subjectId: str
       const path = reachPath(map, table)!;
       const predicate = subjectPredicate(path);
       const text = `SELECT t::text AS r FROM ${quoteTable(table)} AS t WHERE (${predicate.text}) IS NOT TRUE ORDER BY 1`;
-      const rows = await queryRows<{ r: string }>(ctx.db, textToSql(text, resolveParams(predicate.params, { userId, subjectId, now: new Date() })));
+      const { rows } = await rawQuery(ctx.db)(text, resolveParams(predicate.params, { userId, subjectId, now: new Date() }));
       dump[table] = rows.map((r) => r.r);
     }
   }

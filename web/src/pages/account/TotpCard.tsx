@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { api, isApiError } from '../../api/client.ts';
 import { keys } from '../../api/queries.ts';
 import type { Account } from '../../api/types.ts';
 import { Card } from '../../components/Card.tsx';
@@ -29,7 +29,15 @@ export function TotpCard({ account }: { account: Account }) {
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const [disabling, setDisabling] = useState(false);
 
-  const setup = useMutation({ mutationFn: () => api<Enrolment>('/api/auth/totp/setup', { method: 'POST' }), onSuccess: setEnrolment });
+  // Binding a new authenticator is a step-up action: the server asks for the password again first.
+  const [stepUp, setStepUp] = useState(false);
+  const setup = useMutation({
+    mutationFn: () => api<Enrolment>('/api/auth/totp/setup', { method: 'POST' }),
+    onSuccess: setEnrolment,
+    onError: (error) => {
+      if (isApiError(error) && error.code === 'REAUTH_REQUIRED') setStepUp(true);
+    },
+  });
   const confirm = useMutation({
     mutationFn: (c: string) => api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', { method: 'POST', body: { code: c } }),
     onSuccess: (answer) => {
@@ -93,13 +101,28 @@ export function TotpCard({ account }: { account: Account }) {
         </Alert>
       )}
 
-      {!account.totpEnabled && !enrolment && (
+      {!account.totpEnabled && !enrolment && !stepUp && (
         <>
           {setup.error && <ErrorAlert error={setup.error} />}
           <Button busy={setup.isPending} onClick={() => setup.mutate()}>
             {t('security.totp.turnOn')}
           </Button>
         </>
+      )}
+      {!account.totpEnabled && !enrolment && stepUp && (
+        <div className="stack">
+          <Alert tone="info">{t('security.totp.stepUp')}</Alert>
+          <ReauthForm
+            totpEnabled={false}
+            onDone={() => {
+              setStepUp(false);
+              setup.mutate();
+            }}
+          />
+          <Button variant="ghost" onClick={() => (setStepUp(false), setup.reset())}>
+            {t('common.cancel')}
+          </Button>
+        </div>
       )}
 
       {enrolment && (

@@ -77,7 +77,7 @@ export default function AuditPage() {
       {log.error && <ErrorAlert error={log.error} />}
       {log.isSuccess && entries.length === 0 && <EmptyState title={t('admin.audit.empty')} />}
       {entries.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
           <table className="table" data-testid="audit-table">
             <caption className="visually-hidden">{t('admin.audit.title')}</caption>
             <thead>
@@ -97,7 +97,7 @@ export default function AuditPage() {
                 <tr key={String(e.seq)}>
                   <td className="num">{e.seq}</td>
                   <td className="nowrap">{fmt.dateTime(e.at)}</td>
-                  <td className="mono">{e.action}</td>
+                  <td className="mono nowrap">{e.action}</td>
                   <td className="mono" title={e.actor}>
                     {e.actor.length > 14 ? `${e.actor.slice(0, 12)}…` : e.actor}
                   </td>

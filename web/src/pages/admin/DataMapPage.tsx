@@ -50,7 +50,7 @@ export default function DataMapPage() {
                 </>
               }
             >
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
                 <table className="table">
                   <thead>
                     <tr>

@@ -105,7 +105,7 @@ function RunCard({ run }: { run: ErasureRun }) {
       {run.failureReason && <p className="field-error">{run.failureReason}</p>}
       <details>
         <summary>{t('admin.erasures.details')}</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
           <table className="table">
             <thead>
               <tr>

@@ -40,7 +40,7 @@ export default function WebhooksPage() {
       {enable.error && <ErrorAlert error={enable.error} />}
       {hooks.data?.length === 0 && <EmptyState title={t('admin.webhooks.empty')}>{t('admin.webhooks.emptyHint')}</EmptyState>}
       {hooks.data && hooks.data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
           <table className="table">
             <caption className="visually-hidden">{t('admin.webhooks.title')}</caption>
             <thead>

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
 import { api, isApiError } from '../../api/client.ts';
-import { homeFor, useSessionRefresh } from '../../api/session.ts';
+import { homeFor, useSession, useSessionRefresh } from '../../api/session.ts';
 import type { SessionUser } from '../../api/types.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
@@ -23,6 +23,7 @@ export function SignInPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const refresh = useSessionRefresh();
+  const { data: session } = useSession();
   const [identifier, setIdentifier] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -53,6 +54,8 @@ export function SignInPage() {
   };
 
   const showError = login.error && !(isApiError(login.error) && login.error.code === 'TOTP_REQUIRED');
+  // Already signed in (a bookmark, the back button): go where the user was heading.
+  if (session?.user && !login.isPending && !login.isSuccess) return <Navigate to={safeNext(params.get('next')) ?? homeFor(session.user)} replace />;
 
   return (
     <div className="narrow">

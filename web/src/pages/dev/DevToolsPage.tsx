@@ -65,7 +65,7 @@ export default function DevToolsPage() {
           <p className="muted small">{Math.abs(clock.data.offsetMs) > 60_000 ? t('dev.clockShifted', { days: Math.round(clock.data.offsetMs / 86_400_000) }) : t('dev.clockReal')}</p>
           <p className="muted small">{t('dev.clockSessions')}</p>
           {advance.error && <ErrorAlert error={advance.error} />}
-          <div className="form-actions">
+          <div className="form-actions clock-actions">
             {['PT1H', 'P1D', 'P8D', 'P16D'].map((d) => (
               <Button key={d} variant="secondary" size="sm" busy={advance.isPending && advance.variables === d} onClick={() => advance.mutate(d)} data-testid={`advance-${d}`}>
                 {t(`dev.advance_${d}`)}
@@ -84,9 +84,11 @@ export default function DevToolsPage() {
         <Card title={t('dev.jobsTitle')} id="jobs">
           <p>{t('dev.jobsText')}</p>
           {runJobs.error && <ErrorAlert error={runJobs.error} />}
-          <Button busy={runJobs.isPending} onClick={() => runJobs.mutate()} data-testid="run-jobs">
-            {t('dev.runJobs')}
-          </Button>
+          <p>
+            <Button busy={runJobs.isPending} onClick={() => runJobs.mutate()} data-testid="run-jobs">
+              {t('dev.runJobs')}
+            </Button>
+          </p>
           {runJobs.isSuccess && (
             <Alert tone="success" live="polite">
               {ran.length === 0 ? t('dev.jobsNone') : t('dev.jobsRan', { list: ran.map(([q, n]) => `${q} × ${n}`).join(', ') })}

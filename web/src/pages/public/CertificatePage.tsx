@@ -148,7 +148,7 @@ function CertificateBody({ verdict }: { verdict: Extract<Verdict, { valid: true 
       </Card>
       {p.stores && p.stores.length > 0 && (
         <Card title={t('certificate.stores')} id="stores">
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
             <table className="table">
               <thead>
                 <tr>

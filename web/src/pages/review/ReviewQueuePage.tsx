@@ -90,7 +90,7 @@ export default function ReviewQueuePage() {
       {queue.error && <ErrorAlert error={queue.error} />}
       {queue.isSuccess && items.length === 0 && <EmptyState title={t('review.queue.empty')} icon="✓" />}
       {items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
           <table className="table" data-testid="review-queue">
             <caption className="visually-hidden">{t('review.queue.title')}</caption>
             <thead>

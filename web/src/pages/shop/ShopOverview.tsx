@@ -69,7 +69,7 @@ export function ShopOverview() {
       {overview.recentOrders.length === 0 ? (
         <EmptyState title={t('shop.noOrders')} />
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
           <table className="table">
             <caption className="visually-hidden">{t('shop.recentOrders')}</caption>
             <thead>

@@ -55,7 +55,7 @@ export default function WalletPage() {
             {wallet.data.coupons.length === 0 ? (
               <EmptyState title={t('shop.noCoupons')} />
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
                 <table className="table">
                   <thead>
                     <tr>
