@@ -203,6 +203,11 @@ export const erasureScenario: Scenario = {
             value: 10,
             text: '>= 10x faster',
           }),
+          compare('engine data steps speed-up over row by row', { value: engineDataMs, unit: 'ms' }, { value: rowByRow, unit: 'ms', label: 'row by row' }, rowByRow / engineDataMs, {
+            op: '>=',
+            value: 10,
+            text: '>= 10x faster',
+          }),
         ],
         details: { shape, neighbours, engineMs: engine.ms, engineDataMs, handMs: hand, rowByRowMs: rowByRow, rowStatements: statements, stepMs, engineRows: Object.fromEntries(engineRows), handRows: Object.fromEntries(handRows), vacuumed },
       };

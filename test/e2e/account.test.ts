@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { authenticator } from 'otplib';
 import { hasChromium, launchBrowser, newContext, shot, watchErrors } from './helpers/browser.ts';
@@ -33,6 +33,11 @@ describe.skipIf(!hasChromium).sequential('account pages', () => {
     context = await newContext(browser, server.url, 'en-GB');
     page = await context.newPage();
     errors = watchErrors(page);
+  });
+
+  // A failed step leaves a picture of what the browser showed.
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && page) await shot(page, 'account', `FAILED-${context.task.name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
   });
 
   afterAll(async () => {

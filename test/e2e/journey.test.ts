@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hasChromium, launchBrowser, newContext, shot, watchErrors } from './helpers/browser.ts';
 import { startServer, type RunningServer } from './helpers/server.ts';
@@ -42,6 +42,11 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     errors = watchErrors(page);
     act = actions(page, lang);
     t = act.t;
+  });
+
+  // A failed step leaves a picture of what the browser showed.
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && page) await shot(page, `journey-${lang}`, `FAILED-${context.task.name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
   });
 
   afterAll(async () => {
