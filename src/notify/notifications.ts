@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { openForUser } from '../accounts/user-crypto.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { renderMessage, renderSms, toLocale } from './render.ts';
+import { hasSmsForm, renderMessage, renderSms, toLocale } from './render.ts';
 
 export type Channel = 'email' | 'sms';
 
@@ -22,9 +22,24 @@ export interface NotificationJob {
   secretRef?: { kind: 'password_reset'; id: string };
 }
 
-/** Queues a notification inside the caller's transaction. */
+/**
+ * Queues a notification inside the caller's transaction: one job per channel, so a retry of a
+ * failed text message never sends the email twice. Mail goes to the email address; a text goes to
+ * the phone when the template has a short SMS form, or when the user has no email.
+ */
 export async function enqueueNotification(ctx: AppContext, tx: Db, job: NotificationJob): Promise<void> {
-  await ctx.jobs.enqueue(tx, QUEUES.notify.name, job as unknown as Record<string, string>);
+  let channels: Channel[];
+  if (job.channel) {
+    channels = [job.channel];
+  } else {
+    const [contacts] = await tx.select({ email: users.emailEnc, phone: users.phoneEnc }).from(users).where(eq(users.id, job.userId)).limit(1);
+    channels = [];
+    if (contacts?.email) channels.push('email');
+    if (contacts?.phone && (!contacts.email || hasSmsForm(job.template))) channels.push('sms');
+  }
+  for (const channel of channels) {
+    await ctx.jobs.enqueue(tx, QUEUES.notify.name, { ...job, channel } as unknown as Record<string, string>);
+  }
 }
 
 export type SecretResolver = (ctx: AppContext, ref: NonNullable<NotificationJob['secretRef']>) => Promise<{ linkPath?: string; code?: string } | null>;
@@ -59,11 +74,12 @@ export async function deliverNotification(ctx: AppContext, job: NotificationJob)
   }
   const locale = toLocale(user.locale);
   const firstName = displayName?.trim().split(/\s+/)[0] ?? null;
-  if (email && job.channel !== 'sms') {
+  const channel: Channel = job.channel ?? 'email';
+  if (email && channel === 'email') {
     const message = renderMessage({ template: job.template, locale, firstName, antiPhishingCode, vars, linkPath, publicUrl: ctx.config.publicUrl });
     await ctx.mailer.send({ to: email, ...message });
   }
-  if (phone && (job.channel === 'sms' || (!email && job.channel !== 'email'))) {
+  if (phone && channel === 'sms') {
     await ctx.sms.send(phone, renderSms({ template: job.template, locale, antiPhishingCode, vars, publicUrl: ctx.config.publicUrl }));
   }
 }

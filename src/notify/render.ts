@@ -87,6 +87,11 @@ export function renderMessage(input: RenderInput): RenderedMessage {
   return { subject: t(`${key}.subject`, vars), text: textParts.join('\n'), html };
 }
 
+/** Whether a template has a short text-message form (`<template>_sms`). */
+export function hasSmsForm(template: string): boolean {
+  return i18n.exists(`${template}_sms.body`, { lng: 'en' });
+}
+
 /** A text message: the template's short `_sms` form when it has one, else its body. */
 export function renderSms(input: Omit<RenderInput, 'linkPath' | 'firstName'>): string {
   const t = i18n.getFixedT(input.locale);
