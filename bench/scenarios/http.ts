@@ -1,6 +1,7 @@
 import { benchDatabase } from '../lib/bench-database.ts';
 import { signInOverHttp, startAdieu } from '../lib/adieu-in-process.ts';
-import { startBareServer } from '../lib/bare-server.ts';
+import { startBareServer, startSqlFloorServer } from '../lib/bare-server.ts';
+import { captureQueries } from '../lib/capture-queries.ts';
 import { BENCH_PASSWORD, createBuyer, insertOpenApplication } from '../lib/fixtures.ts';
 import { runLoad, type LoadResult } from '../lib/load.ts';
 import { compare } from '../lib/result.ts';
@@ -22,6 +23,7 @@ export const httpScenario: Scenario = {
     const db = await benchDatabase('http', { databaseUrl: bench.databaseUrl });
     const adieu = await startAdieu(db);
     let bare: Awaited<ReturnType<typeof startBareServer>> | null = null;
+    let floor: Awaited<ReturnType<typeof startBareServer>> | null = null;
     try {
       const buyer = await createBuyer(adieu.ctx, 1);
       await insertOpenApplication(adieu.ctx, buyer.userId);
@@ -36,7 +38,13 @@ export const httpScenario: Scenario = {
       }
       const body = await probe.text();
       if (probe.status !== 200) throw new Error(`GET ${path} answered ${probe.status}: ${body.slice(0, 200)}`);
-      bare = await startBareServer(path, body, probe.headers.get('content-type') ?? 'application/json');
+      const contentType = probe.headers.get('content-type') ?? 'application/json';
+      bare = await startBareServer(path, body, contentType);
+      const { queries } = await captureQueries(adieu.ctx.database, () => fetch(`${adieu.url}${path}`, { headers: { cookie: session.cookie } }).then((r) => r.text()));
+      const database = adieu.ctx.database;
+      floor = await startSqlFloorServer(path, body, contentType, async () => {
+        for (const q of queries) await database.executeSql(q.text, q.values);
+      });
 
       const seconds = bench.quick ? 3 : 8;
       const rounds = bench.quick ? 1 : 2;
@@ -47,14 +55,20 @@ export const httpScenario: Scenario = {
 
       const app: LoadResult[] = [];
       const base: LoadResult[] = [];
+      const sqlFloor: LoadResult[] = [];
       for (let round = 0; round < rounds; round++) {
         base.push(await load(bare.url));
         app.push(await load(adieu.url));
-        bench.log(`round ${round + 1}: adieu ${Math.round(app[round].okPerSecond)} req/s (p99 ${app[round].latencyMs.p99} ms), bare ${Math.round(base[round].okPerSecond)} req/s`);
+        sqlFloor.push(await load(floor.url));
+        bench.log(
+          `round ${round + 1}: adieu ${Math.round(app[round].okPerSecond)} req/s (p99 ${app[round].latencyMs.p99} ms), bare ${Math.round(base[round].okPerSecond)} req/s, ` +
+            `bare + the same ${queries.length} statements ${Math.round(sqlFloor[round].okPerSecond)} req/s`,
+        );
       }
       const sum = (rs: LoadResult[], f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0);
       const appRps = sum(app, (r) => r.ok) / sum(app, (r) => r.seconds);
       const bareRps = sum(base, (r) => r.ok) / sum(base, (r) => r.seconds);
+      const floorRps = sum(sqlFloor, (r) => r.ok) / sum(sqlFloor, (r) => r.seconds);
       const failures = sum(app, (r) => r.non2xx + r.errors);
       if (failures > 0) notes.push(`${failures} answers were not 2xx (${JSON.stringify(app.map((r) => r.statusCodes))}); only 2xx count`);
       return {
@@ -67,11 +81,19 @@ export const httpScenario: Scenario = {
             appRps / bareRps,
             { op: '>=', value: 0.5 },
           ),
+          // Not a goal of the issue: how much of the gap is the database's rather than the app's.
+          compare(
+            `vs bare Fastify running the same ${queries.length} SQL statements`,
+            { value: appRps, unit: 'req/s' },
+            { value: floorRps, unit: 'req/s', label: 'bare + same SQL' },
+            appRps / floorRps,
+          ),
         ],
-        details: { path, bodyBytes: body.length, connections: CONNECTIONS, secondsPerRound: seconds, rounds, adieu: app, bare: base },
+        details: { path, bodyBytes: body.length, connections: CONNECTIONS, secondsPerRound: seconds, rounds, statements: queries.map((q) => q.text), adieu: app, bare: base, sqlFloor },
       };
     } finally {
       await bare?.app.close();
+      await floor?.app.close();
       await adieu.close();
       await db.drop();
     }
