@@ -18,7 +18,7 @@ export function launchBrowser(): Promise<Browser> {
 /** A fresh browser profile speaking `locale` (the UI follows the browser's language). */
 export async function newContext(browser: Browser, baseURL: string, locale: string, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL, locale, viewport, timezoneId: 'Asia/Shanghai' });
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(30_000);
   return context;
 }
 
