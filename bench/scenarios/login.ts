@@ -41,19 +41,22 @@ export const loginScenario: Scenario = {
       await runLoad({ url: adieu.url, connections: CONNECTIONS, durationSeconds: 2, requests });
       await throughput(() => verify(storedHash, BENCH_PASSWORD), CONNECTIONS, 1000);
 
-      const delay = monitorEventLoopDelay({ resolution: 5 });
+      // One histogram per round: re-enabling a histogram counts the paused interval as one delay.
+      const delays: Array<{ p50: number; p99: number; max: number }> = [];
       const logins: LoadResult[] = [];
       const raw: Array<{ perSecond: number; completed: number; seconds: number }> = [];
       for (let round = 0; round < rounds; round++) {
         raw.push(await throughput(() => verify(storedHash, BENCH_PASSWORD), CONNECTIONS, seconds * 1000));
+        const delay = monitorEventLoopDelay({ resolution: 5 });
         delay.enable();
         logins.push(await runLoad({ url: adieu.url, connections: CONNECTIONS, durationSeconds: seconds, requests }));
         delay.disable();
+        delays.push({ p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 });
         bench.log(`round ${round + 1}: ${Math.round(logins[round].okPerSecond)} sign-ins/s (p99 ${logins[round].latencyMs.p99} ms), raw ${Math.round(raw[round].perSecond)} verifications/s`);
       }
       const loginRate = logins.reduce((a, r) => a + r.ok, 0) / logins.reduce((a, r) => a + r.seconds, 0);
       const rawRate = raw.reduce((a, r) => a + r.completed, 0) / raw.reduce((a, r) => a + r.seconds, 0);
-      const delayP99 = delay.percentile(99) / 1e6;
+      const delayP99 = Math.max(...delays.map((d) => d.p99));
       const notes: string[] = [];
       const failures = logins.reduce((a, r) => a + r.non2xx + r.errors, 0);
       if (failures > 0) notes.push(`${failures} sign-ins were not 2xx (${JSON.stringify(logins.map((r) => r.statusCodes))}); only 2xx count`);
@@ -67,7 +70,7 @@ export const loginScenario: Scenario = {
           connections: CONNECTIONS,
           secondsPerRound: seconds,
           rounds,
-          eventLoopDelayMs: { p50: delay.percentile(50) / 1e6, p99: delayP99, max: delay.max / 1e6 },
+          eventLoopDelayMs: delays,
           logins,
           raw,
         },

@@ -28,7 +28,11 @@ export class JobQueue {
   private started = false;
   private working = false;
 
+  /** Embedded: one connection shared with requests, so poll gently; PostgreSQL: poll briskly. */
+  private readonly pollingSeconds: number;
+
   constructor(database: Database, options: { worker: boolean }) {
+    this.pollingSeconds = database.kind === 'postgres' ? 0.5 : 2;
     this.boss = new PgBoss({
       db: bossDbForDatabase(database),
       schema: BOSS_SCHEMA,
@@ -65,8 +69,19 @@ export class JobQueue {
     await this.start();
     this.working = true;
     for (const [name, handler] of this.handlers) {
-      await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async (jobs) => {
-        for (const job of jobs) await handler(job.data, { id: job.id, retryCount: 0 });
+      // pg-boss waits out the polling interval between fetches even when jobs are waiting, so a
+      // batch runs concurrently; one job failing must not fail its batch-mates (pg-boss completes
+      // only the jobs still active when the batch returns).
+      await this.boss.work(name, { batchSize: 8, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds, includeMetadata: true }, async (jobs) => {
+        await Promise.all(
+          jobs.map(async (job) => {
+            try {
+              await handler(job.data, { id: job.id, retryCount: job.retryCount });
+            } catch (error) {
+              await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : 'failed' });
+            }
+          }),
+        );
       });
     }
     if (this.handlers.has(QUEUES.tick.name)) await this.boss.schedule(QUEUES.tick.name, options.tickCron ?? '* * * * *', {});
