@@ -57,7 +57,8 @@ export const applications = pgTable(
     index('applications_grace_idx').on(t.graceEndsAt).where(sql`status = 'grace'`),
     // Both SLA timer queries (reminder due, deadline passed) scan only running cases.
     index('applications_sla_idx').on(t.slaRemindAt).where(sql`status IN ('submitted', 'in_review')`),
-    index('applications_sla_due_idx').on(t.dueAt).where(sql`status IN ('submitted', 'in_review')`),
+    // (due_at, id) covers the review queue's ORDER BY, so a page stops after its rows are read.
+    index('applications_sla_due_idx').on(t.dueAt, t.id).where(sql`status IN ('submitted', 'in_review')`),
   ],
 );
 

@@ -55,16 +55,9 @@ export async function listQueue(
   const statuses = options.statuses?.length ? options.statuses : [...REVIEWABLE_STATUSES];
   const limit = Math.min(Math.max(options.limit ?? QUEUE_PAGE_SIZE, 1), 100);
   const after = options.cursor ? decodeCursor(options.cursor) : null;
-  const unread = ctx.db
-    .select({ applicationId: applicationMessages.applicationId, n: sql<number>`count(*)::int`.as('n') })
-    .from(applicationMessages)
-    .where(and(eq(applicationMessages.authorRole, 'buyer'), eq(applicationMessages.readByReviewer, false)))
-    .groupBy(applicationMessages.applicationId)
-    .as('unread');
   const rows = await ctx.db
-    .select({ application: applications, unread: sql<number>`coalesce(${unread.n}, 0)` })
+    .select()
     .from(applications)
-    .leftJoin(unread, eq(unread.applicationId, applications.id))
     .where(
       and(
         inArray(applications.status, statuses),
@@ -73,7 +66,18 @@ export async function listQueue(
     )
     .orderBy(asc(applications.dueAt), asc(applications.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
+  const page = rows.slice(0, limit).map((application) => ({ application }));
+  // Unread counts for this page's cases only, after the page is read: aggregating every unread
+  // message first would make the page cost grow with the whole message table.
+  const pageIds = page.map(({ application }) => application.id);
+  const unreadRows = pageIds.length
+    ? await ctx.db
+        .select({ applicationId: applicationMessages.applicationId, n: sql<number>`count(*)::int` })
+        .from(applicationMessages)
+        .where(and(inArray(applicationMessages.applicationId, pageIds), eq(applicationMessages.authorRole, 'buyer'), eq(applicationMessages.readByReviewer, false)))
+        .groupBy(applicationMessages.applicationId)
+    : [];
+  const unreadById = new Map(unreadRows.map((r) => [r.applicationId, Number(r.n)]));
   const now = ctx.clock.now();
   const blockerCounts = await Promise.all(
     page.map(async ({ application }) => {
@@ -82,7 +86,7 @@ export async function listQueue(
       return (await checkEligibility(ctx, ctx.db, application.userId)).blockers.length;
     }),
   );
-  const items = page.map(({ application: a, unread: unreadCount }, i): QueueItem => {
+  const items = page.map(({ application: a }, i): QueueItem => {
     const liveClaim = !!a.claimedBy && !!a.claimExpiresAt && a.claimExpiresAt > now;
     return {
       id: a.id,
@@ -97,7 +101,7 @@ export async function listQueue(
       ...(a.firstApprovalBy ? { firstApprovalBy: a.firstApprovalBy } : {}),
       needsOtherReviewer: a.firstApprovalBy === reviewerId,
       slaBreached: !!a.slaBreachedAt,
-      unreadMessages: Number(unreadCount),
+      unreadMessages: unreadById.get(a.id) ?? 0,
     };
   });
   const last = page[page.length - 1]?.application;

@@ -451,7 +451,7 @@ CREATE INDEX "applications_due_idx" ON "applications" USING btree ("due_at","id"
 CREATE INDEX "applications_user_idx" ON "applications" USING btree ("user_id","submitted_at");--> statement-breakpoint
 CREATE INDEX "applications_grace_idx" ON "applications" USING btree ("grace_ends_at") WHERE status = 'grace';--> statement-breakpoint
 CREATE INDEX "applications_sla_idx" ON "applications" USING btree ("sla_remind_at") WHERE status IN ('submitted', 'in_review');--> statement-breakpoint
-CREATE INDEX "applications_sla_due_idx" ON "applications" USING btree ("due_at") WHERE status IN ('submitted', 'in_review');--> statement-breakpoint
+CREATE INDEX "applications_sla_due_idx" ON "applications" USING btree ("due_at","id") WHERE status IN ('submitted', 'in_review');--> statement-breakpoint
 CREATE UNIQUE INDEX "idempotency_keys_pk" ON "idempotency_keys" USING btree ("user_id","key");--> statement-breakpoint
 CREATE UNIQUE INDEX "documents_storage_name_uq" ON "documents" USING btree ("storage_name");--> statement-breakpoint
 CREATE INDEX "documents_user_idx" ON "documents" USING btree ("user_id","created_at");--> statement-breakpoint
