@@ -28,11 +28,16 @@ export class JobQueue {
   private started = false;
   private working = false;
 
-  /** Embedded: one connection shared with requests, so poll gently; PostgreSQL: poll briskly. */
+  /**
+   * Embedded: one connection shared with requests, so one job at a time and gentle polling;
+   * PostgreSQL: concurrent batches and brisk polling.
+   */
   private readonly pollingSeconds: number;
+  private readonly batchSize: number;
 
   constructor(database: Database, options: { worker: boolean }) {
     this.pollingSeconds = database.kind === 'postgres' ? 0.5 : 2;
+    this.batchSize = database.kind === 'postgres' ? 8 : 1;
     this.boss = new PgBoss({
       db: bossDbForDatabase(database),
       schema: BOSS_SCHEMA,
@@ -72,7 +77,7 @@ export class JobQueue {
       // pg-boss waits out the polling interval between fetches even when jobs are waiting, so a
       // batch runs concurrently; one job failing must not fail its batch-mates (pg-boss completes
       // only the jobs still active when the batch returns).
-      await this.boss.work(name, { batchSize: 8, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds, includeMetadata: true }, async (jobs) => {
+      await this.boss.work(name, { batchSize: this.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds, includeMetadata: true }, async (jobs) => {
         await Promise.all(
           jobs.map(async (job) => {
             try {

@@ -58,7 +58,7 @@ async function snapshot(ctx: AppContext, runId: string, dataDir: string, userId:
       })
       .sort();
   }
-  const steps = (await ctx.db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId))).map((s) => ({
+  const steps = (await ctx.db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId)).orderBy(erasureSteps.seq)).map((s) => ({
     seq: s.seq,
     kind: s.spec.kind,
     table: s.spec.kind === 'sql' ? s.spec.table : null,
