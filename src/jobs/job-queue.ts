@@ -74,6 +74,12 @@ export class JobQueue {
     await this.start();
     this.working = true;
     for (const [name, handler] of this.handlers) {
+      if (this.batchSize === 1) {
+        await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds }, async (jobs) => {
+          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: 0 });
+        });
+        continue;
+      }
       // pg-boss waits out the polling interval between fetches even when jobs are waiting, so a
       // batch runs concurrently; one job failing must not fail its batch-mates (pg-boss completes
       // only the jobs still active when the batch returns).
