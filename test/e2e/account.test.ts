@@ -120,6 +120,8 @@ describe.skipIf(!hasChromium).sequential('account pages', () => {
   it('resets the password through the emailed link', async () => {
     await act().signOut();
     await page.getByRole('link', { name: t('auth.signIn.forgot') }).click();
+    // The sign-in page has a field with the same label: fill only once the reset page is shown.
+    await page.getByRole('heading', { level: 1, name: t('auth.forgot.title') }).waitFor();
     await page.getByLabel(t('auth.identifier'), { exact: true }).fill(GRACE.email);
     await page.getByRole('button', { name: t('auth.forgot.submit') }).click();
     await page.getByText(t('auth.forgot.sentTitle')).waitFor();
