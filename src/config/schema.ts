@@ -61,9 +61,14 @@ export const configSchema = z
         webhookRetryHours: z.number().int().min(1).max(168).default(72),
         /** Per-attempt timeout of a webhook delivery. */
         webhookTimeoutMs: z.number().int().min(100).max(60000).default(10000),
+        /**
+         * Which rows of subject-linked tables the verification scan reads: the subject's own, by
+         * index (cost follows the buyer's data), or every row (cost follows the platform's data).
+         */
+        verifyScope: z.enum(['subject', 'everything']).default('subject'),
       })
       .strict()
-      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000 }),
+      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000, verifyScope: 'subject' }),
     documents: z
       .object({ retainDaysAfterDecision: z.number().int().min(0).max(365).default(30) })
       .strict()

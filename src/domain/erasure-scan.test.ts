@@ -27,4 +27,14 @@ describe('the verification scan', () => {
     expect(built.text).toContain(`CASE WHEN (t."buyer_id" = $1) IS TRUE THEN lower(concat_ws(chr(1), t."buyer_id"::text)) ELSE lower(concat_ws(chr(1), t."buyer_id"::text, t."note"::text)) END`);
     expect(built.params).toEqual([{ ref: 'user_id' }, { ref: 'needles_json' }]);
   });
+
+  it('reads only the subject’s rows, by the reach path, when the scope is the subject', () => {
+    const path = { hops: [], identity: { table: 'shop.orders', column: 'buyer_id', kind: 'user_id' as const } };
+    const built = buildScanSql({ table: 'shop.orders', columns: ['buyer_id', 'note'], only: path });
+    expect(built.text).toContain(`FROM "shop"."orders" AS t WHERE t."buyer_id" = $1)`);
+    expect(built.text).toContain(`lower(concat_ws(chr(1), t."buyer_id"::text, t."note"::text))`);
+    const start = buildScanSql({ table: 'shop.orders', columns: ['buyer_id', 'note'], only: path, subject: { path, surviving: ['buyer_id'] } });
+    expect(start.text).not.toContain('CASE WHEN (t.');
+    expect(start.text).toContain(`SELECT lower(concat_ws(chr(1), t."buyer_id"::text)) AS txt`);
+  });
 });

@@ -43,6 +43,8 @@ export function weakNeedle(kind: IdentifierKind, value: string): Needle | null {
 export interface ScanQueryInput {
   table: string;
   columns: string[];
+  /** Scan only the subject's rows of the table (reached through this path), found by index. */
+  only?: ReachPath;
   /**
    * At the start of a run: in the subject's own rows, look only at the columns that will survive
    * the erasure (kept ids, retained or non-personal columns). A value found there, or anywhere in
@@ -71,7 +73,12 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
   const all = rowText(input.columns);
   let text = all.text;
   let digits = all.digits;
-  if (input.subject) {
+  const where = input.only ? ` WHERE ${subjectPredicate(input.only, params).text}` : '';
+  if (input.subject && input.only) {
+    const kept = rowText(input.subject.surviving);
+    text = kept.text;
+    digits = kept.digits;
+  } else if (input.subject) {
     const mine = subjectPredicate(input.subject.path, params).text;
     const kept = rowText(input.subject.surviving);
     text = `CASE WHEN (${mine}) IS TRUE THEN ${kept.text} ELSE ${all.text} END`;
@@ -81,7 +88,7 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
   return {
     text:
       `SELECT n.i::int AS i, count(*)::int AS rows ` +
-      `FROM (SELECT ${text} AS txt, ${digits} AS dig FROM ${quoteTable(input.table)} AS t) AS r ` +
+      `FROM (SELECT ${text} AS txt, ${digits} AS dig FROM ${quoteTable(input.table)} AS t${where}) AS r ` +
       `JOIN (SELECT e->>0 AS v, (e->>1)::boolean AS d, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) AS n ` +
       `ON (CASE WHEN n.d THEN r.dig LIKE n.v ELSE r.txt LIKE n.v END) GROUP BY n.i`,
     params: params.list,

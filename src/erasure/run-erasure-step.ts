@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { StepKind } from '../domain/erasure-plan.ts';
 import { erasureSteps } from './erasure.tables.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
-import { enqueueStep, failRun, leaseStep, loadRun, lockRun, nextPendingStep, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
+import { enqueueStep, failRun, leaseStep, loadRun, lockRun, nextPendingStep, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
 import { runSqlStep } from './steps/sql-step.ts';
 import { runMailboxPurge } from './steps/mailbox.ts';
@@ -40,27 +40,54 @@ export function stepBackoffSeconds(attempt: number, random = Math.random): numbe
 }
 
 /**
- * The `erasure.step` job: runs the run's next pending step. Each step marks itself done in the
- * same transaction as its effect (or right after an idempotent outside effect) and queues the
- * next, so a job is one step and a crash resumes at exactly the step that was interrupted.
+ * How long one job runs a run's steps back to back before it hands over to a new job: well inside
+ * the queue's expiry, so a long run never looks like a dead worker's.
+ */
+const CHAIN_BUDGET_MS = 60_000;
+
+/**
+ * The `erasure.step` job: runs the run's pending steps in order, back to back. Each step marks
+ * itself done in the same transaction as its effect (or right after an idempotent outside effect),
+ * so a crash resumes at exactly the step that was interrupted: pg-boss retries the expired job, and
+ * the stalled-run timer re-queues a run that has not moved. The chain stops at a step that is not
+ * done when its runner returns (a barrier that waits, a step another worker holds, a failure whose
+ * retry is queued), or when the budget is spent or the worker is stopping: then a new job carries on.
  */
 export async function runErasureStepJob(ctx: AppContext, data: { runId: string }): Promise<void> {
-  await ctx.clock.refresh(ctx.db);
-  const run = await loadRun(ctx.db, data.runId);
-  if (!run || run.state !== 'running') return;
-  const step = await nextPendingStep(ctx.db, run.id);
-  if (!step) return;
+  const started = Date.now();
+  for (;;) {
+    await ctx.clock.refresh(ctx.db);
+    const run = await loadRun(ctx.db, data.runId);
+    if (!run || run.state !== 'running') return;
+    const step = await nextPendingStep(ctx.db, run.id);
+    if (!step) return;
+    if (Date.now() - started > CHAIN_BUDGET_MS || ctx.jobs.isStopping) {
+      await ctx.db.transaction((tx) => enqueueStep(ctx, tx, run.id));
+      return;
+    }
+    if (!(await runOneStep(ctx, run, step))) return;
+  }
+}
+
+/** Runs one step; true when it is done and the job may go on to the next. */
+async function runOneStep(ctx: AppContext, run: RunRow, step: StepRow): Promise<boolean> {
   const kind = step.spec.kind;
-  if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, step.seq))) return;
+  if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, step.seq))) return false;
   try {
-    await RUNNERS[kind](ctx, run, step);
+    await runInChain(() => RUNNERS[kind](ctx, run, step));
   } catch (error) {
-    if (error instanceof StepAlreadyDone) return;
+    if (error instanceof StepAlreadyDone) return false;
     // A driver's error can quote the statement's parameters (identifiers): never let pg-boss store it.
     await recordFailure(ctx, run.id, step, error).catch((failure: unknown) => {
       throw new Error(`erasure step ${step.seq} failed and could not be recorded: ${describeError(failure)}`);
     });
+    return false;
   }
+  const [after] = await ctx.db
+    .select({ state: erasureSteps.state })
+    .from(erasureSteps)
+    .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq)));
+  return after?.state === 'done';
 }
 
 /** Counts a failed attempt: retried with backoff, and after the last attempt the run fails for an admin. */

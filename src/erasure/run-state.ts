@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
@@ -55,9 +56,15 @@ export async function enqueueStep(ctx: AppContext, tx: Db, runId: string, startA
   await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId }, options);
 }
 
+/** Set while a job runs a run's steps back to back: the job goes on to the next step itself. */
+const chain = new AsyncLocalStorage<true>();
+
+/** Runs a step inside a job that will go on to the next one, so finishing it queues no new job. */
+export const runInChain = <T>(work: () => Promise<T>): Promise<T> => chain.run(true, work);
+
 /**
  * Marks a step done in the caller's transaction — the same one as its effect, for database steps —
- * and queues the next step. The conditional UPDATE is the guard against doing a step twice: if
+ * and queues the next step (unless the job runs on to it: `runInChain`). The conditional UPDATE is the guard against doing a step twice: if
  * another worker finished it first, nothing is marked and the caller's transaction rolls back.
  */
 export async function markStepDone(
@@ -85,7 +92,7 @@ export async function markStepDone(
     target: run.id,
     data: { seq: step.seq, kind: step.spec.kind, store: label.store, table: label.table, action: label.action, rows: outcome.rows ?? null },
   });
-  if (options.next !== false) await enqueueStep(ctx, tx, run.id);
+  if (options.next !== false && !chain.getStore()) await enqueueStep(ctx, tx, run.id);
 }
 
 /** Another worker completed the step first: roll back quietly. */

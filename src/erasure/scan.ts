@@ -24,16 +24,27 @@ const JOB_TABLES = [`${BOSS_SCHEMA}.job`, `${BOSS_SCHEMA}.archive`];
 const JOB_COLUMNS = ['name', 'data', 'output'];
 
 /**
- * Scans every column of every mapped table of every store, plus the job tables, for the needles.
- * With `excludeSubject`, the subject's own rows count only with the columns that will survive the
- * erasure (to find values that others share, or that stay legitimately).
+ * Which rows of a table tied to subjects are scanned: only the subject's own (`subject`, found
+ * through the same indexed path the erasure used, so the cost follows the subject's data, not the
+ * platform's), or every row (`everything`: proof against copies in other people's rows, at the
+ * cost of reading every mapped table once per erasure). Tables not tied to any subject (the
+ * service's own bookkeeping and settings), the job tables and the data directory's files are read
+ * whole in both scopes.
+ */
+export type ScanScope = 'subject' | 'everything';
+
+/**
+ * Scans every column of the mapped tables of every store (rows as `scope` says), plus the job
+ * tables, for the needles. With `excludeSubject`, the subject's own rows count only with the
+ * columns that will survive the erasure (to find values that others share, or that stay
+ * legitimately).
  */
 export async function scanDatabases(
   ctx: AppContext,
   map: DataMap,
   needles: Needle[],
   subject: { userId: string; subjectId: string },
-  options: { excludeSubject?: boolean } = {},
+  options: { scope: ScanScope; excludeSubject?: boolean },
 ): Promise<DatabaseScan> {
   const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };
   if (needles.length === 0) return report;
@@ -41,9 +52,14 @@ export async function scanDatabases(
   let jobTablesScanned = false;
   for (const store of map.stores) {
     const connection = connectStore(ctx, store);
-    const targets: Array<{ table: string; columns: string[]; subject?: ScanQueryInput['subject'] }> = Object.entries(store.tables).map(([table, spec]) => {
-      const path = options.excludeSubject && spec.reach ? reachPath(map, table) : null;
-      return { table, columns: Object.keys(spec.columns).sort(), subject: path ? { path, surviving: survivingColumns(spec) } : undefined };
+    const targets: ScanQueryInput[] = Object.entries(store.tables).map(([table, spec]) => {
+      const path = spec.reach ? reachPath(map, table) : null;
+      return {
+        table,
+        columns: Object.keys(spec.columns).sort(),
+        only: path && options.scope === 'subject' ? path : undefined,
+        subject: path && options.excludeSubject ? { path, surviving: survivingColumns(spec) } : undefined,
+      };
     });
     if (connection.builtin && !jobTablesScanned) {
       jobTablesScanned = true;

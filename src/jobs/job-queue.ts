@@ -27,6 +27,7 @@ export class JobQueue {
   private readonly handlers = new Map<string, JobHandler>();
   private started = false;
   private working = false;
+  private stopping = false;
 
   /**
    * Embedded: one connection shared with requests, so one job at a time and gentle polling;
@@ -134,6 +135,7 @@ export class JobQueue {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (!this.started) return;
     this.started = false;
     this.working = false;
@@ -142,6 +144,11 @@ export class JobQueue {
 
   get isWorking(): boolean {
     return this.working;
+  }
+
+  /** True once `stop` was called: a long job should hand the rest of its work to a new job. */
+  get isStopping(): boolean {
+    return this.stopping;
   }
 }
 

@@ -12,8 +12,8 @@ import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { AdjustableClock } from '../../src/clock/clock.ts';
 import { auditLog } from '../../src/audit/audit.tables.ts';
 import { guidanceTemplates } from '../../src/review/review.tables.ts';
-import { erasureRetentions, erasureRuns } from '../../src/erasure/erasure.tables.ts';
-import { shopDisputes, shopOrderItems, shopOrders, shopPayments } from '../../src/shop/shop.tables.ts';
+import { erasureRetentions, erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
+import { shopDisputes, shopOrderItems, shopOrders, shopPayments, shopProductReviews } from '../../src/shop/shop.tables.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateDatabase } from '../../src/db/migrate.ts';
 import { queryRows } from '../../src/db/sql.ts';
@@ -102,6 +102,36 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
     await drainJobs(t.ctx);
     const [again] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
     expect(again.state).toBe('completed');
+  });
+
+  it("reads other buyers' rows only when erasure.verifyScope is everything", async () => {
+    // Ben quoted Ada's email in a review of his own: a copy in someone else's row.
+    const ben = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
+    const quote = { productName: 'Widget', rating: 5, body: 'Ask ada@example.com, she recommended it', createdAt: t.ctx.clock.now() };
+    await t.ctx.db.insert(shopProductReviews).values({ id: 'rev_quote', buyerId: ben, ...quote });
+    const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
+    const runId = await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx);
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(run.state).toBe('completed');
+    const [verify] = await t.ctx.db.select().from(erasureSteps).where(and(eq(erasureSteps.runId, runId), sql`${erasureSteps.spec}->>'kind' = 'verify'`));
+    expect(verify.result).toMatchObject({ scope: 'subject', hits: 0 });
+
+    const wide = await createTestApp(kind, { erasure: { verifyScope: 'everything' } });
+    try {
+      await seedDemo(wide.ctx);
+      const ada2 = (await findUserByIdentifier(wide.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+      const ben2 = (await findUserByIdentifier(wide.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
+      await wide.ctx.db.insert(shopProductReviews).values({ id: 'rev_quote', buyerId: ben2, ...quote });
+      const second = await giveBuyerEverything(wide.ctx, ada2, randomTag());
+      const wideRun = await beginErasure(wide.ctx, second.applicationId);
+      await drainJobs(wide.ctx);
+      const [failed] = await wide.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, wideRun));
+      expect(failed.state).toBe('failed');
+      expect(failed.failureReason).toContain('email in shop:shop.product_reviews');
+    } finally {
+      await wide.close();
+    }
   });
 
   it('purges retained records when their legal period ends, children first', async () => {

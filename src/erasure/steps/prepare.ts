@@ -105,9 +105,10 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
   weak.push(...(await sampleValues(ctx, map, subject)));
   const candidates = dedupe([...strong, ...weak]).filter((n) => !n.strong);
 
-  // A weak value someone else's rows or files also hold proves nothing: leave it out.
+  // A weak value that rows or files the verification will read also hold (someone else's, or the
+  // subject's own surviving columns) proves nothing: leave it out.
   const shared = new Set<number>();
-  const db = await scanDatabases(ctx, map, candidates, subject, { excludeSubject: true });
+  const db = await scanDatabases(ctx, map, candidates, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
   for (const hit of db.hits) shared.add(hit.needle);
   const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
   for (const hit of files.hits) shared.add(hit.needle);

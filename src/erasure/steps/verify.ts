@@ -7,15 +7,17 @@ import { VerificationFailed } from '../step-errors.ts';
 import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
- * Before anything is certified: every column of every mapped table (all stores), the job tables
- * and their archive, and every file under the data directory are scanned for the subject's
- * identifiers and sampled values. One hit fails the run, with where it was found (never what).
+ * Before anything is certified: every column of every mapped table (all stores; the subject's rows
+ * or every row, per `erasure.verifyScope`), the job tables and their archive, and every file under
+ * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
+ * the run, with where it was found (never what).
  */
 export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const secrets = await loadRunSecrets(ctx, run);
   if (!secrets) throw new VerificationFailed('verification impossible: the run no longer holds the identifiers to look for');
   const { needles } = secrets;
-  const db = await scanDatabases(ctx, dataMap(), needles, { userId: run.userId, subjectId: run.subjectId });
+  const scope = ctx.config.erasure.verifyScope;
+  const db = await scanDatabases(ctx, dataMap(), needles, { userId: run.userId, subjectId: run.subjectId }, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
   const found = [
     ...db.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.table} (${h.rows} row${h.rows === 1 ? '' : 's'})`),
@@ -24,5 +26,5 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   if (found.length > 0) throw new VerificationFailed(`verification found the subject's data: ${[...new Set(found)].join('; ')}`);
   const byKind: Record<string, number> = {};
   for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
-  await completeStep(ctx, run, step, { rows: 0, result: { tables: db.tables, columns: db.columns, files: files.files, needles: byKind, hits: 0 } });
+  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, needles: byKind, hits: 0 } });
 }
