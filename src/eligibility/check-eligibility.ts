@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -49,4 +49,20 @@ export async function checkEligibility(ctx: AppContext, db: Db, userId: string, 
   const results = await Promise.all(eligibilityProviders(ctx).map((provider) => provider.check(input)));
   const combined = combineResults(results);
   return { ...combined, consequences: describeConsequences(lang, ctx.config.erasure.graceDays) };
+}
+
+/**
+ * How many blockers each buyer of `userIds` has right now (the review queue's live column): one
+ * statement per provider that can check several buyers at once, one call per buyer otherwise.
+ */
+export async function countBlockersMany(ctx: AppContext, db: Db, userIds: string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (userIds.length === 0) return counts;
+  const found = await db.select({ id: users.id, subjectId: users.subjectId, locale: users.locale }).from(users).where(inArray(users.id, [...new Set(userIds)]));
+  const inputs = found.map((user) => ({ ctx, db, userId: user.id, subjectId: user.subjectId, locale: toEligibilityLocale(user.locale) }));
+  const perProvider = await Promise.all(
+    eligibilityProviders(ctx).map((provider) => (provider.checkMany ? provider.checkMany(inputs) : Promise.all(inputs.map((input) => provider.check(input))))),
+  );
+  inputs.forEach((input, i) => counts.set(input.userId, combineResults(perProvider.map((results) => results[i])).blockers.length));
+  return counts;
 }

@@ -17,4 +17,6 @@ export interface CheckInput {
 export interface CheckProvider {
   name: string;
   check(input: CheckInput): Promise<{ blockers: Blocker[]; warnings: Blocker[] }>;
+  /** Several buyers at once (same `ctx` and `db`), in the order given: one round trip instead of one per buyer. */
+  checkMany?(inputs: CheckInput[]): Promise<Array<{ blockers: Blocker[]; warnings: Blocker[] }>>;
 }

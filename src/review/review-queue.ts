@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { checkEligibility } from '../eligibility/check-eligibility.ts';
+import { countBlockersMany } from '../eligibility/check-eligibility.ts';
 import { applicationMessages, applications } from '../cancellation/cancellation.tables.ts';
 import { REVIEWABLE_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';
 
@@ -79,14 +79,10 @@ export async function listQueue(
     : [];
   const unreadById = new Map(unreadRows.map((r) => [r.applicationId, Number(r.n)]));
   const now = ctx.clock.now();
-  const blockerCounts = await Promise.all(
-    page.map(async ({ application }) => {
-      // Closed cases have nothing left to check.
-      if (['withdrawn', 'erased', 'erasing'].includes(application.status)) return 0;
-      return (await checkEligibility(ctx, ctx.db, application.userId)).blockers.length;
-    }),
-  );
-  const items = page.map(({ application: a }, i): QueueItem => {
+  // Closed cases have nothing left to check.
+  const open = page.filter(({ application }) => !['withdrawn', 'erased', 'erasing'].includes(application.status));
+  const blockers = await countBlockersMany(ctx, ctx.db, open.map(({ application }) => application.userId));
+  const items = page.map(({ application: a }): QueueItem => {
     const liveClaim = !!a.claimedBy && !!a.claimExpiresAt && a.claimExpiresAt > now;
     return {
       id: a.id,
@@ -96,7 +92,7 @@ export async function listQueue(
       dueAt: a.dueAt.toISOString(),
       ...(liveClaim ? { claimedBy: a.claimedBy!, claimExpiresAt: a.claimExpiresAt!.toISOString() } : {}),
       claimedByMe: liveClaim && a.claimedBy === reviewerId,
-      blockersNow: blockerCounts[i],
+      blockersNow: blockers.get(a.userId) ?? 0,
       riskFlags: a.riskFlags,
       ...(a.firstApprovalBy ? { firstApprovalBy: a.firstApprovalBy } : {}),
       needsOtherReviewer: a.firstApprovalBy === reviewerId,
