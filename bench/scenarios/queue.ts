@@ -12,8 +12,6 @@ const PAGE = 20;
 /** The floor: the first page of reviewable cases, oldest due first, straight from the index. */
 const RAW_PAGE = `SELECT id, user_id, status, submitted_at, due_at, claimed_by, claim_expires_at FROM applications
   WHERE status IN ('submitted', 'in_review') ORDER BY due_at, id LIMIT ${PAGE + 1}`;
-/** The index that lets the raw page read its 21 entries and stop (see bench/RESULTS.md). */
-const SUGGESTED_INDEX = `CREATE INDEX IF NOT EXISTS bench_applications_reviewable_due_idx ON applications (due_at, id) WHERE status IN ('submitted', 'in_review')`;
 
 /**
  * Applications as a marketplace accumulates them: ~95 % closed (erased, rejected, withdrawn) and
@@ -79,7 +77,6 @@ export const queueScenario: Scenario = {
     }
     const ctx = await openContext(db);
     try {
-      await exec(ctx.database, 'DROP INDEX IF EXISTS bench_applications_reviewable_due_idx');
       const reviewerId = 'usr_q1';
       const first = await listQueue(ctx, reviewerId, {});
       if (first.items.length !== PAGE) throw new Error(`expected a full first page, got ${first.items.length}`);
@@ -100,37 +97,18 @@ export const queueScenario: Scenario = {
       const scans = [...new Set([...seqScans(plans.servicePage), ...seqScans(plans.raw)])];
       notes.push(scans.length === 0 ? 'EXPLAIN: no sequential scan in the page queries' : `EXPLAIN: sequential scans on ${scans.join(', ')}`);
 
-      // What the suggested partial index would change, measured on the same data, then removed.
-      await exec(ctx.database, SUGGESTED_INDEX);
-      await exec(ctx.database, 'ANALYZE applications');
-      const withIndex = await measure();
-      const plansWithIndex = {
-        servicePage: pageQuery ? await explain(ctx.database, pageQuery) : 'not captured',
-        raw: await explain(ctx.database, { text: RAW_PAGE, values: [] }),
-      };
-      await exec(ctx.database, 'DROP INDEX IF EXISTS bench_applications_reviewable_due_idx');
-      bench.log(`with a partial index on (due_at, id) of reviewable cases: service p99 ${withIndex.service.p99.toFixed(1)} ms, raw p99 ${withIndex.raw.p99.toFixed(2)} ms`);
-
       return {
         notes,
         comparisons: [
           compare(
-            `first page p99, ${count.toLocaleString('en-US')} applications (schema as is)`,
+            `first page p99, ${count.toLocaleString('en-US')} applications`,
             { value: asIs.service.p99, unit: 'ms' },
             { value: asIs.raw.p99, unit: 'ms', label: 'raw page query' },
             asIs.service.p99 / asIs.raw.p99,
             { op: '<=', value: 2, text: '<= 2x' },
           ),
-          // The honest floor: the raw page read from an index that holds just the reviewable cases.
-          compare(
-            `first page p99 with the suggested partial index`,
-            { value: withIndex.service.p99, unit: 'ms' },
-            { value: withIndex.raw.p99, unit: 'ms', label: 'raw index scan' },
-            withIndex.service.p99 / withIndex.raw.p99,
-            { op: '<=', value: 2, text: '<= 2x' },
-          ),
         ],
-        details: { applications: count, asIs, plans, suggestedIndex: SUGGESTED_INDEX, withIndex, plansWithIndex, statements: queries.map((q) => q.text.replace(/\s+/g, ' ').slice(0, 300)) },
+        details: { applications: count, asIs, plans, statements: queries.map((q) => q.text.replace(/\s+/g, ' ').slice(0, 300)) },
       };
     } finally {
       await closeContext(ctx);
