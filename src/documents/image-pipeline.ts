@@ -3,6 +3,7 @@ import { AppError } from '../errors.ts';
 import type { SniffedType } from './image-type.ts';
 import { clampRedactions, orientedSize, type PixelBox, type Redaction } from './redactions.ts';
 import { Slots } from './pipeline-slots.ts';
+import { decodeHeic } from './heic-decode.ts';
 
 /** Decompression-bomb guard, checked from the header before any pixel is decoded (50 MP phones fit). */
 export const MAX_INPUT_PIXELS = 50_000_000;
@@ -39,25 +40,19 @@ const inputOptions: SharpOptions = {
   pages: 1,
 };
 
-/** Whether this libvips can decode HEVC-coded HEIF (iPhone HEIC). sharp's prebuilt binaries cannot (AV1/AVIF only). */
+/**
+ * Whether this libvips can decode HEVC-coded HEIF (iPhone HEIC). sharp's prebuilt binaries cannot
+ * (AV1/AVIF only); HEIC then goes through libheif in WebAssembly (`heic-decode.ts`).
+ */
 export function canDecodeHeic(): boolean {
   const suffixes = (sharp.format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix ?? [];
   return suffixes.includes('.heic');
 }
 
-const heicRefused = () =>
-  new AppError(
-    'UNSUPPORTED_FILE',
-    { format: 'heic' },
-    {
-      message:
-        'HEIC photos cannot be read by this server. Upload the photo as JPEG instead (on iPhone: Settings › Camera › Formats › Most Compatible, or share it as JPEG).',
-    },
-  );
-
 const invalid = (message?: string) => new AppError('IMAGE_INVALID', {}, message ? { message } : {});
 const tooManyPixels = () =>
   invalid(`The image has too many pixels (at most ${MAX_INPUT_PIXELS / 1_000_000} megapixels). Take or export a smaller photo.`);
+const outsideImage = (index: number) => new AppError('VALIDATION_FAILED', { fields: { [`redactions.${index}`]: 'this rectangle lies outside the image' } });
 
 export interface CleanImage {
   data: Buffer;
@@ -83,7 +78,8 @@ const SHARP_FORMAT: Record<string, string[]> = {
  */
 export async function cleanImage(input: Buffer, type: SniffedType & { kind: 'image' }, redactions: Redaction[]): Promise<CleanImage> {
   configureSharp();
-  if (type.format === 'heic' && !canDecodeHeic()) throw heicRefused();
+  // HEVC that this libvips cannot decode is not handed to it at all, not even for its header.
+  if (type.format === 'heic' && !canDecodeHeic()) return cleanHeicInWorker(input, redactions);
 
   let meta: Metadata;
   try {
@@ -94,22 +90,46 @@ export async function cleanImage(input: Buffer, type: SniffedType & { kind: 'ima
   }
   // The container must agree with the magic bytes (a JPEG header glued onto something else does not pass).
   if (!SHARP_FORMAT[type.format].includes(meta.format)) throw invalid();
-  if (meta.format === 'heif' && meta.compression === 'hevc' && !canDecodeHeic()) throw heicRefused();
+  // A generic HEIF brand says nothing of the codec: the header does.
+  if (meta.format === 'heif' && meta.compression === 'hevc' && !canDecodeHeic()) return cleanHeicInWorker(input, redactions);
   if (!meta.width || !meta.height) throw invalid();
   if (meta.width * meta.height > MAX_INPUT_PIXELS) throw tooManyPixels();
 
   const oriented = orientedSize(meta.width, meta.height, meta.orientation);
   const clamped = clampRedactions(redactions, oriented.width, oriented.height);
-  if (!clamped.ok) {
-    throw new AppError('VALIDATION_FAILED', { fields: { [`redactions.${clamped.index}`]: 'this rectangle lies outside the image' } });
-  }
+  if (!clamped.ok) throw outsideImage(clamped.index);
 
   return pipelineSlots.run(async () => {
     try {
-      return await (clamped.boxes.length > 0 ? redactThenShrink(input, clamped.boxes) : shrink(sharp(input, inputOptions).autoOrient()));
+      return await redactThenShrink(sharp(input, inputOptions).autoOrient(), clamped.boxes);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw invalid();
+    }
+  });
+}
+
+/**
+ * HEIC through libheif in WebAssembly, in a worker, inside an image slot. libheif applies the file's
+ * irot/imir when decoding, as iPhone and every HEIF viewer do, so the pixels are already what the
+ * buyer saw; the EXIF Orientation an iPhone also writes is never applied on top (raw pixels carry no
+ * EXIF). Colours are taken as sRGB: a Display P3 profile is dropped, a slight shift an ID check
+ * does not mind.
+ */
+function cleanHeicInWorker(input: Buffer, redactions: Redaction[]): Promise<CleanImage> {
+  return pipelineSlots.run(async () => {
+    const decoded = await decodeHeic(input, MAX_INPUT_PIXELS);
+    if (!decoded.ok) throw decoded.reason === 'too-many-pixels' ? tooManyPixels() : invalid();
+    const { width, height, rgba } = decoded;
+    try {
+      const clamped = clampRedactions(redactions, width, height);
+      if (!clamped.ok) throw outsideImage(clamped.index);
+      return await redactThenShrink(sharp(rgba, { raw: { width, height, channels: 4 } }), clamped.boxes);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw invalid();
+    } finally {
+      rgba.fill(0);
     }
   });
 }
@@ -126,11 +146,12 @@ async function shrink(image: Sharp): Promise<CleanImage> {
 }
 
 /**
- * Two passes so that the black boxes are painted before any resampling: a resize kernel would
- * otherwise blend pixels from under a box into its border.
+ * `image` is upright (what the buyer saw). With boxes, two passes so that the black boxes are painted
+ * before any resampling: a resize kernel would otherwise blend pixels from under a box into its border.
  */
-async function redactThenShrink(input: Buffer, boxes: PixelBox[]): Promise<CleanImage> {
-  const painted = await toOpaqueSrgb(sharp(input, inputOptions).autoOrient())
+async function redactThenShrink(image: Sharp, boxes: PixelBox[]): Promise<CleanImage> {
+  if (boxes.length === 0) return shrink(image);
+  const painted = await toOpaqueSrgb(image)
     .composite(
       boxes.map((box) => ({
         input: { create: { width: box.width, height: box.height, channels: 3 as const, background: { r: 0, g: 0, b: 0 } } },
