@@ -49,9 +49,11 @@ export async function signIn(ctx: AppContext, input: SignInInput, client: { ip: 
 
   const identifier = parseIdentifier(input.identifier);
   const accountKey = identifier ? await identifierIndex(ctx, identifier) : `invalid:${input.identifier.slice(0, 64)}`;
-  const accountState = await limiter.peek('login-account', accountKey, now);
+  const [accountState, user] = await Promise.all([
+    limiter.peek('login-account', accountKey, now),
+    identifier ? findUserByIdentifier(ctx, identifier) : Promise.resolve(null),
+  ]);
   const paused = accountState.count >= ACCOUNT_FAILURE_LIMIT;
-  const user = identifier ? await findUserByIdentifier(ctx, identifier) : null;
 
   let passwordOk = false;
   if (!user || !user.passwordHash || user.status === 'erased' || paused) await burnVerification(input.password);
@@ -70,7 +72,8 @@ export async function signIn(ctx: AppContext, input: SignInInput, client: { ip: 
     if (!(await verifySecondFactor(ctx, user, input.totp))) return fail('TOTP_INVALID');
   }
 
-  await limiter.reset('login-account', accountKey);
+  // Most sign-ins follow no failure: nothing to reset, and one write fewer on the hot path.
+  if (accountState.count > 0) await limiter.reset('login-account', accountKey);
   const result = await ctx.db.transaction(async (tx) => {
     const created = await createSession(ctx, tx, user.id, client.userAgent);
     await appendAudit(tx, { at: now, actor: user.subjectId, action: 'auth.signed_in', subject: user.subjectId, target: created.session.id });

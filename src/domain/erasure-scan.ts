@@ -4,9 +4,10 @@ import { Params, quoteIdent, quoteTable, subjectPredicate, type ParamRef } from 
 
 /**
  * The verification scan looks for a subject's identifiers and sampled values ("needles") in every
- * column of every mapped table. Each row's columns are joined into one lower-case text (and one of
- * digits only, so a phone number is found however it was formatted), and every needle is matched
- * against it in one set-based query per table. Pure: builds SQL and matches text, no I/O.
+ * column of every mapped table. Each row's columns are joined into one lower-case text, and every
+ * needle is matched against it in one set-based query per table: text as a substring, a phone as
+ * its digits with any of the usual separators between them (`+86 138-0000 0001`). Pure: builds SQL
+ * and matches text, no I/O.
  */
 export interface Needle {
   kind: IdentifierKind;
@@ -53,58 +54,59 @@ export interface ScanQueryInput {
   subject?: { path: ReachPath; surviving: string[] };
 }
 
-/** Columns joined into one lower-case text, and the digits of each column (kept apart by `|`). */
-function rowText(columns: string[]): { text: string; digits: string } {
-  if (columns.length === 0) return { text: `''`, digits: `''` };
-  const cols = columns.map((c) => `t.${quoteIdent(c)}::text`);
-  return {
-    text: `lower(concat_ws(chr(1), ${cols.join(', ')}))`,
-    // Separators survive the digit filter, so digits of two columns never run together.
-    digits: `regexp_replace(concat_ws('|', ${cols.join(', ')}), '[^0-9|]', '', 'g')`,
-  };
+/** Columns joined into one lower-case text, kept apart by a control character no needle holds. */
+function rowText(columns: string[]): string {
+  if (columns.length === 0) return `''`;
+  return `lower(concat_ws(chr(1), ${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')}))`;
+}
+
+/**
+ * A phone's digits with the separators people write between them: spaces, dashes, dots, slashes,
+ * brackets, a plus. Digits only, so the regular expression needs no escaping.
+ */
+export function phonePattern(digits: string): string {
+  return digits.split('').join('[ ().+/-]*');
 }
 
 /**
  * One query per table: which needles (by 1-based position) occur in how many rows. The needles
- * travel as one JSON parameter: `[[pattern, digitsOnly], …]`.
+ * travel as one JSON parameter: `[[pattern, isPhoneRegex], …]`.
  */
 export function buildScanSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
-  const all = rowText(input.columns);
-  let text = all.text;
-  let digits = all.digits;
+  let text = rowText(input.columns);
   const where = input.only ? ` WHERE ${subjectPredicate(input.only, params).text}` : '';
   if (input.subject && input.only) {
-    const kept = rowText(input.subject.surviving);
-    text = kept.text;
-    digits = kept.digits;
+    text = rowText(input.subject.surviving);
   } else if (input.subject) {
     const mine = subjectPredicate(input.subject.path, params).text;
-    const kept = rowText(input.subject.surviving);
-    text = `CASE WHEN (${mine}) IS TRUE THEN ${kept.text} ELSE ${all.text} END`;
-    digits = `CASE WHEN (${mine}) IS TRUE THEN ${kept.digits} ELSE ${all.digits} END`;
+    text = `CASE WHEN (${mine}) IS TRUE THEN ${rowText(input.subject.surviving)} ELSE ${text} END`;
   }
   const needles = params.add({ ref: 'needles_json' });
+  // Each row's text is built once (`OFFSET 0` keeps PostgreSQL from inlining it per needle) and
+  // tried against all needles at once (LIKE ANY, one alternation of the phones): hits are rare, so
+  // only the rows that pass are matched needle by needle to say which.
   return {
     text:
-      `SELECT n.i::int AS i, count(*)::int AS rows ` +
-      `FROM (SELECT ${text} AS txt, ${digits} AS dig FROM ${quoteTable(input.table)} AS t${where}) AS r ` +
-      `JOIN (SELECT e->>0 AS v, (e->>1)::boolean AS d, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) AS n ` +
-      `ON (CASE WHEN n.d THEN r.dig LIKE n.v ELSE r.txt LIKE n.v END) GROUP BY n.i`,
+      `WITH n AS MATERIALIZED (SELECT e->>0 AS v, (e->>1)::boolean AS d, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
+      `SELECT m.i::int AS i, count(*)::int AS rows FROM (` +
+      `SELECT r0.txt FROM (SELECT ${text} AS txt FROM ${quoteTable(input.table)} AS t${where} OFFSET 0) AS r0 ` +
+      `WHERE r0.txt LIKE ANY ((SELECT array_agg(v) FROM n WHERE NOT d)::text[]) OR r0.txt ~ (SELECT string_agg(v, '|') FROM n WHERE d)` +
+      `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE CASE WHEN n.d THEN r.txt ~ n.v ELSE r.txt LIKE n.v END) AS m GROUP BY m.i`,
     params: params.list,
   };
 }
 
 /** The needles as the scan's one JSON parameter. */
 export function needlesJson(needles: Needle[]): string {
-  return JSON.stringify(needles.map((n) => [likeContains(n.value), n.kind === 'phone']));
+  return JSON.stringify(needles.map((n) => (n.kind === 'phone' ? [phonePattern(n.value), true] : [likeContains(n.value), false])));
 }
 
 /** Which needles occur in a file's text (lower-cased by the caller). */
 export function needlesInText(text: string, needles: Needle[]): number[] {
   const hits: number[] = [];
   needles.forEach((needle, i) => {
-    if (text.includes(needle.value)) hits.push(i);
+    if (needle.kind === 'phone' ? new RegExp(phonePattern(needle.value)).test(text) : text.includes(needle.value)) hits.push(i);
   });
   return hits;
 }

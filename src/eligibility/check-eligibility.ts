@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -52,14 +52,17 @@ export async function checkEligibility(ctx: AppContext, db: Db, userId: string, 
 }
 
 /**
- * How many blockers each buyer of `userIds` has right now (the review queue's live column): one
- * statement per provider that can check several buyers at once, one call per buyer otherwise.
+ * How many blockers each buyer has right now (the review queue's live column): one statement per
+ * provider that can check several buyers at once, one call per buyer otherwise.
  */
-export async function countBlockersMany(ctx: AppContext, db: Db, userIds: string[]): Promise<Map<string, number>> {
+export async function countBlockersMany(
+  ctx: AppContext,
+  db: Db,
+  buyers: Array<{ userId: string; subjectId: string; locale: string | null }>,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  if (userIds.length === 0) return counts;
-  const found = await db.select({ id: users.id, subjectId: users.subjectId, locale: users.locale }).from(users).where(inArray(users.id, [...new Set(userIds)]));
-  const inputs = found.map((user) => ({ ctx, db, userId: user.id, subjectId: user.subjectId, locale: toEligibilityLocale(user.locale) }));
+  if (buyers.length === 0) return counts;
+  const inputs = buyers.map((b) => ({ ctx, db, userId: b.userId, subjectId: b.subjectId, locale: toEligibilityLocale(b.locale) }));
   const perProvider = await Promise.all(
     eligibilityProviders(ctx).map((provider) => (provider.checkMany ? provider.checkMany(inputs) : Promise.all(inputs.map((input) => provider.check(input))))),
   );

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { countBlockersMany } from '../eligibility/check-eligibility.ts';
 import { applicationMessages, applications } from '../cancellation/cancellation.tables.ts';
+import { users } from '../accounts/accounts.tables.ts';
 import { REVIEWABLE_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';
 
 export interface QueueItem {
@@ -55,9 +56,18 @@ export async function listQueue(
   const statuses = options.statuses?.length ? options.statuses : [...REVIEWABLE_STATUSES];
   const limit = Math.min(Math.max(options.limit ?? QUEUE_PAGE_SIZE, 1), 100);
   const after = options.cursor ? decodeCursor(options.cursor) : null;
+  // One statement for the page, its buyers' pseudonymous ids and its unread counts: the scalar
+  // sub-query runs only for the rows the LIMIT lets through, never for the whole message table.
   const rows = await ctx.db
-    .select()
+    .select({
+      application: applications,
+      subjectId: users.subjectId,
+      locale: users.locale,
+      unread: sql<number>`(SELECT count(*)::int FROM ${applicationMessages} m
+        WHERE m.application_id = ${applications.id} AND m.author_role = 'buyer' AND m.read_by_reviewer = false)`,
+    })
     .from(applications)
+    .innerJoin(users, eq(users.id, applications.userId))
     .where(
       and(
         inArray(applications.status, statuses),
@@ -66,23 +76,16 @@ export async function listQueue(
     )
     .orderBy(asc(applications.dueAt), asc(applications.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map((application) => ({ application }));
-  // Unread counts for this page's cases only, after the page is read: aggregating every unread
-  // message first would make the page cost grow with the whole message table.
-  const pageIds = page.map(({ application }) => application.id);
-  const unreadRows = pageIds.length
-    ? await ctx.db
-        .select({ applicationId: applicationMessages.applicationId, n: sql<number>`count(*)::int` })
-        .from(applicationMessages)
-        .where(and(inArray(applicationMessages.applicationId, pageIds), eq(applicationMessages.authorRole, 'buyer'), eq(applicationMessages.readByReviewer, false)))
-        .groupBy(applicationMessages.applicationId)
-    : [];
-  const unreadById = new Map(unreadRows.map((r) => [r.applicationId, Number(r.n)]));
+  const page = rows.slice(0, limit);
   const now = ctx.clock.now();
   // Closed cases have nothing left to check.
   const open = page.filter(({ application }) => !['withdrawn', 'erased', 'erasing'].includes(application.status));
-  const blockers = await countBlockersMany(ctx, ctx.db, open.map(({ application }) => application.userId));
-  const items = page.map(({ application: a }): QueueItem => {
+  const blockers = await countBlockersMany(
+    ctx,
+    ctx.db,
+    open.map(({ application, subjectId, locale }) => ({ userId: application.userId, subjectId, locale })),
+  );
+  const items = page.map(({ application: a, unread }): QueueItem => {
     const liveClaim = !!a.claimedBy && !!a.claimExpiresAt && a.claimExpiresAt > now;
     return {
       id: a.id,
@@ -97,7 +100,7 @@ export async function listQueue(
       ...(a.firstApprovalBy ? { firstApprovalBy: a.firstApprovalBy } : {}),
       needsOtherReviewer: a.firstApprovalBy === reviewerId,
       slaBreached: !!a.slaBreachedAt,
-      unreadMessages: unreadById.get(a.id) ?? 0,
+      unreadMessages: Number(unread),
     };
   });
   const last = page[page.length - 1]?.application;
