@@ -3,9 +3,9 @@ import type { AppContext } from '../context.ts';
 import type { StepKind } from '../domain/erasure-plan.ts';
 import { erasureSteps } from './erasure.tables.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
-import { enqueueStep, failRun, leaseStep, loadRun, lockRun, nextPendingStep, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
+import { enqueueStep, failRun, leaseStep, loadRun, lockRun, pendingSteps, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
-import { runSqlStep } from './steps/sql-step.ts';
+import { GroupStepFailed, isBuiltinSqlStep, runBuiltinSqlSteps, runSqlStep } from './steps/sql-step.ts';
 import { runMailboxPurge } from './steps/mailbox.ts';
 import { runVacuum } from './steps/vacuum.ts';
 import { runAwaitDownstream } from './steps/await-downstream.ts';
@@ -49,7 +49,8 @@ const CHAIN_BUDGET_MS = 60_000;
  * The `erasure.step` job: runs the run's pending steps in order, back to back. Each step marks
  * itself done in the same transaction as its effect (or right after an idempotent outside effect),
  * so a crash resumes at exactly the step that was interrupted: pg-boss retries the expired job, and
- * the stalled-run timer re-queues a run that has not moved. The chain stops at a step that is not
+ * the stalled-run timer re-queues a run that has not moved. Consecutive statements in Adieu's own
+ * database share one transaction (`runBuiltinSqlSteps`). The chain stops at a step that is not
  * done when its runner returns (a barrier that waits, a step another worker holds, a failure whose
  * retry is queued), or when the budget is spent or the worker is stopping: then a new job carries on.
  */
@@ -59,34 +60,46 @@ export async function runErasureStepJob(ctx: AppContext, data: { runId: string }
     await ctx.clock.refresh(ctx.db);
     const run = await loadRun(ctx.db, data.runId);
     if (!run || run.state !== 'running') return;
-    const step = await nextPendingStep(ctx.db, run.id);
-    if (!step) return;
+    const pending = await pendingSteps(ctx.db, run.id, MAX_GROUP);
+    if (pending.length === 0) return;
     if (Date.now() - started > CHAIN_BUDGET_MS || ctx.jobs.isStopping) {
       await ctx.db.transaction((tx) => enqueueStep(ctx, tx, run.id));
       return;
     }
-    if (!(await runOneStep(ctx, run, step))) return;
+    const group = leadingBuiltinSqlSteps(pending);
+    if (!(await runSteps(ctx, run, group.length > 0 ? group : [pending[0]]))) return;
   }
 }
 
-/** Runs one step; true when it is done and the job may go on to the next. */
-async function runOneStep(ctx: AppContext, run: RunRow, step: StepRow): Promise<boolean> {
-  const kind = step.spec.kind;
-  if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, step.seq))) return false;
+/** At most this many statements share one transaction (locks held, WAL of one commit). */
+const MAX_GROUP = 32;
+
+function leadingBuiltinSqlSteps(pending: StepRow[]): StepRow[] {
+  const end = pending.findIndex((step) => !isBuiltinSqlStep(step));
+  return end === -1 ? pending : pending.slice(0, end);
+}
+
+/** Runs one step, or a group of statements in Adieu's database; true when all are done and the job may go on. */
+async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[]): Promise<boolean> {
+  const kind = steps[0].spec.kind;
+  if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, steps[0].seq))) return false;
   try {
-    await runInChain(() => RUNNERS[kind](ctx, run, step));
-  } catch (error) {
-    if (error instanceof StepAlreadyDone) return false;
+    await runInChain(() => (isBuiltinSqlStep(steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0])));
+  } catch (caught) {
+    if (caught instanceof StepAlreadyDone) return false;
+    const step = caught instanceof GroupStepFailed ? caught.step : steps[0];
+    const error = caught instanceof GroupStepFailed ? caught.reason : caught;
     // A driver's error can quote the statement's parameters (identifiers): never let pg-boss store it.
     await recordFailure(ctx, run.id, step, error).catch((failure: unknown) => {
       throw new Error(`erasure step ${step.seq} failed and could not be recorded: ${describeError(failure)}`);
     });
     return false;
   }
+  const last = steps[steps.length - 1];
   const [after] = await ctx.db
     .select({ state: erasureSteps.state })
     .from(erasureSteps)
-    .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq)));
+    .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, last.seq)));
   return after?.state === 'done';
 }
 

@@ -35,15 +35,16 @@ export async function loadRun(db: Db, runId: string): Promise<RunRow | null> {
   return rows[0] ?? null;
 }
 
-export async function nextPendingStep(db: Db, runId: string): Promise<StepRow | null> {
-  const rows = await db
+/** The run's pending steps in order (at most `limit`). */
+export async function pendingSteps(db: Db, runId: string, limit = 1): Promise<StepRow[]> {
+  return db
     .select()
     .from(erasureSteps)
     .where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.state, 'pending')))
     .orderBy(asc(erasureSteps.seq))
-    .limit(1);
-  return rows[0] ?? null;
+    .limit(limit);
 }
+
 
 export async function stepsOf(db: Db, runId: string): Promise<StepRow[]> {
   return db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId)).orderBy(asc(erasureSteps.seq));

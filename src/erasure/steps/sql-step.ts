@@ -9,7 +9,7 @@ import { erasureRetentions } from '../erasure.tables.ts';
 import { hmacHalves } from '../run-keys.ts';
 import { resolveParams } from '../params.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
-import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, StepAlreadyDone, type RunRow, type StepRow } from '../run-state.ts';
 
 interface SqlOutcome {
   rows: number;
@@ -66,6 +66,51 @@ async function ensureMarkers(connection: StoreConnection): Promise<void> {
   markersReady.add(connection);
 }
 
+/** Whether a step is a statement in Adieu's own database (such steps can share one transaction). */
+export function isBuiltinSqlStep(step: StepRow): boolean {
+  if (step.spec.kind !== 'sql') return false;
+  const store = dataMap().stores.find((s) => s.store === (step.spec as SqlStep).store);
+  return store?.database === 'adieu';
+}
+
+/** A step of a group failed: which one, and why (the group's transaction rolled back). */
+export class GroupStepFailed extends Error {
+  constructor(
+    readonly step: StepRow,
+    readonly reason: unknown,
+  ) {
+    super('a step of the group failed');
+  }
+}
+
+/**
+ * Consecutive steps in Adieu's own database, in ONE transaction: every statement and every "done"
+ * mark commit together (one commit instead of one per table), or none does and the group is
+ * retried from its first step. Steps stay separate in the record and the audit log.
+ */
+export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: StepRow[]): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockForStep(tx, run.id, steps[0].seq);
+    if (!locked) return;
+    for (const step of steps) {
+      const spec = step.spec as SqlStep;
+      try {
+        const outcome = await execute(queryOn(tx), spec, await stepValues(ctx, run, spec));
+        await recordDone(ctx, tx, locked, step, spec, outcome);
+      } catch (error) {
+        if (error instanceof StepAlreadyDone) throw error;
+        throw new GroupStepFailed(step, error);
+      }
+    }
+  });
+}
+
+async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<unknown[]> {
+  const built = buildStepSql(spec);
+  const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
+  return resolveParams(built.params, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac });
+}
+
 /**
  * One table's step: one set-based statement. In Adieu's database the statement and the step's
  * "done" mark commit together, so a crash either keeps both or neither. In an external store the
@@ -77,25 +122,14 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
   const store = dataMap().stores.find((s) => s.store === spec.store);
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
   const connection = connectStore(ctx, store);
-  const built = buildStepSql(spec);
-  const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
-  const values = () => resolveParams(built.params, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac });
-
-  if (connection.builtin) {
-    await ctx.db.transaction(async (tx) => {
-      const locked = await lockForStep(tx, run.id, step.seq);
-      if (!locked) return;
-      const outcome = await execute(queryOn(tx), spec, values());
-      await recordDone(ctx, tx, locked, step, spec, outcome);
-    });
-    return;
-  }
+  if (connection.builtin) return runBuiltinSqlSteps(ctx, run, [step]);
+  const values = await stepValues(ctx, run, spec);
 
   await ensureMarkers(connection);
   const outcome = await connection.transaction(async (query) => {
     const [marker] = await query('SELECT rows, result FROM adieu_erasure_markers WHERE run_id = $1 AND seq = $2 FOR UPDATE', [run.id, step.seq]);
     if (marker) return { rows: Number(marker.rows), retention: (marker.result as { retention?: RetentionSummary | null } | null)?.retention ?? undefined };
-    const done = await execute(query, spec, values());
+    const done = await execute(query, spec, values);
     await query('INSERT INTO adieu_erasure_markers (run_id, seq, rows, result) VALUES ($1, $2, $3, $4)', [
       run.id,
       step.seq,
