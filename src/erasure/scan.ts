@@ -3,7 +3,7 @@ import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
 import { buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
-import { connectStore } from './store-connection.ts';
+import { connectStore, type StoreConnection } from './store-connection.ts';
 import { resolveParams } from './params.ts';
 
 export interface TableHit {
@@ -17,6 +17,28 @@ export interface DatabaseScan {
   tables: number;
   columns: number;
   hits: TableHit[];
+}
+
+/**
+ * Types that cannot hold an identifier or a sampled text value (those are strings, or a phone's
+ * digits in a number): left out of the scan, which saves rendering every timestamp as text.
+ */
+const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean']);
+
+/** The columns of each table of a store whose type cannot hold a needle, by `schema.table`. */
+async function unscannableColumns(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Set<string>>> {
+  const rows = await query(
+    `SELECT table_schema || '.' || table_name AS t, column_name AS c, data_type AS type FROM information_schema.columns WHERE table_schema || '.' || table_name = ANY($1::text[])`,
+    [tables],
+  );
+  const skip = new Map<string, Set<string>>();
+  for (const row of rows) {
+    if (!UNSCANNABLE_TYPES.has(String(row.type))) continue;
+    const table = String(row.t);
+    if (!skip.has(table)) skip.set(table, new Set());
+    skip.get(table)!.add(String(row.c));
+  }
+  return skip;
 }
 
 /** pg-boss's tables: job payloads carry ids only, and the scan proves it (archive included). */
@@ -52,15 +74,17 @@ export async function scanDatabases(
   let jobTablesScanned = false;
   for (const store of map.stores) {
     const connection = connectStore(ctx, store);
-    const targets: ScanQueryInput[] = Object.entries(store.tables).map(([table, spec]) => {
+    const skip = await unscannableColumns(connection.query, Object.keys(store.tables));
+    const targets: ScanQueryInput[] = [];
+    for (const [table, spec] of Object.entries(store.tables)) {
+      const scannable = (columns: string[]) => columns.filter((c) => !skip.get(table)?.has(c)).sort();
       const path = spec.reach ? reachPath(map, table) : null;
-      return {
-        table,
-        columns: Object.keys(spec.columns).sort(),
-        only: path && options.scope === 'subject' ? path : undefined,
-        subject: path && options.excludeSubject ? { path, surviving: survivingColumns(spec) } : undefined,
-      };
-    });
+      const only = path && options.scope === 'subject' ? path : undefined;
+      const subjectView = path && options.excludeSubject ? { path, surviving: scannable(survivingColumns(spec)) } : undefined;
+      // Only the subject's rows, and none of their columns outlives the erasure: nothing to learn.
+      if (only && subjectView && subjectView.surviving.length === 0) continue;
+      targets.push({ table, columns: scannable(Object.keys(spec.columns)), only, subject: subjectView });
+    }
     if (connection.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
       for (const table of JOB_TABLES) targets.push({ table, columns: JOB_COLUMNS });
