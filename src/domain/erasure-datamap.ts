@@ -138,7 +138,6 @@ export function checkDataMap(map: DataMap): string[] {
     const actions = Object.entries(columns);
     const needsReach = spec.rows === 'delete' || spec.rows === 'update' || spec.rows === 'retain' || spec.rows === 'handled';
     if (needsReach && !spec.reach) problems.push(`${where}: rows: ${spec.rows} needs reach`);
-    if (spec.rows === 'none' && spec.reach) problems.push(`${where}: rows: none cannot have reach`);
     if (spec.reach && !(spec.reach.column in columns)) problems.push(`${where}: reach column ${spec.reach.column} is not among its columns`);
     if (spec.reach && 'references' in spec.reach) {
       const target = spec.reach.references.split('.');

@@ -162,12 +162,17 @@ export const erasureQuarantine = pgTable(
 );
 
 /** Signed callbacks received from downstream receivers (kept for de-duplication and the record). */
-export const erasureConfirmations = pgTable('erasure_confirmations', {
-  callbackId: text('callback_id').primaryKey(),
-  runId: text('run_id')
-    .notNull()
-    .references(() => erasureRuns.id),
-  name: text('name').notNull(),
-  outcome: text('outcome').notNull(),
-  receivedAt: at('received_at').notNull(),
-});
+export const erasureConfirmations = pgTable(
+  'erasure_confirmations',
+  {
+    callbackId: text('callback_id').primaryKey(),
+    runId: text('run_id')
+      .notNull()
+      .references(() => erasureRuns.id),
+    name: text('name').notNull(),
+    outcome: text('outcome').notNull(),
+    receivedAt: at('received_at').notNull(),
+  },
+  // The verification scan reads a run's confirmations by it.
+  (t) => [index('erasure_confirmations_run_idx').on(t.runId)],
+);

@@ -1,0 +1,1 @@
+CREATE INDEX "erasure_confirmations_run_idx" ON "erasure_confirmations" USING btree ("run_id");
