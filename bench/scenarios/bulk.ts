@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
 import { startErasure } from '../../src/erasure/start-erasure.ts';
 import type { AppContext } from '../../src/context.ts';
 import { closeContext, openContext } from '../lib/adieu-in-process.ts';
@@ -54,12 +56,32 @@ interface Round {
   finished: boolean;
 }
 
+/**
+ * Mail goes to a local SMTP server that accepts and drops it, as a platform's relay would take it:
+ * without SMTP every message would be a file in the dev mailbox, which each run's scan reads whole.
+ */
+async function smtpSink(): Promise<{ url: string; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { url: `smtp://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
 /** Runs the workers on a prepared database until every run ended or the budget is spent. */
 async function round(bench: BenchContext, db: BenchDatabase, workers: number, buyers: number, budgetMs: number): Promise<Round> {
   const ctx = await openContext(db);
   const children: Child[] = [];
+  const smtp = await smtpSink();
   try {
-    const env = childEnv({ ...db.env(), LOG_LEVEL: 'warn' });
+    const env = childEnv({ ...db.env(), LOG_LEVEL: 'warn', SMTP_URL: smtp.url });
     for (let i = 0; i < workers; i++) children.push(await spawnAndWait([ADIEU_BIN, 'worker'], env, /worker started/));
     const [{ steps }] = await exec(ctx.database, `SELECT count(*)::int AS steps FROM erasure_steps`);
     const stepsPerRun = Number(steps) / buyers;
@@ -90,6 +112,7 @@ async function round(bench: BenchContext, db: BenchDatabase, workers: number, bu
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await closeContext(ctx);
+    await smtp.close();
   }
 }
 

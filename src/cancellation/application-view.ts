@@ -1,7 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { applicationEvents } from './cancellation.tables.ts';
+import { applicationEvents, applications } from './cancellation.tables.ts';
 import { openApplicationText } from './application-crypto.ts';
 import type { ApplicationRow } from './application-store.ts';
 
@@ -32,23 +32,57 @@ const STAFF_ONLY_EVENTS = new Set(['first_approval', 'sla_breached']);
 /** Statuses in which the last decision is current; after a resubmission it belongs to history. */
 const DECIDED_STATUSES = new Set(['needs_info', 'rejected', 'approved', 'grace', 'erasing', 'erased', 'withdrawn']);
 
+interface EventRow {
+  at: Date | string;
+  event: string;
+  detail: Record<string, unknown> | null;
+}
+
+function toTimeline(rows: EventRow[], audience: 'buyer' | 'staff'): TimelineEntry[] {
+  return rows
+    .filter((row) => audience === 'staff' || !STAFF_ONLY_EVENTS.has(row.event))
+    .map((row) => ({ at: new Date(row.at).toISOString(), event: row.event, ...(row.detail ? { detail: row.detail } : {}) }));
+}
+
 export async function timelineOf(db: Db, applicationId: string, audience: 'buyer' | 'staff'): Promise<TimelineEntry[]> {
   const rows = await db
     .select({ at: applicationEvents.at, event: applicationEvents.event, detail: applicationEvents.detail })
     .from(applicationEvents)
     .where(eq(applicationEvents.applicationId, applicationId))
     .orderBy(asc(applicationEvents.seq));
-  return rows
-    .filter((row) => audience === 'staff' || !STAFF_ONLY_EVENTS.has(row.event))
-    .map((row) => ({ at: row.at.toISOString(), event: row.event, ...(row.detail ? { detail: row.detail } : {}) }));
+  return toTimeline(rows, audience);
+}
+
+/**
+ * The buyer's most recent application with its timeline, in one statement: the buyer's status page
+ * is the most requested read, and one round trip fewer is a third of its database time.
+ */
+export async function latestApplicationView(ctx: AppContext, db: Db, userId: string): Promise<ApplicationView | null> {
+  const [found] = await db
+    .select({
+      application: applications,
+      events: sql<EventRow[]>`(SELECT coalesce(json_agg(json_build_object('at', e.at, 'event', e.event, 'detail', e.detail) ORDER BY e.seq), '[]'::json)
+        FROM ${applicationEvents} e WHERE e.application_id = "applications"."id")`,
+    })
+    .from(applications)
+    .where(eq(applications.userId, userId))
+    .orderBy(desc(applications.submittedAt), desc(applications.id))
+    .limit(1);
+  return found ? toApplicationView(ctx, db, found.application, 'buyer', toTimeline(found.events, 'buyer')) : null;
 }
 
 /** The application as API.md shapes it; free text is decrypted with the buyer's key. */
-export async function toApplicationView(ctx: AppContext, db: Db, row: ApplicationRow, audience: 'buyer' | 'staff' = 'buyer'): Promise<ApplicationView> {
+export async function toApplicationView(
+  ctx: AppContext,
+  db: Db,
+  row: ApplicationRow,
+  audience: 'buyer' | 'staff' = 'buyer',
+  loadedTimeline?: TimelineEntry[],
+): Promise<ApplicationView> {
   const [reasonText, message, timeline] = await Promise.all([
     openApplicationText(ctx, row.userId, 'reasonText', row.reasonTextEnc),
     openApplicationText(ctx, row.userId, 'decisionMessage', row.decisionMessageEnc),
-    timelineOf(db, row.id, audience),
+    loadedTimeline ?? timelineOf(db, row.id, audience),
   ]);
   const view: ApplicationView = {
     id: row.id,

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireUser } from '../http/request-auth.ts';
-import { latestApplicationOf } from './application-store.ts';
-import { toApplicationView } from './application-view.ts';
+import { latestApplicationView } from './application-view.ts';
 import { submitApplication } from './submit-application.ts';
 import { withdrawApplication } from './withdraw-application.ts';
 import { resubmitApplication } from './resubmit-application.ts';
@@ -17,8 +16,7 @@ export function cancellationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/cancellation', { schema: { tags: ['cancellation'] } }, async (request) => {
       const { user } = requireUser(request);
-      const application = await latestApplicationOf(ctx.db, user.id);
-      return { application: application ? await toApplicationView(ctx, ctx.db, application) : null };
+      return { application: await latestApplicationView(ctx, ctx.db, user.id) };
     });
 
     app.post(

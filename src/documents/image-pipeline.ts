@@ -2,7 +2,7 @@ import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
 import { AppError } from '../errors.ts';
 import type { SniffedType } from './image-type.ts';
 import { clampRedactions, orientedSize, type PixelBox, type Redaction } from './redactions.ts';
-import { Slots } from './pipeline-slots.ts';
+import { Slots } from '../concurrency/slots.ts';
 import { decodeHeic } from './heic-decode.ts';
 
 /** Decompression-bomb guard, checked from the header before any pixel is decoded (50 MP phones fit). */

@@ -2,8 +2,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { needlesInText, type Needle } from '../domain/erasure-scan.ts';
 
-/** Folders of the data directory that are not files the service wrote about people. */
-const SKIPPED = new Set(['db', 'keys']);
+/**
+ * Folders of the data directory the scan does not read: the embedded database and the keys (not
+ * files the service wrote about people), and the identity documents, which are ciphertext under
+ * keys of their own (a needle can never appear in them; the erasure destroys the subject's files
+ * and keys, and reading every buyer's documents would cost each erasure the whole folder).
+ */
+const SKIPPED = new Set(['db', 'keys', 'documents']);
 const MAX_BYTES = 64 * 1024 * 1024;
 
 export interface FileScan {

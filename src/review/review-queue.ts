@@ -64,7 +64,7 @@ export async function listQueue(
       subjectId: users.subjectId,
       locale: users.locale,
       unread: sql<number>`(SELECT count(*)::int FROM ${applicationMessages} m
-        WHERE m.application_id = ${applications.id} AND m.author_role = 'buyer' AND m.read_by_reviewer = false)`,
+        WHERE m.application_id = "applications"."id" AND m.author_role = 'buyer' AND m.read_by_reviewer = false)`,
     })
     .from(applications)
     .innerJoin(users, eq(users.id, applications.userId))

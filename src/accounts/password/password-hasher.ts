@@ -1,17 +1,26 @@
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import { Slots } from '../../concurrency/slots.ts';
 
 // OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. @node-rs/argon2 hashes on libuv's thread
 // pool, so the event loop stays free while a sign-in is verified.
 // 2 = Argon2id (the package's const enum cannot be imported under isolatedModules).
 const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/**
+ * At most one hash per core at once. libuv's pool has 4 threads whatever the machine: on 2 cores,
+ * 4 hashes at once only take turns on the cores (each one slower, the same total) and crowd out
+ * the event loop, which then answers every other request late.
+ */
+const hashing = new Slots(Math.max(1, availableParallelism()));
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+  return hashing.run(() => hash(password, OPTIONS));
 }
 
 export async function verifyPassword(stored: string, password: string): Promise<boolean> {
   try {
-    return await verify(stored, password);
+    return await hashing.run(() => verify(stored, password));
   } catch {
     return false;
   }

@@ -1,6 +1,7 @@
 /**
- * A counting semaphore. Image work holds a slot while libvips has pixels in memory, so memory stays
- * bounded however many uploads arrive at once: the rest wait with their (≤ 10 MB) input buffered.
+ * A counting semaphore: at most `size` pieces of work at once, the rest wait their turn in order.
+ * Image work holds a slot while libvips has pixels in memory (memory stays bounded however many
+ * uploads arrive); password hashing holds one while argon2 has a core (the event loop keeps one).
  */
 export class Slots {
   private active = 0;
