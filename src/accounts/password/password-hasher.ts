@@ -8,11 +8,11 @@ import { Slots } from '../../concurrency/slots.ts';
 const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * At most one hash per core at once. libuv's pool has 4 threads whatever the machine: on 2 cores,
- * 4 hashes at once only take turns on the cores (each one slower, the same total) and crowd out
- * the event loop, which then answers every other request late.
+ * Hashes at once: one core fewer than the machine has. libuv's pool runs up to 4 whatever the
+ * machine; on 2 cores, 4 hashes at once only take turns on the cores (no more done per second,
+ * measured) and crowd out the event loop and the database, so every other request waits.
  */
-const hashing = new Slots(Math.max(1, availableParallelism()));
+const hashing = new Slots(Math.max(1, availableParallelism() - 1));
 
 export function hashPassword(password: string): Promise<string> {
   return hashing.run(() => hash(password, OPTIONS));
