@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { newId, newToken } from '../ids.ts';
@@ -42,15 +42,26 @@ export async function createSession(
   return { token, session };
 }
 
-/** The live session of a cookie token with its user, or null (unknown, idle, expired, erased). */
-export async function resolveSession(ctx: AppContext, token: string): Promise<{ session: SessionRow; user: UserRow } | null> {
-  if (!token || token.length > 100) return null;
-  const rows = await ctx.db
+/**
+ * Every signed-in request starts with this lookup, so it is a named prepared statement: each
+ * connection parses and plans it once instead of on every request.
+ */
+const prepareLookup = (db: Db) =>
+  db
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(eq(sessions.tokenHash, hashToken(token)))
-    .limit(1);
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .limit(1)
+    .prepare('adieu_session_by_token');
+const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
+
+/** The live session of a cookie token with its user, or null (unknown, idle, expired, erased). */
+export async function resolveSession(ctx: AppContext, token: string): Promise<{ session: SessionRow; user: UserRow } | null> {
+  if (!token || token.length > 100) return null;
+  let lookup = lookups.get(ctx.db);
+  if (!lookup) lookups.set(ctx.db, (lookup = prepareLookup(ctx.db)));
+  const rows = await lookup.execute({ tokenHash: hashToken(token) });
   const found = rows[0];
   if (!found) return null;
   const now = ctx.clock.now().getTime();

@@ -55,19 +55,27 @@ export async function timelineOf(db: Db, applicationId: string, audience: 'buyer
 
 /**
  * The buyer's most recent application with its timeline, in one statement: the buyer's status page
- * is the most requested read, and one round trip fewer is a third of its database time.
+ * is the most requested read, and one round trip fewer is a third of its database time. A named
+ * prepared statement, so each connection plans it once.
  */
-export async function latestApplicationView(ctx: AppContext, db: Db, userId: string): Promise<ApplicationView | null> {
-  const [found] = await db
+const prepareLatest = (db: Db) =>
+  db
     .select({
       application: applications,
       events: sql<EventRow[]>`(SELECT coalesce(json_agg(json_build_object('at', e.at, 'event', e.event, 'detail', e.detail) ORDER BY e.seq), '[]'::json)
         FROM ${applicationEvents} e WHERE e.application_id = "applications"."id")`,
     })
     .from(applications)
-    .where(eq(applications.userId, userId))
+    .where(eq(applications.userId, sql.placeholder('userId')))
     .orderBy(desc(applications.submittedAt), desc(applications.id))
-    .limit(1);
+    .limit(1)
+    .prepare('adieu_latest_application');
+const latestQueries = new WeakMap<Db, ReturnType<typeof prepareLatest>>();
+
+export async function latestApplicationView(ctx: AppContext, db: Db, userId: string): Promise<ApplicationView | null> {
+  let query = latestQueries.get(db);
+  if (!query) latestQueries.set(db, (query = prepareLatest(db)));
+  const [found] = await query.execute({ userId });
   return found ? toApplicationView(ctx, db, found.application, 'buyer', toTimeline(found.events, 'buyer')) : null;
 }
 
