@@ -49,9 +49,9 @@ const JOB_COLUMNS = ['name', 'data', 'output'];
  * Which rows of a table tied to subjects are scanned: only the subject's own (`subject`, found
  * through the same indexed path the erasure used, so the cost follows the subject's data, not the
  * platform's), or every row (`everything`: proof against copies in other people's rows, at the
- * cost of reading every mapped table once per erasure). Tables not tied to any subject (the
- * service's own bookkeeping and settings), the job tables and the data directory's files are read
- * whole in both scopes.
+ * cost of reading every mapped table once per erasure). Tables tied to no subject (settings such
+ * as the guidance templates), the job tables and the data directory's files are read whole in
+ * both scopes.
  */
 export type ScanScope = 'subject' | 'everything';
 
