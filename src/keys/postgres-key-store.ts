@@ -26,8 +26,9 @@ export class PostgresKeyStore implements KeyStore {
       );
     this.ready ??= create()
       // Two processes creating the table at the same moment: one of them gets a duplicate error
-      // from the catalog (CREATE … IF NOT EXISTS is not race-free); by then the table exists.
-      .catch((error: { code?: string }) => (error?.code === '23505' || error?.code === '42P07' ? create() : Promise.reject(error)))
+      // from the catalog (CREATE … IF NOT EXISTS is not race-free: a unique violation on pg_type,
+      // "relation exists" or "type exists", by timing); by then the table exists.
+      .catch((error: { code?: string }) => (['23505', '42P07', '42710'].includes(error?.code ?? '') ? create() : Promise.reject(error)))
       .then(() => undefined)
       .catch((error) => {
         this.ready = null;
