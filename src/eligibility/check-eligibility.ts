@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { combineResults } from '../domain/eligibility.ts';
-import type { CheckProvider } from './check-provider.ts';
+import type { CheckInput, CheckProvider } from './check-provider.ts';
 import { shopProvider } from './providers/shop-provider.ts';
 import { httpProvider } from './providers/http-provider.ts';
 import { describeConsequences, toEligibilityLocale } from './texts.ts';
@@ -45,16 +45,22 @@ export async function checkEligibility(ctx: AppContext, db: Db, userId: string, 
   const [user] = await db.select({ subjectId: users.subjectId, locale: users.locale }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError('NOT_FOUND', { resource: 'user' }, { message: 'No such user.' });
   const lang = locale ?? toEligibilityLocale(user.locale);
-  const input = { ctx, db, userId, subjectId: user.subjectId, locale: lang };
-  const results = await Promise.all(eligibilityProviders(ctx).map((provider) => provider.check(input)));
-  const combined = combineResults(results);
+  const [combined] = await askProviders(ctx, [{ ctx, db, userId, subjectId: user.subjectId, locale: lang }]);
   return { ...combined, consequences: describeConsequences(lang, ctx.config.erasure.graceDays) };
 }
 
 /**
- * How many blockers each buyer has right now (the review queue's live column): one statement per
- * provider that can check several buyers at once, one call per buyer otherwise.
+ * Every provider's answer for each buyer of `inputs`, combined per buyer, in the order given: one
+ * call per provider that can check several buyers at once, one call per buyer otherwise.
  */
+async function askProviders(ctx: AppContext, inputs: CheckInput[]): Promise<Array<{ eligible: boolean; blockers: Blocker[]; warnings: Blocker[] }>> {
+  const perProvider = await Promise.all(
+    eligibilityProviders(ctx).map((provider) => (provider.checkMany ? provider.checkMany(inputs) : Promise.all(inputs.map((input) => provider.check(input))))),
+  );
+  return inputs.map((_, i) => combineResults(perProvider.map((results) => results[i])));
+}
+
+/** How many blockers each buyer has right now (the review queue's live column). */
 export async function countBlockersMany(
   ctx: AppContext,
   db: Db,
@@ -63,9 +69,7 @@ export async function countBlockersMany(
   const counts = new Map<string, number>();
   if (buyers.length === 0) return counts;
   const inputs = buyers.map((b) => ({ ctx, db, userId: b.userId, subjectId: b.subjectId, locale: toEligibilityLocale(b.locale) }));
-  const perProvider = await Promise.all(
-    eligibilityProviders(ctx).map((provider) => (provider.checkMany ? provider.checkMany(inputs) : Promise.all(inputs.map((input) => provider.check(input))))),
-  );
-  inputs.forEach((input, i) => counts.set(input.userId, combineResults(perProvider.map((results) => results[i])).blockers.length));
+  const combined = await askProviders(ctx, inputs);
+  inputs.forEach((input, i) => counts.set(input.userId, combined[i].blockers.length));
   return counts;
 }
