@@ -44,7 +44,8 @@ main().then(
     if (code !== 0) process.exit(code);
   },
   (error) => {
-    if (error instanceof ConfigError) process.stderr.write(`adieu: ${error.message}\n`);
+    // A refused configuration may name several keys: one line each.
+    if (error instanceof ConfigError) process.stderr.write(error.message.split('\n').map((line) => `adieu: ${line}\n`).join(''));
     else if (error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') process.stderr.write(`adieu: ${error.message}\n`);
     else process.stderr.write(`adieu: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
