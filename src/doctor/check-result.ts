@@ -13,8 +13,9 @@ export const failure = (check: string, detail: string, remedy: string): CheckRes
 
 /** Why a connection failed, in words an operator can act on, without echoing a URL (it may hold a password). */
 export function connectionError(error: unknown): string {
-  const e = error as { code?: string; message?: string; cause?: { code?: string } };
-  const code = e?.code ?? e?.cause?.code;
+  const e = error as { code?: string; originalCode?: string; cause?: { code?: string } };
+  // nodemailer wraps socket errors as ESOCKET and keeps the system's code as originalCode.
+  const code = e?.originalCode ?? e?.cause?.code ?? e?.code;
   switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused (nothing listens there)';

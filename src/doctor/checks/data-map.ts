@@ -47,30 +47,37 @@ async function coverage(name: string, stores: StoreSpec[], query: Query): Promis
   return ok(check, `every column of schema${schemas.length === 1 ? '' : 's'} ${schemas.join(', ')} is mapped (${Object.keys(tables).length} tables)`);
 }
 
-/** The store's account may do what the map's steps do, table by table (read-only checks). */
+/** The store's account may do what the map's steps do, table by table (read-only checks of the catalog). */
 async function permissions(name: string, stores: StoreSpec[], query: Query): Promise<CheckResult> {
   const missing: string[] = [];
+  const schemasWithoutUsage = new Set<string>();
   for (const [table, spec] of Object.entries(tablesOf(stores))) {
+    const [schema, relation] = table.split('.');
+    // By the catalog, not by name: a name in a schema we may not use cannot even be looked up.
     const [row] = await query(
-      `SELECT to_regclass($1) IS NOT NULL AS present, has_schema_privilege($2, 'USAGE') AS usage,
-              has_table_privilege(to_regclass($1), 'SELECT') AS "SELECT", has_table_privilege(to_regclass($1), 'UPDATE') AS "UPDATE",
-              has_table_privilege(to_regclass($1), 'DELETE') AS "DELETE"`,
-      [table, table.split('.')[0]],
-    ).catch((): Array<Record<string, unknown>> => [{ present: false }]);
-    if (!row.present) {
-      missing.push(`${table} (missing or not visible)`);
+      `SELECT has_schema_privilege(n.oid, 'USAGE') AS usage, has_table_privilege(c.oid, 'SELECT') AS "SELECT",
+              has_table_privilege(c.oid, 'UPDATE') AS "UPDATE", has_table_privilege(c.oid, 'DELETE') AS "DELETE"
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
+      [schema, relation],
+    );
+    if (!row) {
+      missing.push(`table ${table} (it does not exist)`);
       continue;
     }
-    const lacking: string[] = privilegesNeeded(spec.rows).filter((p) => row[p] !== true);
-    if (row.usage !== true) lacking.unshift(`USAGE on schema ${table.split('.')[0]}`);
+    if (row.usage !== true) schemasWithoutUsage.add(schema);
+    const lacking = privilegesNeeded(spec.rows).filter((p) => row[p] !== true);
     if (lacking.length > 0) missing.push(`${lacking.join(', ')} on ${table}`);
   }
   const [marks] = await query(
-    `SELECT to_regclass('${MARKERS}') IS NOT NULL AS present, has_schema_privilege(current_schema(), 'CREATE') AS can_create,
+    `SELECT current_schema() AS schema, to_regclass('${MARKERS}') IS NOT NULL AS present, has_schema_privilege(current_schema(), 'CREATE') AS can_create,
             has_table_privilege(to_regclass('${MARKERS}'), 'SELECT, INSERT, UPDATE') AS usable`,
   );
-  if (marks.present ? marks.usable !== true : marks.can_create !== true) missing.push(marks.present ? `SELECT, INSERT, UPDATE on ${MARKERS}` : `CREATE on its schema (for ${MARKERS})`);
-  if (missing.length > 0) return failure(`store ${name}`, `reachable, but the account lacks ${list(missing)}`, `GRANT what the data map's steps need to the user of erasure.stores.${name}.url`);
+  if (marks.present ? marks.usable !== true : marks.can_create !== true) {
+    missing.push(marks.present ? `SELECT, INSERT, UPDATE on ${MARKERS}` : `CREATE on schema ${String(marks.schema)} (for ${MARKERS})`);
+  }
+  missing.unshift(...[...schemasWithoutUsage].map((schema) => `USAGE on schema ${schema}`));
+  if (missing.length > 0) return failure(`store ${name}`, `reachable, but the account lacks ${missing.join('; ')}`, `GRANT what the data map's steps need to the user of erasure.stores.${name}.url`);
   return ok(`store ${name}`, 'reachable, with every privilege its erasure steps need');
 }
 
