@@ -44,11 +44,13 @@ export async function runDoctor(config: Config): Promise<CheckResult[]> {
     results.push(config.production ? warning('database', detail, remedy) : ok('database', detail));
   }
   try {
+    let reachable = false;
     let migrated = false;
     if (database) {
       const db = database;
       const checked = await guarded('database', () => checkDatabase(db));
       results.push(...checked);
+      reachable = checked[0]?.status === 'ok';
       migrated = checked.every((r) => r.status !== 'failure');
     }
     const [keys, mail, providers, receivers] = await Promise.all([
@@ -60,7 +62,7 @@ export async function runDoctor(config: Config): Promise<CheckResult[]> {
     results.push(...keys, ...mail, ...providers, ...receivers);
     // Adieu's own tables are compared with the map only once they are all there.
     results.push(...(await guarded('data map', () => checkDataMap(config, migrated ? database : null))));
-    if (database) {
+    if (database && reachable) {
       const db = database;
       results.push(...(await guarded('clock skew', () => checkClockSkew(db))));
     }

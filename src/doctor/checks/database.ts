@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../../db/database.ts';
 import { MIGRATIONS_FOLDER } from '../../db/migrate.ts';
-import { failure, ok, warning, type CheckResult } from '../check-result.ts';
+import { connectionError, failure, ok, warning, type CheckResult } from '../check-result.ts';
 
 interface JournalEntry {
   tag: string;
@@ -29,7 +29,7 @@ export async function checkDatabase(database: Database): Promise<CheckResult[]> 
     const [row] = await rows(database, 'SELECT current_setting(\'server_version\') AS version');
     version = String(row.version);
   } catch (error) {
-    return [failure('database', `not reachable: ${(error as { code?: string }).code ?? 'connection failed'}`, 'check DATABASE_URL (host, port, user, password, database) and that PostgreSQL runs')];
+    return [failure('database', `not reachable: ${connectionError(error)}`, 'check DATABASE_URL (host, port, user, password, database) and that PostgreSQL runs')];
   }
   const reached = ok('database', `${database.kind === 'postgres' ? 'PostgreSQL' : 'embedded PostgreSQL'} ${version} answers`);
   const shipped = shippedMigrations();
