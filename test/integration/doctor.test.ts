@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -216,5 +216,22 @@ describe.skipIf(!BASE_URL)('adieu doctor (postgres)', () => {
     // The rest still holds.
     for (const check of ['database', 'migrations', 'key store', 'receiver crm', 'data map covers adieu']) expect(line(run, check)).toMatch(/^ok\s/);
     expect(run.stdout).toMatch(/\n\d+ ok, 0 warnings, 4 failures\n$/);
+  });
+});
+
+describe('adieu doctor without PostgreSQL', () => {
+  it('fails the default configuration in production, names what to set, and leaves the embedded database closed', { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(TMP_ROOT, 'doctor-'));
+    try {
+      const run = await doctor({ ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+      expect(run.code).toBe(1);
+      expect(line(run, 'setting publicUrl')).toMatch(/^FAILURE\s+setting publicUrl\s+publicUrl: not set, .* — set publicUrl in the ADIEU_CONFIG file to the https:\/\/ address buyers open$/);
+      expect(line(run, 'setting SMTP_URL')).toMatch(/^FAILURE\s+setting SMTP_URL\s+SMTP_URL \(mail\.smtpUrl\): no mail transport.* — set SMTP_URL, e.g\. /);
+      expect(line(run, 'database')).toMatch(/^WARNING\s+database\s+embedded database \(one process\): not opened.* — set DATABASE_URL to PostgreSQL for production$/);
+      expect(line(run, 'data map')).toMatch(/^ok\s/);
+      expect(existsSync(join(dataDir, 'db'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
