@@ -5,6 +5,7 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 422, message: 'Some fields are missing or invalid.' },
   BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
+  CURSOR_INVALID: { status: 400, message: 'This page link is not valid. Start again from the first page.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found here.' },

@@ -1,5 +1,7 @@
 import type { AppContext } from '../context.ts';
-import { deliverNotification, type NotificationJob } from '../notify/notifications.ts';
+import { deliverNotification, registerSecretResolver, type NotificationJob } from '../notify/notifications.ts';
+import { passwordResetSecret } from '../accounts/password-recovery.ts';
+import { decisionMessageSecret } from '../review/decide-application.ts';
 import { QUEUES } from './queues.ts';
 import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
@@ -14,6 +16,9 @@ export function registerJobHandlers(ctx: AppContext): void {
   ctx.jobs.register(QUEUES.tick.name, async () => {
     await runTimers(ctx);
   });
+  // Explicit, so a worker-only process resolves them too (not only one that loaded the routes).
+  registerSecretResolver('password_reset', passwordResetSecret);
+  registerSecretResolver('decision_message', decisionMessageSecret);
   ctx.jobs.register(QUEUES.notify.name, async (data: NotificationJob) => {
     await ctx.clock.refresh(ctx.db);
     await deliverNotification(ctx, data);
