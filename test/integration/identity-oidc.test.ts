@@ -1,0 +1,184 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { base64url, decodeJwt, exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
+import { count, eq } from 'drizzle-orm';
+import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import { DATABASE_KINDS } from '../helpers/test-databases.ts';
+import { Browser, type Page } from '../helpers/oidc-browser.ts';
+import { startDemoIdp, type DemoIdp } from '../../src/identity/demo-idp.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { sessions, users } from '../../src/accounts/accounts.tables.ts';
+import { externalIdentities } from '../../src/identity/identity.tables.ts';
+
+const ADIEU = 'http://adieu.test';
+const isCallback = (url: URL) => url.pathname === '/api/auth/oidc/callback';
+
+let idp: DemoIdp;
+/** When set, the provider's token endpoint answers with this ID token instead of its own. */
+let forge: ((claims: JWTPayload) => Promise<string>) | null = null;
+
+beforeAll(async () => {
+  idp = await startDemoIdp({
+    adieuUrl: ADIEU,
+    clientSecret: 'a-test-client-secret',
+    accounts: {
+      'platform-1': { email: 'zoe@example.com', email_verified: true, name: 'Zoe Platform', phone_number: '+8613800000099', phone_number_verified: true },
+      'platform-ada': { email: 'ada@example.com', email_verified: true, name: 'Ada From Platform' },
+    },
+  });
+  idp.provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as { id_token?: string } | undefined;
+    if (ctx.path === '/token' && forge && body?.id_token) ctx.body = { ...body, id_token: await forge(decodeJwt(body.id_token)) };
+  });
+});
+afterAll(() => idp.close());
+
+/** Signs an ID token with the provider's own key (what a forger holding a leaked key could do, or a different key). */
+async function signed(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
+  const key = await importJWK(idp.signingJwk, 'RS256');
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: idp.signingJwk.kid, ...header }).sign(key);
+}
+
+describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp(kind, { identity: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: 'a-test-client-secret', label: 'Platform' } } });
+    await seedDemo(t.ctx);
+  });
+  afterEach(async () => {
+    forge = null;
+    await t.close();
+  });
+
+  const sessionCount = async () => (await t.ctx.db.select({ n: count() }).from(sessions))[0].n;
+
+  /** Start → provider forms → (optionally stop before the callback). */
+  async function signInThroughProvider(browser: Browser, login: string, returnTo = '/cancel', stopAtCallback = false): Promise<Page> {
+    const start = await browser.go(`${ADIEU}/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`);
+    expect(start.status).toBe(200);
+    return browser.completeProviderForms(start, login, stopAtCallback ? { stopAt: isCallback } : {});
+  }
+
+  it('creates the buyer on first sign-in, reuses it on the second, with identifiers encrypted', async () => {
+    const browser = new Browser(t.app);
+    const landed = await signInThroughProvider(browser, 'platform-1');
+    expect(landed.location).toBe(`${ADIEU}/cancel`);
+    const session = await browser.go(`${ADIEU}/api/auth/session`);
+    const body = JSON.parse(session.body);
+    expect(body.user).toMatchObject({ displayName: 'Zoe Platform', roles: ['buyer'], hasPassword: false });
+    expect(body.methods).toEqual(['password', 'oidc']);
+    const account = JSON.parse((await browser.go(`${ADIEU}/api/account`)).body);
+    expect(account).toMatchObject({ email: 'zo***@example.com', phone: '+86 138****0099' });
+    const [row] = await t.ctx.db.select().from(users).where(eq(users.id, body.user.id));
+    expect(JSON.stringify(row)).not.toContain('zoe@example.com');
+    expect(row.passwordHash).toBeNull();
+
+    const again = new Browser(t.app);
+    await signInThroughProvider(again, 'platform-1');
+    const second = JSON.parse((await again.go(`${ADIEU}/api/auth/session`)).body);
+    expect(second.user.id).toBe(body.user.id);
+    expect((await t.ctx.db.select({ n: count() }).from(externalIdentities))[0].n).toBe(1);
+  });
+
+  it('does not merge a local account silently: linking needs its password once', async () => {
+    const browser = new Browser(t.app);
+    const landed = await signInThroughProvider(browser, 'platform-ada', '/account');
+    expect(landed.location).toBe(`${ADIEU}/link-account?returnTo=%2Faccount`);
+    expect(await sessionCount()).toBe(0);
+    const pending = JSON.parse((await browser.go(`${ADIEU}/api/auth/link`)).body);
+    expect(pending).toEqual({ email: 'ad***@example.com', returnTo: '/account' });
+
+    const link = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/auth/link', headers: { cookie: browser.cookieHeader(ADIEU) }, payload: { password } });
+    const wrong = await link('not the password');
+    expect(wrong.json().error.code).toBe('AUTH_INVALID_CREDENTIALS');
+    expect(await sessionCount()).toBe(0);
+    const linked = await link(DEMO_PASSWORD);
+    expect(linked.statusCode).toBe(200);
+    expect(linked.json()).toMatchObject({ user: { displayName: 'Ada From Platform' }, returnTo: '/account' });
+
+    // From now on the provider alone signs Ada in.
+    const later = new Browser(t.app);
+    expect((await signInThroughProvider(later, 'platform-ada')).location).toBe(`${ADIEU}/cancel`);
+    expect(JSON.parse((await later.go(`${ADIEU}/api/auth/session`)).body).user.id).toBe(linked.json().user.id);
+  });
+
+  it('never redirects off the site: returnTo //evil.example lands on /', async () => {
+    const landed = await signInThroughProvider(new Browser(t.app), 'platform-1', '//evil.example');
+    expect(landed.location).toBe(`${ADIEU}/`);
+  });
+
+  it('refuses a wrong state and a replayed code, creating no session', async () => {
+    const browser = new Browser(t.app);
+    const atCallback = await signInThroughProvider(browser, 'platform-1', '/cancel', true);
+    const callback = new URL(atCallback.location!);
+    const flowCookie = browser.jar(ADIEU).get('adieu_oidc')!;
+
+    const tampered = new URL(callback);
+    tampered.searchParams.set('state', 'not-the-state');
+    const wrongState = await browser.request('GET', tampered.href);
+    expect(wrongState.status).toBe(400);
+    expect(JSON.parse(wrongState.body).error.code).toBe('OIDC_INVALID');
+    expect(await sessionCount()).toBe(0);
+
+    // The flow cookie is single-use: put it back, as an attacker who copied it would.
+    browser.jar(ADIEU).set('adieu_oidc', flowCookie);
+    const ok = await browser.request('GET', callback.href);
+    expect(ok.status).toBe(302);
+    expect(await sessionCount()).toBe(1);
+    browser.jar(ADIEU).set('adieu_oidc', flowCookie);
+    const replay = await browser.request('GET', callback.href);
+    expect(replay.status).toBe(400);
+    expect(JSON.parse(replay.body).error.code).toBe('OIDC_INVALID');
+    expect(await sessionCount()).toBe(1);
+  });
+
+  it('refuses a callback without the browser cookie that started the flow', async () => {
+    const browser = new Browser(t.app);
+    const atCallback = await signInThroughProvider(browser, 'platform-1', '/cancel', true);
+    const other = new Browser(t.app);
+    const refused = await other.request('GET', atCallback.location!);
+    expect(refused.status).toBe(400);
+    expect(await sessionCount()).toBe(0);
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+  const attacks: Array<[string, (claims: JWTPayload) => Promise<string>]> = [
+    ['a wrong nonce', (c) => signed({ ...c, nonce: 'someone-elses-nonce' })],
+    ['a missing nonce', (c) => signed({ ...c, nonce: undefined })],
+    ['another issuer', (c) => signed({ ...c, iss: 'http://127.0.0.1:1/another-issuer' })],
+    ['another audience', (c) => signed({ ...c, aud: 'another-client' })],
+    ['an expired token', (c) => signed({ ...c, iat: now() - 7200, exp: now() - 3600 })],
+    ['alg none', async (c) => `${base64url.encode(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${base64url.encode(JSON.stringify(c))}.`],
+    [
+      'HS256 signed with the provider public key',
+      async (c) => {
+        const publicPem = await exportSPKI((await importJWK({ kty: 'RSA', n: idp.signingJwk.n, e: idp.signingJwk.e }, 'RS256')) as CryptoKey);
+        return new SignJWT(c).setProtectedHeader({ alg: 'HS256', kid: idp.signingJwk.kid }).sign(new TextEncoder().encode(publicPem));
+      },
+    ],
+    [
+      'a key the provider does not have',
+      async (c) => {
+        const { generateKeyPair } = await import('jose');
+        const { privateKey } = await generateKeyPair('RS256');
+        return new SignJWT(c).setProtectedHeader({ alg: 'RS256', kid: idp.signingJwk.kid }).sign(privateKey);
+      },
+    ],
+  ];
+
+  it.each(attacks)('refuses an ID token with %s, creating no session', async (_name, attack) => {
+    // The genuine token, re-signed by the provider's own key, is accepted: the forging path is sound.
+    forge = (claims) => signed(claims);
+    const control = await signInThroughProvider(new Browser(t.app), 'platform-1');
+    expect(control.location).toBe(`${ADIEU}/cancel`);
+    expect(await sessionCount()).toBe(1);
+
+    forge = attack;
+    const browser = new Browser(t.app);
+    const refused = await signInThroughProvider(browser, 'platform-1');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.body).error.code).toBe('OIDC_INVALID');
+    expect(await sessionCount()).toBe(1);
+  });
+});
