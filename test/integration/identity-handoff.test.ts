@@ -1,0 +1,121 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
+import { count } from 'drizzle-orm';
+import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import { DATABASE_KINDS } from '../helpers/test-databases.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { sessions } from '../../src/accounts/accounts.tables.ts';
+
+const ISSUER = 'https://platform.example';
+const AUDIENCE = 'adieu';
+
+/** The platform: an ES256 key pair whose public half is served as a JWKS over loopback HTTP. */
+let server: Server;
+let jwksUrl: string;
+let platformKey: CryptoKey;
+beforeAll(async () => {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  platformKey = pair.privateKey;
+  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'platform-1', alg: 'ES256', use: 'sig' };
+  server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+let jtiSeq = 0;
+/** What the platform's backend does (see examples/handoff-platform.ts). */
+function handoffToken(claims: JWTPayload = {}, options: { expiresIn?: string; key?: CryptoKey; alg?: string; issuer?: string; audience?: string } = {}): Promise<string> {
+  return new SignJWT({ email: 'pat@example.com', name: 'Pat Platform', ...claims })
+    .setProtectedHeader({ alg: options.alg ?? 'ES256', kid: 'platform-1' })
+    .setIssuer(options.issuer ?? ISSUER)
+    .setAudience(options.audience ?? AUDIENCE)
+    .setSubject('buyer-42')
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '2 minutes')
+    .setJti(`jti-${++jtiSeq}-${Date.now()}`)
+    .sign(options.key ?? platformKey);
+}
+
+describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp(kind, { identity: { local: true, handoff: { issuer: ISSUER, audience: AUDIENCE, jwksUrl } } });
+    await seedDemo(t.ctx);
+  });
+  afterEach(() => t.close());
+
+  const sessionCount = async () => (await t.ctx.db.select({ n: count() }).from(sessions))[0].n;
+  const handoff = (client: Client, token: string) => client.post('/api/auth/handoff', { token });
+
+  it('signs the platform buyer in, creating them once, and names the method in the session', async () => {
+    const client = new Client(t.app);
+    const first = await handoff(client, await handoffToken());
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ user: { displayName: 'Pat Platform', roles: ['buyer'] }, csrfToken: expect.any(String) });
+    const session = (await client.get('/api/auth/session')).json();
+    expect(session.methods).toEqual(['password', 'handoff']);
+    expect(session.reauthenticatedUntil).toBeNull();
+    const again = await handoff(new Client(t.app), await handoffToken());
+    expect(again.json().user.id).toBe(first.json().user.id);
+  });
+
+  it('accepts what the platform example in examples/handoff signs', async () => {
+    const jwk = { ...(await exportJWK(platformKey)), kid: 'platform-1', alg: 'ES256' };
+    Object.assign(process.env, { ADIEU_URL: 'http://adieu.test', HANDOFF_ISSUER: ISSUER, HANDOFF_AUDIENCE: AUDIENCE, HANDOFF_PRIVATE_JWK: JSON.stringify(jwk) });
+    const example = '../../examples/handoff/platform.mjs';
+    const { handoffUrl } = (await import(example)) as { handoffUrl: (buyer: object, options: object) => Promise<string> };
+    const url = new URL(await handoffUrl({ id: 'buyer-7', email: 'kim@example.com', name: 'Kim' }, { justSignedIn: true }));
+    expect(url.pathname).toBe('/handoff');
+    const client = new Client(t.app);
+    const response = await handoff(client, url.hash.slice('#token='.length));
+    expect(response.statusCode).toBe(200);
+    expect(response.json().user.displayName).toBe('Kim');
+    expect((await client.get('/api/auth/session')).json().reauthenticatedUntil).toEqual(expect.any(String));
+  });
+
+  it('makes the session a step-up when auth_time is fresh', async () => {
+    const client = new Client(t.app);
+    await handoff(client, await handoffToken({ auth_time: Math.floor(Date.now() / 1000) - 5 }));
+    expect((await client.get('/api/auth/session')).json().reauthenticatedUntil).toEqual(expect.any(String));
+    const stale = new Client(t.app);
+    await handoff(stale, await handoffToken({ auth_time: Math.floor(Date.now() / 1000) - 600 }));
+    expect((await stale.get('/api/auth/session')).json().reauthenticatedUntil).toBeNull();
+  });
+
+  it('refuses a replayed jti, an exp an hour ahead, a foreign key, HS256, a wrong audience or issuer; no session', async () => {
+    const token = await handoffToken();
+    expect((await handoff(new Client(t.app), token)).statusCode).toBe(200);
+    const other = await generateKeyPair('ES256');
+    const refused = [
+      token, // replayed
+      await handoffToken({}, { expiresIn: '1 hour' }),
+      await handoffToken({}, { key: other.privateKey }),
+      await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setIssuer(ISSUER).setAudience(AUDIENCE).setSubject('buyer-42').setExpirationTime('2m').setJti('hs').sign(new TextEncoder().encode('0123456789abcdef0123456789abcdef')),
+      await handoffToken({}, { audience: 'someone-else' }),
+      await handoffToken({}, { issuer: 'https://evil.example' }),
+      await handoffToken({}, { expiresIn: '-1 minute' }),
+      'not.a.token',
+    ];
+    for (const bad of refused) {
+      const response = await handoff(new Client(t.app), bad);
+      expect(response.statusCode, bad.slice(0, 30)).toBe(401);
+      expect(response.json().error.code).toBe('HANDOFF_INVALID');
+    }
+    expect(await sessionCount()).toBe(1);
+  });
+
+  it('asks for the local password before linking a local account with the same email', async () => {
+    const client = new Client(t.app);
+    const response = await handoff(client, await handoffToken({ email: 'ben@example.com' }));
+    expect(response.statusCode).toBe(409);
+    expect(response.json().error.code).toBe('LINK_REQUIRED');
+    expect(await sessionCount()).toBe(0);
+    const cookie = response.cookies.find((c) => c.name === 'adieu_link')!;
+    const linked = await t.app.inject({ method: 'POST', url: '/api/auth/link', headers: { cookie: `adieu_link=${cookie.value}` }, payload: { password: DEMO_PASSWORD } });
+    expect(linked.statusCode).toBe(200);
+    expect((await handoff(new Client(t.app), await handoffToken({ email: 'ben@example.com' }))).statusCode).toBe(200);
+  });
+});
