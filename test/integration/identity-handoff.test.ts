@@ -2,11 +2,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { sessions } from '../../src/accounts/accounts.tables.ts';
+import { externalIdentities } from '../../src/identity/identity.tables.ts';
+import { erasureQuarantine, erasureRuns } from '../../src/erasure/erasure.tables.ts';
+import { beginErasure, drainJobs, giveBuyerEverything } from './erasure-fixtures.ts';
 
 const ISSUER = 'https://platform.example';
 const AUDIENCE = 'adieu';
@@ -42,7 +45,7 @@ function handoffToken(claims: JWTPayload = {}, options: { expiresIn?: string; ke
 describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp(kind, { identity: { local: true, handoff: { issuer: ISSUER, audience: AUDIENCE, jwksUrl } } });
+    t = await createTestApp(kind, { identity: { local: true, handoff: { issuer: ISSUER, audience: AUDIENCE, jwksUrl } }, erasure: { quarantineDays: 30 } });
     await seedDemo(t.ctx);
   });
   afterEach(() => t.close());
@@ -117,5 +120,24 @@ describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
     const linked = await t.app.inject({ method: 'POST', url: '/api/auth/link', headers: { cookie: `adieu_link=${cookie.value}` }, payload: { password: DEMO_PASSWORD } });
     expect(linked.statusCode).toBe(200);
     expect((await handoff(new Client(t.app), await handoffToken({ email: 'ben@example.com' }))).statusCode).toBe(200);
+  });
+
+  it('erases the link with the buyer: quarantine keeps a keyed hash, the certificate says it was unlinked', async () => {
+    const signedIn = await handoff(new Client(t.app), await handoffToken());
+    const userId = signedIn.json().user.id;
+    const { applicationId } = await giveBuyerEverything(t.ctx, userId, 'tag-handoff');
+    const runId = await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx);
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(run.state).toBe('completed');
+    expect(await t.ctx.db.select().from(externalIdentities)).toEqual([]);
+    const quarantined = await t.ctx.db.select().from(erasureQuarantine);
+    expect(JSON.stringify(quarantined)).not.toContain('buyer-42');
+    const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
+    expect(certificate.payload.externalIdentities).toEqual({ unlinked: 1 });
+    expect(JSON.stringify(certificate)).not.toContain('buyer-42');
+    // The same platform account cannot open a new account here during the quarantine.
+    const again = await handoff(new Client(t.app), await handoffToken());
+    expect(again.json().error.code).toBe('IDENTITY_QUARANTINED');
   });
 });
