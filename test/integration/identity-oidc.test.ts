@@ -8,6 +8,11 @@ import { startDemoIdp, type DemoIdp } from '../../src/identity/demo-idp.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { sessions, users } from '../../src/accounts/accounts.tables.ts';
 import { externalIdentities } from '../../src/identity/identity.tables.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { closeContext, createContext } from '../../src/context.ts';
+import { openDatabase } from '../../src/db/database.ts';
+import { createLogger } from '../../src/logger.ts';
+import { randomUUID } from 'node:crypto';
 
 const ADIEU = 'http://adieu.test';
 const isCallback = (url: URL) => url.pathname === '/api/auth/oidc/callback';
@@ -22,6 +27,7 @@ beforeAll(async () => {
     clientSecret: 'a-test-client-secret',
     accounts: {
       'platform-1': { email: 'zoe@example.com', email_verified: true, name: 'Zoe Platform', phone_number: '+8613800000099', phone_number_verified: true },
+      'platform-2': { email: 'yan@example.com', email_verified: true, name: 'Yan' },
       'platform-ada': { email: 'ada@example.com', email_verified: true, name: 'Ada From Platform' },
     },
   });
@@ -180,5 +186,90 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     expect(refused.status).toBe(400);
     expect(JSON.parse(refused.body).error.code).toBe('OIDC_INVALID');
     expect(await sessionCount()).toBe(1);
+  });
+
+  it('steps up through the provider (max_age=0, prompt=login) and refuses a stale auth_time', async () => {
+    const browser = new Browser(t.app);
+    await signInThroughProvider(browser, 'platform-1');
+    expect(JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body).reauthenticatedUntil).toBeNull();
+    const start = await browser.request('GET', `${ADIEU}/api/auth/oidc/start?stepUp=1&returnTo=/cancel/new`);
+    const authorize = new URL(start.location!);
+    expect(authorize.searchParams.get('max_age')).toBe('0');
+    expect(authorize.searchParams.get('prompt')).toBe('login');
+    // The provider asks for the login again, although its own session is live.
+    const login = await browser.go(start.location!);
+    expect(login.body).toContain('name="login"');
+    const done = await browser.completeProviderForms(login, 'platform-1');
+    expect(done.location).toBe(`${ADIEU}/cancel/new`);
+    const session = JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body);
+    expect(session.reauthenticatedUntil).toEqual(expect.any(String));
+
+    // An ID token whose auth_time is two minutes old is no step-up.
+    const other = new Browser(t.app);
+    await signInThroughProvider(other, 'platform-1');
+    forge = (claims) => signed({ ...claims, auth_time: Math.floor(Date.now() / 1000) - 120 });
+    const stale = await other.completeProviderForms(await other.go(`${ADIEU}/api/auth/oidc/start?stepUp=1&returnTo=/cancel/new`), 'platform-1');
+    expect(stale.status).toBe(400);
+    expect(JSON.parse((await other.go(`${ADIEU}/api/auth/session`)).body).reauthenticatedUntil).toBeNull();
+  });
+
+  it('ends the buyer sessions on every server on a back-channel logout token; refuses replays and nonces', async () => {
+    // A second server on the same database (its own connection pool on PostgreSQL).
+    const database = kind === 'postgres' ? await openDatabase({ url: t.testDb.url, dataDir: '', poolSize: 2 }) : t.testDb.database;
+    const ctx2 = await createContext(t.ctx.config, { database, logger: createLogger('silent') });
+    const app2 = await buildApp(ctx2);
+    try {
+      let sid: unknown;
+      forge = async (claims) => {
+        sid = claims.sid;
+        return signed(claims);
+      };
+      const onFirst = new Browser(t.app);
+      await signInThroughProvider(onFirst, 'platform-1');
+      forge = null;
+      const onSecond = new Browser(app2);
+      await signInThroughProvider(onSecond, 'platform-1');
+      const bystander = new Browser(t.app);
+      await signInThroughProvider(bystander, 'platform-2');
+      const signedInUser = async (browser: Browser) => JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body).user;
+      expect(await signedInUser(onFirst)).not.toBeNull();
+      expect(await signedInUser(onSecond)).not.toBeNull();
+      expect(typeof sid).toBe('string');
+
+      const logoutToken = (claims: JWTPayload) =>
+        signed(
+          { iss: idp.issuer, aud: idp.clientId, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 120, jti: randomUUID(), events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims },
+          { typ: 'logout+jwt' },
+        );
+      const post = (app: typeof t.app, token: string) =>
+        app.inject({ method: 'POST', url: '/api/auth/oidc/backchannel-logout', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ logout_token: token }).toString() });
+
+      const withNonce = await post(app2, await logoutToken({ sub: 'platform-1', nonce: 'n' }));
+      expect(withNonce.statusCode).toBe(400);
+      const noEvent = await post(app2, await logoutToken({ sub: 'platform-1', events: {} }));
+      expect(noEvent.statusCode).toBe(400);
+      const otherAudience = await post(app2, await logoutToken({ sub: 'platform-1', aud: 'someone-else' }));
+      expect(otherAudience.statusCode).toBe(400);
+      expect(await signedInUser(onFirst)).not.toBeNull();
+
+      // sid alone ends that provider session only.
+      const bySid = await logoutToken({ sid: sid as string });
+      expect((await post(app2, bySid)).statusCode).toBe(200);
+      expect(await signedInUser(onFirst)).toBeNull();
+      expect(await signedInUser(onSecond)).not.toBeNull();
+
+      const bySub = await logoutToken({ sub: 'platform-1' });
+      expect((await post(app2, bySub)).statusCode).toBe(200);
+      expect(await signedInUser(onSecond)).toBeNull();
+      expect(await signedInUser(bystander)).not.toBeNull();
+      // The same token again, on the other server: refused (jti once, in the database).
+      const replay = await post(t.app, bySub);
+      expect(replay.statusCode).toBe(400);
+      expect(replay.json().error.code).toBe('LOGOUT_TOKEN_INVALID');
+    } finally {
+      await app2.close();
+      if (kind === 'postgres') await closeContext(ctx2);
+      else await ctx2.keys.close();
+    }
   });
 });
