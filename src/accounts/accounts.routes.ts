@@ -36,6 +36,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        if (!ctx.config.identity.local) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
         const limit = await (await rateLimiter(ctx)).hit('signup-ip', clientIp(request), 20, 3600, ctx.clock.now());
         if (!limit.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(limit.retryAfterSeconds) } });
         return reply.status(201).send(await signUp(ctx, request.body));

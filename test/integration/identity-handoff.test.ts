@@ -42,6 +42,8 @@ function handoffToken(claims: JWTPayload = {}, options: { expiresIn?: string; ke
     .sign(options.key ?? platformKey);
 }
 
+const handoff = (client: Client, token: string) => client.post('/api/auth/handoff', { token });
+
 describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
   let t: TestApp;
   beforeEach(async () => {
@@ -51,7 +53,6 @@ describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
   afterEach(() => t.close());
 
   const sessionCount = async () => (await t.ctx.db.select({ n: count() }).from(sessions))[0].n;
-  const handoff = (client: Client, token: string) => client.post('/api/auth/handoff', { token });
 
   it('signs the platform buyer in, creating them once, and names the method in the session', async () => {
     const client = new Client(t.app);
@@ -139,5 +140,24 @@ describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
     // The same platform account cannot open a new account here during the quarantine.
     const again = await handoff(new Client(t.app), await handoffToken());
     expect(again.json().error.code).toBe('IDENTITY_QUARANTINED');
+  });
+});
+
+describe('without local accounts', () => {
+  it('offers only the platform, refuses buyer sign-up and buyer passwords, keeps staff passwords', async () => {
+    const t = await createTestApp('embedded', { identity: { local: false, handoff: { issuer: ISSUER, audience: AUDIENCE, jwksUrl } } });
+    try {
+      await seedDemo(t.ctx);
+      const client = new Client(t.app);
+      expect((await client.get('/api/auth/session')).json()).toMatchObject({ user: null, methods: ['handoff'] });
+      const signup = await client.post('/api/auth/signup', { email: 'new@example.com', password: 'a long enough passphrase', displayName: 'New' });
+      expect(signup.statusCode).toBe(404);
+      expect(signup.json().error.code).toBe('LOCAL_ACCOUNTS_DISABLED');
+      expect((await client.post('/api/auth/login', { identifier: 'ada@example.com', password: DEMO_PASSWORD })).statusCode).toBe(401);
+      expect((await client.post('/api/auth/login', { identifier: 'reviewer@example.com', password: 'demo-reviewer-1' })).statusCode).toBe(200);
+      expect((await handoff(new Client(t.app), await handoffToken({ email: 'lee@example.com' }))).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
   });
 });
