@@ -63,6 +63,8 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
 
   it('signs in through the provider, and steps up there before setting up two-step verification', async () => {
     await page.goto('/sign-in');
+    await page.getByRole('heading', { level: 1, name: t('auth.signIn.title') }).waitFor();
+    await shot(page, 'identity', 'sign-in-both-ways');
     await page.getByRole('link', { name: t('auth.oidc.signIn', { label: 'Demo IdP' }) }).click();
     await signInAtProvider(page, 'dan');
     await page.waitForURL(`${server.url}/account`);
