@@ -112,5 +112,6 @@ describe('configuration', () => {
     expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, scopes: ['email'] } } }) })).toMatch(/must include openid/);
     expect(failure({ ADIEU_CONFIG: file({ identity: { handoff: { issuer: 'x', audience: 'y', jwksUrl: 'http://keys.example.com/jwks' } } }) })).toMatch(/identity\.handoff\.jwksUrl/);
     expect(loadConfig({ env: { ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, issuer: 'http://127.0.0.1:4000' } } }) } }).identity.oidc?.issuer).toBe('http://127.0.0.1:4000');
+    expect(failure({ ADIEU_CONFIG: file({ identity: { local: false } }) })).toMatch(/identity: local is false, so set identity.oidc or identity.handoff/);
   });
 });

@@ -168,6 +168,7 @@ export const configSchema = z
           .optional(),
       })
       .strict()
+      .refine((identity) => identity.local || identity.oidc || identity.handoff, 'local is false, so set identity.oidc or identity.handoff (else no buyer can sign in)')
       .default({ local: true }),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
