@@ -191,7 +191,10 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
   it('steps up through the provider (max_age=0, prompt=login) and refuses a stale auth_time', async () => {
     const browser = new Browser(t.app);
     await signInThroughProvider(browser, 'platform-1');
-    expect(JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body).reauthenticatedUntil).toBeNull();
+    const before = JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body);
+    expect(before.reauthenticatedUntil).toBeNull();
+    const refused = await t.app.inject({ method: 'POST', url: '/api/auth/totp/setup', headers: { cookie: browser.cookieHeader(ADIEU), 'x-csrf-token': before.csrfToken } });
+    expect(refused.json().error.code).toBe('REAUTH_REQUIRED');
     const start = await browser.request('GET', `${ADIEU}/api/auth/oidc/start?stepUp=1&returnTo=/cancel/new`);
     const authorize = new URL(start.location!);
     expect(authorize.searchParams.get('max_age')).toBe('0');
@@ -203,6 +206,9 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     expect(done.location).toBe(`${ADIEU}/cancel/new`);
     const session = JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body);
     expect(session.reauthenticatedUntil).toEqual(expect.any(String));
+    // The step-up opens what needs one (here: setting up an authenticator app).
+    const setup = await t.app.inject({ method: 'POST', url: '/api/auth/totp/setup', headers: { cookie: browser.cookieHeader(ADIEU), 'x-csrf-token': session.csrfToken } });
+    expect(setup.statusCode).toBe(200);
 
     // An ID token whose auth_time is two minutes old is no step-up.
     const other = new Browser(t.app);
