@@ -21,6 +21,8 @@ export interface DemoIdpOptions {
   accounts: Record<string, DemoIdpAccount>;
   clientId?: string;
   clientSecret?: string;
+  /** Where the provider posts logout tokens (default: Adieu's back-channel logout endpoint). */
+  backchannelLogoutUri?: string;
 }
 
 export interface DemoIdp {
@@ -57,7 +59,7 @@ export async function startDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_basic',
-        backchannel_logout_uri: `${options.adieuUrl}/api/auth/oidc/backchannel-logout`,
+        backchannel_logout_uri: options.backchannelLogoutUri ?? `${options.adieuUrl}/api/auth/oidc/backchannel-logout`,
         backchannel_logout_session_required: true,
       },
     ],
@@ -66,6 +68,11 @@ export async function startDemoIdp(options: DemoIdpOptions): Promise<DemoIdp> {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], phone: ['phone_number', 'phone_number_verified'], profile: ['name'] },
     features: { devInteractions: { enabled: true }, backchannelLogout: { enabled: true } },
     pkce: { required: () => true },
+    // oidc-provider refuses to call loopback addresses (SSRF protection); the demo's Adieu is one.
+    fetch: (url, init) => {
+      const { dispatcher: _dispatcher, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, rest);
+    },
     async findAccount(_ctx, sub) {
       const account = options.accounts[sub];
       if (!account) return undefined;

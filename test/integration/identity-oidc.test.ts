@@ -13,17 +13,32 @@ import { closeContext, createContext } from '../../src/context.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 const ADIEU = 'http://adieu.test';
 const isCallback = (url: URL) => url.pathname === '/api/auth/oidc/callback';
 
 let idp: DemoIdp;
+/** The app of the running test, and a loopback server that hands it what the provider posts. */
+let current: TestApp | null = null;
+let relay: Server;
+let posted: number[] = [];
 /** When set, the provider's token endpoint answers with this ID token instead of its own. */
 let forge: ((claims: JWTPayload) => Promise<string>) | null = null;
 
 beforeAll(async () => {
+  relay = createServer(async (request, response) => {
+    let body = '';
+    for await (const chunk of request) body += chunk;
+    const answer = await current!.app.inject({ method: request.method as 'POST', url: request.url!, headers: { 'content-type': request.headers['content-type'] ?? '' }, payload: body });
+    posted.push(answer.statusCode);
+    response.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(answer.body);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
   idp = await startDemoIdp({
     adieuUrl: ADIEU,
+    backchannelLogoutUri: `http://127.0.0.1:${(relay.address() as AddressInfo).port}/api/auth/oidc/backchannel-logout`,
     clientSecret: 'a-test-client-secret',
     accounts: {
       'platform-1': { email: 'zoe@example.com', email_verified: true, name: 'Zoe Platform', phone_number: '+8613800000099', phone_number_verified: true },
@@ -37,7 +52,10 @@ beforeAll(async () => {
     if (ctx.path === '/token' && forge && body?.id_token) ctx.body = { ...body, id_token: await forge(decodeJwt(body.id_token)) };
   });
 });
-afterAll(() => idp.close());
+afterAll(async () => {
+  await idp.close();
+  await new Promise<void>((resolve) => relay.close(() => resolve()));
+});
 
 /** Signs an ID token with the provider's own key (what a forger holding a leaked key could do, or a different key). */
 async function signed(claims: JWTPayload, header: Record<string, unknown> = {}): Promise<string> {
@@ -50,9 +68,12 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
   beforeEach(async () => {
     t = await createTestApp(kind, { identity: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: 'a-test-client-secret', label: 'Platform' } } });
     await seedDemo(t.ctx);
+    current = t;
+    posted = [];
   });
   afterEach(async () => {
     forge = null;
+    current = null;
     await t.close();
   });
 
@@ -277,5 +298,18 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
       if (kind === 'postgres') await closeContext(ctx2);
       else await ctx2.keys.close();
     }
+  });
+
+  it('takes the provider own logout token: signing out at the provider ends the session here', async () => {
+    const browser = new Browser(t.app);
+    await signInThroughProvider(browser, 'platform-1');
+    expect(JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body).user).not.toBeNull();
+    // RP-initiated logout at the provider: its confirmation form, then its back-channel call to us.
+    const confirm = await browser.go(`${idp.issuer}/session/end?client_id=${idp.clientId}`);
+    const action = /<form[^>]*action="([^"]+)"/.exec(confirm.body)![1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)![1];
+    await browser.go(new URL(action, confirm.url).href, { method: 'POST', form: { xsrf, logout: 'yes' } });
+    expect(posted).toEqual([200]);
+    expect(JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body).user).toBeNull();
   });
 });
