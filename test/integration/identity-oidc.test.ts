@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { base64url, decodeJwt, exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { count, eq } from 'drizzle-orm';
-import { createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
+import { submission, uploadDocument } from './cancellation-fixtures.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { Browser, type Page } from '../helpers/oidc-browser.ts';
 import { startDemoIdp, type DemoIdp } from '../../src/identity/demo-idp.ts';
@@ -209,12 +210,16 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     expect(await sessionCount()).toBe(1);
   });
 
-  it('steps up through the provider (max_age=0, prompt=login) and refuses a stale auth_time', async () => {
+  it('steps up through the provider (max_age=0, prompt=login) to submit a cancellation, and refuses a stale auth_time', async () => {
     const browser = new Browser(t.app);
     await signInThroughProvider(browser, 'platform-1');
     const before = JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body);
     expect(before.reauthenticatedUntil).toBeNull();
-    const refused = await t.app.inject({ method: 'POST', url: '/api/auth/totp/setup', headers: { cookie: browser.cookieHeader(ADIEU), 'x-csrf-token': before.csrfToken } });
+    // The cancellation needs a fresh step-up; this buyer has no password here.
+    const client = new Client(t.app);
+    Object.assign(client, { cookie: browser.jar(ADIEU).get('adieu_session'), csrfToken: before.csrfToken });
+    const documentId = await uploadDocument(client);
+    const refused = await client.post('/api/cancellation', submission([documentId]));
     expect(refused.json().error.code).toBe('REAUTH_REQUIRED');
     const start = await browser.request('GET', `${ADIEU}/api/auth/oidc/start?stepUp=1&returnTo=/cancel/new`);
     const authorize = new URL(start.location!);
@@ -227,9 +232,11 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     expect(done.location).toBe(`${ADIEU}/cancel/new`);
     const session = JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body);
     expect(session.reauthenticatedUntil).toEqual(expect.any(String));
-    // The step-up opens what needs one (here: setting up an authenticator app).
-    const setup = await t.app.inject({ method: 'POST', url: '/api/auth/totp/setup', headers: { cookie: browser.cookieHeader(ADIEU), 'x-csrf-token': session.csrfToken } });
-    expect(setup.statusCode).toBe(200);
+    // The step-up opens what needs one: the cancellation is submitted.
+    Object.assign(client, { cookie: browser.jar(ADIEU).get('adieu_session'), csrfToken: session.csrfToken });
+    const submitted = await client.post('/api/cancellation', submission([documentId]));
+    expect(submitted.statusCode).toBe(201);
+    expect(submitted.json().status).toBe('submitted');
 
     // An ID token whose auth_time is two minutes old is no step-up.
     const other = new Browser(t.app);
