@@ -81,4 +81,17 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
     await page.getByRole('img', { name: t('security.totp.qrAlt') }).waitFor();
     expect(errors).toEqual([]);
   });
+
+  it('offers the provider in Simplified Chinese too', async () => {
+    const zh = await newContext(browser, server.url, 'zh-CN');
+    try {
+      const zhPage = await zh.newPage();
+      await zhPage.goto('/sign-in');
+      const tz = translator('zh-CN');
+      await zhPage.getByRole('link', { name: tz('auth.oidc.signIn', { label: 'Demo IdP' }) }).waitFor();
+      await zhPage.getByRole('button', { name: tz('auth.signIn.submit') }).waitFor();
+    } finally {
+      await zh.close();
+    }
+  });
 });
