@@ -66,6 +66,11 @@ describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
     expect(again.json().user.id).toBe(first.json().user.id);
   });
 
+  it('documents its routes in the OpenAPI document', async () => {
+    const paths = Object.keys((await t.app.inject({ url: '/api/openapi.json' })).json().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/api/auth/handoff', '/api/auth/link']));
+  });
+
   it('accepts what the platform example in examples/handoff signs', async () => {
     const jwk = { ...(await exportJWK(platformKey)), kid: 'platform-1', alg: 'ES256' };
     Object.assign(process.env, { ADIEU_URL: 'http://adieu.test', HANDOFF_ISSUER: ISSUER, HANDOFF_AUDIENCE: AUDIENCE, HANDOFF_PRIVATE_JWK: JSON.stringify(jwk) });

@@ -88,6 +88,8 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
   }
 
   it('creates the buyer on first sign-in, reuses it on the second, with identifiers encrypted', async () => {
+    const paths = Object.keys((await t.app.inject({ url: '/api/openapi.json' })).json().paths);
+    expect(paths).toEqual(expect.arrayContaining(['/api/auth/oidc/start', '/api/auth/oidc/callback', '/api/auth/oidc/backchannel-logout']));
     const browser = new Browser(t.app);
     const landed = await signInThroughProvider(browser, 'platform-1');
     expect(landed.location).toBe(`${ADIEU}/cancel`);
