@@ -9,8 +9,8 @@ const DISCOVERY_MAX_AGE_MS = 60 * 60 * 1000;
 
 const cache = new WeakMap<AppContext, { at: number; config: Promise<oidc.Configuration> }>();
 
-/** Plain http is accepted only on this machine (config refuses it elsewhere). */
-const isLoopback = (url: URL) => url.protocol === 'http:';
+/** The configuration accepts a plain-http issuer only on this machine (tests, `adieu demo-idp`). */
+const isPlainHttp = (url: URL) => url.protocol === 'http:';
 
 async function discover(settings: OidcSettings): Promise<oidc.Configuration> {
   const issuer = new URL(settings.issuer);
@@ -22,7 +22,7 @@ async function discover(settings: OidcSettings): Promise<oidc.Configuration> {
     // only ever holds asymmetric keys: `none` and HS* are refused whatever the token says.
     { client_secret: settings.clientSecret, id_token_signed_response_alg: settings.idTokenAlg },
     settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None(),
-    { execute: isLoopback(issuer) ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+    { execute: isPlainHttp(issuer) ? [oidc.allowInsecureRequests] : [], timeout: 10 },
   );
   // Code flow trusts the token endpoint's TLS by default; checking the signature as well means a
   // token that did not come from the provider's keys never signs anyone in.
