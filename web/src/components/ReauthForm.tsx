@@ -52,6 +52,11 @@ export function ReauthForm({ totpEnabled, onDone, submitLabel }: ReauthFormProps
     );
   }
 
+  // Signed in by the platform's handoff and no password here: only the platform can confirm it.
+  if (session?.user?.hasPassword === false && session.methods?.includes('handoff')) {
+    return <p aria-label={t('reauth.title')}>{t('reauth.handoffLead')}</p>;
+  }
+
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const result = check(method === 'password' ? requiredSchema : secondFactorSchema, value);
