@@ -12,7 +12,7 @@ import { identifierIndex, sealForUser } from '../accounts/user-crypto.ts';
 import { createSession, csrfTokenFor, type UserRow } from '../accounts/sessions.ts';
 import type { SignInResult } from '../accounts/sign-in.ts';
 import { isUniqueViolation } from '../cancellation/application-store.ts';
-import { isHashQuarantined } from '../accounts/quarantine.ts';
+import { isHashQuarantined, isQuarantined } from '../accounts/quarantine.ts';
 import { quarantineHash } from '../erasure/quarantine-hash.ts';
 import { externalIdentities, externalSessions, type ExternalMethod } from './identity.tables.ts';
 
@@ -153,12 +153,15 @@ async function signInOnce(ctx: AppContext, claims: ExternalClaims, options: Sign
     return { kind: 'link_required', localUserId: emailHolder.id, claims };
   }
   const phoneHolder = phone ? await holderOf(ctx, ctx.db, phone) : null;
+  // An identifier another account holds, or one an erased account left in quarantine, is left
+  // out: the provider's word neither moves it nor brings it back early.
+  const usable = async (identifier: Identifier | null, holder: UserRow | null) => !!identifier && !holder && !(await isQuarantined(ctx, identifier));
+  const [emailUsable, phoneUsable] = await Promise.all([usable(email, emailHolder), usable(phone, phoneHolder)]);
   const created = await ctx.db.transaction(async (tx) => {
     const user = await insertUser(ctx, tx, {
-      // An identifier another account holds is left out: the provider's word does not move it.
-      email: email && !emailHolder ? email.value : null,
+      email: emailUsable ? email!.value : null,
       emailVerified: email?.verified,
-      phone: phone && !phoneHolder ? phone.value : null,
+      phone: phoneUsable ? phone!.value : null,
       phoneVerified: phone?.verified,
       displayName: name,
       createdAt: now,

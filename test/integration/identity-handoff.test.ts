@@ -30,12 +30,12 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 let jtiSeq = 0;
 /** What the platform's backend does (see examples/handoff-platform.ts). */
-function handoffToken(claims: JWTPayload = {}, options: { expiresIn?: string; key?: CryptoKey; alg?: string; issuer?: string; audience?: string } = {}): Promise<string> {
+function handoffToken(claims: JWTPayload = {}, options: { expiresIn?: string; key?: CryptoKey; alg?: string; issuer?: string; audience?: string; subject?: string } = {}): Promise<string> {
   return new SignJWT({ email: 'pat@example.com', name: 'Pat Platform', ...claims })
     .setProtectedHeader({ alg: options.alg ?? 'ES256', kid: 'platform-1' })
     .setIssuer(options.issuer ?? ISSUER)
     .setAudience(options.audience ?? AUDIENCE)
-    .setSubject('buyer-42')
+    .setSubject(options.subject ?? 'buyer-42')
     .setIssuedAt()
     .setExpirationTime(options.expiresIn ?? '2 minutes')
     .setJti(`jti-${++jtiSeq}-${Date.now()}`)
@@ -145,6 +145,10 @@ describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
     // The same platform account cannot open a new account here during the quarantine.
     const again = await handoff(new Client(t.app), await handoffToken());
     expect(again.json().error.code).toBe('IDENTITY_QUARANTINED');
+    // Another platform account asserting the erased email gets an account without it.
+    const other = new Client(t.app);
+    expect((await handoff(other, await handoffToken({ sub: 'buyer-43' }, { subject: 'buyer-43' }))).statusCode).toBe(200);
+    expect((await other.get('/api/account')).json().email).toBeNull();
   });
 });
 
