@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
 
   beforeAll(async () => {
     const port = await freePort();
-    idp = await startDemoIdp({ adieuUrl: `http://127.0.0.1:${port}`, accounts: { dan: { email: 'dan@example.com', email_verified: true, name: 'Dan Platform' } } });
+    idp = await startDemoIdp({ adieuUrl: `http://127.0.0.1:${port}`, accounts: { dan: { email: 'dan@example.com', email_verified: true, name: 'Dan Platform' }, ada: { email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace' } } });
     const config = join(configDir, 'config.json');
     writeFileSync(config, JSON.stringify({ identity: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, label: 'Demo IdP' } } }));
     server = await startServer({ PORT: String(port), ADIEU_CONFIG: config });
@@ -92,6 +92,23 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
       await zhPage.getByRole('button', { name: tz('auth.signIn.submit') }).waitFor();
     } finally {
       await zh.close();
+    }
+  });
+
+  it('links a demo account once its Adieu password is given', async () => {
+    const other = await newContext(browser, server.url, 'en-GB');
+    try {
+      const linkPage = await other.newPage();
+      await linkPage.goto('/sign-in');
+      await linkPage.getByRole('link', { name: t('auth.oidc.signIn', { label: 'Demo IdP' }) }).click();
+      await signInAtProvider(linkPage, 'ada');
+      await linkPage.getByRole('heading', { level: 1, name: t('auth.link.title') }).waitFor();
+      await linkPage.getByLabel(t('auth.password')).fill('demo-password-1');
+      await linkPage.getByRole('button', { name: t('auth.link.submit') }).click();
+      await linkPage.waitForURL(`${server.url}/account`);
+      await linkPage.getByRole('heading', { level: 1, name: t('account.home.title', { name: 'Ada Lovelace' }) }).waitFor();
+    } finally {
+      await other.close();
     }
   });
 });
