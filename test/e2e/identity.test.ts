@@ -8,6 +8,8 @@ import { hasChromium, launchBrowser, newContext, shot, watchErrors } from './hel
 import { startServer, type RunningServer } from './helpers/server.ts';
 import { translator } from './helpers/i18n.ts';
 import { startDemoIdp, type DemoIdp } from '../../src/identity/demo-idp.ts';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -34,14 +36,31 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
+  let jwks: Server;
+  let platformKey: CryptoKey;
   const configDir = mkdtempSync(join(tmpdir(), 'adieu-e2e-idp-'));
   const t = translator('en');
 
   beforeAll(async () => {
     const port = await freePort();
     idp = await startDemoIdp({ adieuUrl: `http://127.0.0.1:${port}`, accounts: { dan: { email: 'dan@example.com', email_verified: true, name: 'Dan Platform' }, ada: { email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace' } } });
+    // The platform's handoff keys, served as a JWKS.
+    const pair = await generateKeyPair('EdDSA', { extractable: true });
+    platformKey = pair.privateKey;
+    const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'p1', alg: 'EdDSA' };
+    jwks = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] })));
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/jwks`;
     const config = join(configDir, 'config.json');
-    writeFileSync(config, JSON.stringify({ identity: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, label: 'Demo IdP' } } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        identity: {
+          oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, label: 'Demo IdP' },
+          handoff: { issuer: 'https://platform.example', audience: 'adieu', jwksUrl },
+        },
+      }),
+    );
     server = await startServer({ PORT: String(port), ADIEU_CONFIG: config });
     browser = await launchBrowser();
     context = await newContext(browser, server.url, 'en-GB');
@@ -58,6 +77,7 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
     await browser?.close();
     await server?.stop();
     await idp?.close();
+    await new Promise((resolve) => (jwks ? jwks.close(resolve) : resolve(undefined)));
     rmSync(configDir, { recursive: true, force: true });
   });
 
@@ -107,6 +127,27 @@ describe.skipIf(!hasChromium).sequential('sign in with the platform (OpenID Conn
       await linkPage.getByRole('button', { name: t('auth.link.submit') }).click();
       await linkPage.waitForURL(`${server.url}/account`);
       await linkPage.getByRole('heading', { level: 1, name: t('account.home.title', { name: 'Ada Lovelace' }) }).waitFor();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('takes a buyer handed over by the platform (token in the fragment)', async () => {
+    const other = await newContext(browser, server.url, 'en-GB');
+    try {
+      const token = await new SignJWT({ name: 'Hana Handoff', email: 'hana@example.com' })
+        .setProtectedHeader({ alg: 'EdDSA', kid: 'p1' })
+        .setIssuer('https://platform.example')
+        .setAudience('adieu')
+        .setSubject('platform-hana')
+        .setIssuedAt()
+        .setExpirationTime('2 minutes')
+        .setJti(`e2e-${Date.now()}`)
+        .sign(platformKey);
+      const handoffPage = await other.newPage();
+      await handoffPage.goto(`/handoff?returnTo=%2Faccount#token=${token}`);
+      await handoffPage.waitForURL(`${server.url}/account`);
+      await handoffPage.getByRole('heading', { level: 1, name: t('account.home.title', { name: 'Hana Handoff' }) }).waitFor();
     } finally {
       await other.close();
     }
