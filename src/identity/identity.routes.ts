@@ -37,9 +37,15 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
       app.get(
         '/api/auth/oidc/start',
-        { schema: { tags: ['auth'], querystring: z.object({ returnTo: z.string().max(500).optional(), stepUp: z.enum(['0', '1']).optional() }) } },
+        {
+          schema: {
+            tags: ['auth'],
+            querystring: z.object({ returnTo: z.string().max(500).optional(), stepUp: z.enum(['0', '1']).optional(), retry: z.enum(['1']).optional() }),
+          },
+        },
         async (request, reply) => {
-          const location = await startOidc(ctx, request, reply, { returnTo: request.query.returnTo, stepUp: request.query.stepUp === '1' });
+          const { returnTo, stepUp, retry } = request.query;
+          const location = await startOidc(ctx, request, reply, { returnTo, stepUp: stepUp === '1', retried: retry === '1' });
           return reply.redirect(location, 302);
         },
       );

@@ -22,13 +22,23 @@ interface OidcFlow {
   returnTo: string;
   /** Step-up: the session (and its user) that asked for it. */
   stepUp?: { sessionId: string; userId: string };
+  /** This flow is the one retry after the provider's keys changed. */
+  retried?: boolean;
 }
+
+/** The ID token named a key that the cached JWKS does not hold: the provider rotated its keys. */
+class KeysChanged extends Error {}
 
 /**
  * Starts the code flow: PKCE (S256), `state` and `nonce`, all kept in an encrypted cookie of this
  * browser. Returns the provider's authorization URL to redirect to.
  */
-export async function startOidc(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, input: { returnTo?: string; stepUp: boolean }): Promise<string> {
+export async function startOidc(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  input: { returnTo?: string; stepUp: boolean; retried?: boolean },
+): Promise<string> {
   const config = await oidcConfiguration(ctx);
   const settings = ctx.config.identity.oidc!;
   if (input.stepUp && !request.auth) throw new AppError('AUTH_REQUIRED');
@@ -38,6 +48,7 @@ export async function startOidc(ctx: AppContext, request: FastifyRequest, reply:
     nonce: oidc.randomNonce(),
     returnTo: safeReturnTo(input.returnTo),
     ...(input.stepUp ? { stepUp: { sessionId: request.auth!.session.id, userId: request.auth!.user.id } } : {}),
+    ...(input.retried ? { retried: true } : {}),
   };
   const parameters: Record<string, string> = {
     redirect_uri: redirectUri(ctx),
@@ -76,7 +87,10 @@ async function exchangeCode(ctx: AppContext, request: FastifyRequest, flow: Oidc
     // Only the error's kind is logged: its details can hold the tokens.
     const code = (error as { code?: string }).code ?? (error as Error).name;
     request.log.warn({ oidcError: code }, 'OpenID Connect callback refused');
-    if (code === 'OAUTH_KEY_SELECTION_FAILED' || code === 'OAUTH_JWKS_TIMEOUT') forgetOidcConfiguration(ctx);
+    if (code === 'OAUTH_KEY_SELECTION_FAILED') {
+      forgetOidcConfiguration(ctx);
+      throw new KeysChanged();
+    }
     throw new AppError('OIDC_INVALID');
   }
 }
@@ -90,7 +104,17 @@ export async function completeOidc(ctx: AppContext, request: FastifyRequest, rep
   // One try per flow, whatever happens next: a replayed callback finds no cookie.
   clearFlowCookie(ctx, reply, FLOW_COOKIE);
   if (!flow) throw new AppError('OIDC_INVALID');
-  const { claims, profile, issuer } = await exchangeCode(ctx, request, flow);
+  let exchanged;
+  try {
+    exchanged = await exchangeCode(ctx, request, flow);
+  } catch (error) {
+    if (!(error instanceof KeysChanged)) throw error;
+    // The code is spent; a sign-in (not a step-up, which must show the login again anyway) starts
+    // over once with fresh discovery and keys, which the buyer's live provider session makes quick.
+    if (flow.retried || flow.stepUp) throw new AppError('OIDC_INVALID');
+    return `/api/auth/oidc/start?retry=1&returnTo=${encodeURIComponent(flow.returnTo)}`;
+  }
+  const { claims, profile, issuer } = exchanged;
   const external: ExternalClaims = {
     method: 'oidc',
     issuer,

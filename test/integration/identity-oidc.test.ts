@@ -27,6 +27,8 @@ let relay: Server;
 let posted: number[] = [];
 /** When set, the provider's token endpoint answers with this ID token instead of its own. */
 let forge: ((claims: JWTPayload) => Promise<string>) | null = null;
+/** When set, the provider's JWKS also publishes this key (a key rotation). */
+let extraPublicJwk: object | null = null;
 
 beforeAll(async () => {
   relay = createServer(async (request, response) => {
@@ -49,6 +51,7 @@ beforeAll(async () => {
   });
   idp.provider.use(async (ctx, next) => {
     await next();
+    if (ctx.path === '/jwks' && extraPublicJwk) ctx.body = { keys: [...(ctx.body as { keys: object[] }).keys, extraPublicJwk] };
     const body = ctx.body as { id_token?: string } | undefined;
     if (ctx.path === '/token' && forge && body?.id_token) ctx.body = { ...body, id_token: await forge(decodeJwt(body.id_token)) };
   });
@@ -74,6 +77,7 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
   });
   afterEach(async () => {
     forge = null;
+    extraPublicJwk = null;
     current = null;
     await t.close();
   });
@@ -320,5 +324,24 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     await browser.go(new URL(action, confirm.url).href, { method: 'POST', form: { xsrf, logout: 'yes' } });
     expect(posted).toEqual([200]);
     expect(JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body).user).toBeNull();
+  });
+
+  it('follows a key rotation: a token signed with a newly published key signs in after one silent retry', async () => {
+    await signInThroughProvider(new Browser(t.app), 'platform-1'); // the provider's keys are now cached
+    const { generateKeyPair, exportJWK } = await import('jose');
+    const rotated = await generateKeyPair('RS256', { extractable: true });
+    const signWithNewKey = (claims: JWTPayload, kid: string) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(rotated.privateKey);
+
+    extraPublicJwk = { ...(await exportJWK(rotated.publicKey)), kid: 'rotated', alg: 'RS256', use: 'sig' };
+    forge = (claims) => signWithNewKey(claims, 'rotated');
+    const landed = await signInThroughProvider(new Browser(t.app), 'platform-1');
+    expect(landed.location).toBe(`${ADIEU}/cancel`);
+    expect(await sessionCount()).toBe(2);
+
+    // A key nobody published is refused, after the one retry (no loop).
+    forge = (claims) => signWithNewKey(claims, 'never-published');
+    const refused = await signInThroughProvider(new Browser(t.app), 'platform-1');
+    expect(refused.status).toBe(400);
+    expect(await sessionCount()).toBe(2);
   });
 });
