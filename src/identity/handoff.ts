@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { clientIp } from '../http/request-auth.ts';
 import { signInExternal, type ExternalSignIn } from './external-buyer.ts';
 import { useTokenIdOnce } from './token-ids.ts';
 
@@ -9,6 +10,9 @@ import { useTokenIdOnce } from './token-ids.ts';
 export const HANDOFF_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
 /** A handoff token is for immediate use: it may expire at most this far ahead. */
 export const HANDOFF_MAX_LIFETIME_SECONDS = 5 * 60;
+/** Refused handoff tokens per client address in the window before it gets 429. */
+const FAILURE_LIMIT = 30;
+const FAILURE_WINDOW_SECONDS = 15 * 60;
 /** `auth_time` at most this old makes the new session a step-up (like POST /api/auth/reauth). */
 const STEP_UP_MAX_AGE_SECONDS = 60;
 
@@ -28,6 +32,25 @@ function platformKeys(ctx: AppContext, jwksUrl: string): JWTVerifyGetKey {
 export async function signInWithHandoff(ctx: AppContext, request: FastifyRequest, token: string): Promise<ExternalSignIn> {
   const settings = ctx.config.identity.handoff;
   if (!settings) throw new AppError('NOT_FOUND');
+  // Refused tokens count per client address, like failed sign-ins.
+  const now = ctx.clock.now();
+  const ip = clientIp(request);
+  const ipState = await ctx.rateLimiter.peek('handoff-ip', ip, now);
+  if (ipState.count >= FAILURE_LIMIT) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(ipState.retryAfterSeconds) } });
+  try {
+    return await verifyAndSignIn(ctx, request, settings, token);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'HANDOFF_INVALID') await ctx.rateLimiter.hit('handoff-ip', ip, FAILURE_LIMIT, FAILURE_WINDOW_SECONDS, now);
+    throw error;
+  }
+}
+
+async function verifyAndSignIn(
+  ctx: AppContext,
+  request: FastifyRequest,
+  settings: NonNullable<AppContext['config']['identity']['handoff']>,
+  token: string,
+): Promise<ExternalSignIn> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, platformKeys(ctx, settings.jwksUrl), {

@@ -7,15 +7,12 @@ import { endSession } from '../accounts/sessions.ts';
 import type { SignInResult } from '../accounts/sign-in.ts';
 import { openForUser } from '../accounts/user-crypto.ts';
 import { PASSWORD_MAX } from '../accounts/password/password-policy.ts';
-import { clientIp, setSessionCookie } from '../http/request-auth.ts';
+import { setSessionCookie } from '../http/request-auth.ts';
 import { completeOidc, startOidc } from './oidc-sign-in.ts';
 import { completeLink, describePendingLink, requireLink } from './link-account.ts';
 import { signInWithHandoff } from './handoff.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { safeReturnTo } from '../domain/return-to.ts';
-
-/** Failed handoffs per client address in 15 minutes before it gets 429. */
-const HANDOFF_FAILURES = 30;
 
 /** Answers a new session like POST /api/auth/login does. */
 async function signedIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: SignInResult) {
@@ -80,15 +77,7 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         '/api/auth/handoff',
         { schema: { tags: ['auth'], body: z.object({ token: z.string().min(1).max(8000), returnTo: z.string().max(500).optional() }).strict() } },
         async (request, reply) => {
-          const now = ctx.clock.now();
-          const ipState = await ctx.rateLimiter.peek('handoff-ip', clientIp(request), now);
-          if (ipState.count >= HANDOFF_FAILURES) {
-            throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(ipState.retryAfterSeconds) } });
-          }
-          const outcome = await signInWithHandoff(ctx, request, request.body.token).catch(async (error) => {
-            if (error instanceof AppError && error.code === 'HANDOFF_INVALID') await ctx.rateLimiter.hit('handoff-ip', clientIp(request), HANDOFF_FAILURES, 15 * 60, now);
-            throw error;
-          });
+          const outcome = await signInWithHandoff(ctx, request, request.body.token);
           if (outcome.kind === 'link_required') {
             // A local account holds this verified email: the link page asks for its password once.
             await requireLink(ctx, reply, outcome.localUserId, outcome.claims, safeReturnTo(request.body.returnTo));
