@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 
-type OidcSettings = NonNullable<AppContext['config']['identity']['oidc']>;
+export type OidcSettings = NonNullable<AppContext['config']['identity']['oidc']>;
 
 /** Discovery is re-read at least this often (and at once after a failure that looks like a key change). */
 const DISCOVERY_MAX_AGE_MS = 60 * 60 * 1000;
@@ -12,7 +12,7 @@ const cache = new WeakMap<AppContext, { at: number; config: Promise<oidc.Configu
 /** The configuration accepts a plain-http issuer only on this machine (tests, `adieu demo-idp`). */
 const isPlainHttp = (url: URL) => url.protocol === 'http:';
 
-async function discover(settings: OidcSettings): Promise<oidc.Configuration> {
+export async function discover(settings: OidcSettings): Promise<oidc.Configuration> {
   const issuer = new URL(settings.issuer);
   const config = await oidc.discovery(
     issuer,

@@ -3,6 +3,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
+import type { ConfigInput } from '../../src/config/schema.ts';
+import { startDemoIdp } from '../../src/identity/demo-idp.ts';
+import { checkIdentity } from '../../src/doctor/checks/identity.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -37,5 +42,32 @@ describe('adieu demo-idp', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+});
+
+describe('adieu doctor: the identity checks', () => {
+  const configWith = (input: Partial<ConfigInput>) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'adieu-doctor-idp-')), 'config.json');
+    writeFileSync(file, JSON.stringify(input));
+    return loadConfig({ env: { ADIEU_CONFIG: file } });
+  };
+
+  it('says when the provider answers, signs with another algorithm, or does not answer', async () => {
+    const idp = await startDemoIdp({ adieuUrl: 'http://127.0.0.1:3000', accounts: {} });
+    try {
+      const oidc = { issuer: idp.issuer, clientId: idp.clientId };
+      const [good] = await checkIdentity(configWith({ identity: { oidc } }));
+      expect(good).toMatchObject({ status: 'ok', detail: expect.stringContaining('back-channel logout supported') });
+      const [wrongAlg] = await checkIdentity(configWith({ identity: { oidc: { ...oidc, idTokenAlg: 'EdDSA' } } }));
+      expect(wrongAlg).toMatchObject({ status: 'failure', remedy: expect.stringContaining('idTokenAlg') });
+    } finally {
+      await idp.close();
+    }
+    const port = await freePort();
+    const [down, keys] = await checkIdentity(
+      configWith({ identity: { oidc: { issuer: `http://127.0.0.1:${port}`, clientId: 'adieu' }, handoff: { issuer: 'p', audience: 'adieu', jwksUrl: `http://127.0.0.1:${port}/jwks` } } }),
+    );
+    expect(down).toMatchObject({ status: 'failure', detail: expect.stringContaining('discovery failed') });
+    expect(keys).toMatchObject({ status: 'failure', check: 'handoff keys' });
   });
 });
