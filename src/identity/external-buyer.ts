@@ -47,13 +47,17 @@ export async function sidIndex(ctx: AppContext, issuer: string, sid: string): Pr
 
 const text = (value: unknown, max: number) => (typeof value === 'string' && value.trim() && value.length <= max ? value.trim() : null);
 
-/** The identifiers a provider asserts, normalised like sign-up's; junk is left out. */
+/**
+ * The identifiers a provider asserts as verified, normalised like sign-up's. Unverified ones and
+ * junk are left out: an address nobody proved would otherwise squat its unique index here (and
+ * receive this account's mail).
+ */
 function identifiersOf(claims: ExternalClaims) {
-  const email = typeof claims.email === 'string' ? normaliseEmail(claims.email) : null;
-  const phone = typeof claims.phone === 'string' ? normalisePhone(claims.phone.replace(/[\s().-]/g, '')) : null;
+  const email = typeof claims.email === 'string' && claims.emailVerified === true ? normaliseEmail(claims.email) : null;
+  const phone = typeof claims.phone === 'string' && claims.phoneVerified === true ? normalisePhone(claims.phone.replace(/[\s().-]/g, '')) : null;
   return {
-    email: email ? ({ kind: 'email', value: email, verified: claims.emailVerified === true } as const) : null,
-    phone: phone ? ({ kind: 'phone', value: phone, verified: claims.phoneVerified === true } as const) : null,
+    email: email ? ({ kind: 'email', value: email, verified: true } as const) : null,
+    phone: phone ? ({ kind: 'phone', value: phone, verified: true } as const) : null,
     name: text(claims.name, 80),
   };
 }
@@ -149,7 +153,7 @@ async function signInOnce(ctx: AppContext, claims: ExternalClaims, options: Sign
   if (await isQuarantinedLink(ctx, index)) throw new AppError('IDENTITY_QUARANTINED');
   const { email, phone, name } = identifiersOf(claims);
   const emailHolder = email ? await holderOf(ctx, ctx.db, email) : null;
-  if (email?.verified && emailHolder?.passwordHash && emailHolder.status !== 'erased') {
+  if (emailHolder?.passwordHash && emailHolder.status !== 'erased') {
     return { kind: 'link_required', localUserId: emailHolder.id, claims };
   }
   const phoneHolder = phone ? await holderOf(ctx, ctx.db, phone) : null;

@@ -85,6 +85,15 @@ describe.each(DATABASE_KINDS)('signed handoff (%s)', (kind) => {
     expect((await client.get('/api/auth/session')).json().reauthenticatedUntil).toEqual(expect.any(String));
   });
 
+  it('stores only identifiers the platform says are verified', async () => {
+    const client = new Client(t.app);
+    await handoff(client, await handoffToken({ email: 'unproven@example.com', email_verified: false, phone_number: '+8613800000077' }, { subject: 'buyer-unverified' }));
+    expect((await client.get('/api/account')).json()).toMatchObject({ email: null, phone: '+86 138****0077' });
+    // The address stays free for whoever proves it.
+    const signup = await new Client(t.app).post('/api/auth/signup', { email: 'unproven@example.com', password: 'a long enough passphrase', displayName: 'Owner' });
+    expect(signup.statusCode).toBe(201);
+  });
+
   it('makes the session a step-up when auth_time is fresh', async () => {
     const client = new Client(t.app);
     await handoff(client, await handoffToken({ auth_time: Math.floor(Date.now() / 1000) - 5 }));
@@ -164,6 +173,12 @@ describe('without local accounts', () => {
       expect(signup.json().error.code).toBe('LOCAL_ACCOUNTS_DISABLED');
       expect((await client.post('/api/auth/login', { identifier: 'ada@example.com', password: DEMO_PASSWORD })).statusCode).toBe(401);
       expect((await client.post('/api/auth/login', { identifier: 'reviewer@example.com', password: 'demo-reviewer-1' })).statusCode).toBe(200);
+      // No reset mail for a buyer either (it would create a password that signs nobody in).
+      expect((await new Client(t.app).post('/api/auth/password/forgot', { identifier: 'ada@example.com' })).statusCode).toBe(202);
+      expect((await new Client(t.app).post('/api/auth/password/forgot', { identifier: 'reviewer@example.com' })).statusCode).toBe(202);
+      await t.ctx.jobs.runDue(50);
+      const mailbox = (await t.app.inject({ url: '/api/dev/mailbox' })).json() as Array<{ to: string }>;
+      expect(mailbox.map((m) => m.to)).toEqual(['reviewer@example.com']);
       expect((await handoff(new Client(t.app), await handoffToken({ email: 'lee@example.com' }))).statusCode).toBe(200);
     } finally {
       await t.close();
