@@ -45,6 +45,8 @@ export async function requestPasswordReset(ctx: AppContext, rawIdentifier: strin
   const column = identifier.kind === 'email' ? users.emailIndex : users.phoneIndex;
   const [user] = await ctx.db.select().from(users).where(eq(column, index)).limit(1);
   if (!user || user.status === 'erased') return;
+  // Without local accounts a buyer has no password here to reset (staff still do).
+  if (!ctx.config.identity.local && user.roles.every((role) => role === 'buyer')) return;
 
   const now = ctx.clock.now();
   const sends = await (await rateLimiter(ctx)).hit('reset-send-account', user.id, SENDS_PER_ACCOUNT_HOUR, 3600, now);

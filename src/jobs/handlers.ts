@@ -9,6 +9,8 @@ import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/do
 import '../documents/document-timers.ts';
 // Registers the grace-end, SLA and idempotency-key timers.
 import '../cancellation/cancellation-timers.ts';
+// Registers the purge of used handoff/logout token ids.
+import '../identity/identity-timers.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
 
 /** Wires every queue to its handler. Handlers re-check their preconditions: a job may run twice. */
