@@ -31,6 +31,7 @@ export const ERRORS = {
   PASSWORD_TOO_WEAK: { status: 422, message: 'This password is too common or too easy to guess. Choose a longer, less common one.' },
   TOKEN_INVALID: { status: 400, message: 'This link or code is invalid, already used or expired.' },
   SESSION_NOT_FOUND: { status: 404, message: 'This session does not exist.' },
+  ACCOUNT_NOT_FOUND: { status: 404, message: 'No such account.' },
   OIDC_INVALID: { status: 400, message: 'Signing in with your platform account did not complete. Please start again.' },
   HANDOFF_INVALID: { status: 401, message: 'This sign-in link is invalid, already used or expired. Please start again from the platform.' },
   LOGOUT_TOKEN_INVALID: { status: 400, message: 'The logout token is invalid.' },
