@@ -1,23 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.ts';
 
-/** Whether any string (value or key) in a parsed value holds a NUL, walked without recursion. */
-function hasNul(value: unknown): boolean {
-  const stack: unknown[] = [value];
+/** The path (`a.b.0`) of the first string, value or key, that holds a NUL; walked without recursion. */
+export function nulPath(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
   while (stack.length > 0) {
-    const next = stack.pop();
+    const [next, path] = stack.pop()!;
     if (typeof next === 'string') {
-      if (next.includes('\u0000')) return true;
+      if (next.includes('\u0000')) return path;
     } else if (Array.isArray(next)) {
-      stack.push(...next);
+      next.forEach((inner, i) => stack.push([inner, path ? `${path}.${i}` : String(i)]));
     } else if (next !== null && typeof next === 'object' && !Buffer.isBuffer(next)) {
       for (const [key, inner] of Object.entries(next)) {
-        if (key.includes('\u0000')) return true;
-        stack.push(inner);
+        const at = path ? `${path}.${key.replaceAll('\u0000', '\\0')}` : key.replaceAll('\u0000', '\\0');
+        if (key.includes('\u0000')) return at;
+        stack.push([inner, at]);
       }
     }
   }
-  return false;
+  return null;
 }
 
 /**
@@ -27,9 +28,8 @@ function hasNul(value: unknown): boolean {
  */
 export function installNulGuard(app: FastifyInstance): void {
   app.addHook('preValidation', async (request) => {
-    if (hasNul(request.params)) throw new AppError('NOT_FOUND');
-    if (hasNul(request.query) || hasNul(request.body)) {
-      throw new AppError('VALIDATION_FAILED', { fields: { '(request)': 'must not contain NUL characters' } });
-    }
+    if (nulPath(request.params) !== null) throw new AppError('NOT_FOUND');
+    const at = nulPath(request.query) ?? nulPath(request.body);
+    if (at !== null) throw new AppError('VALIDATION_FAILED', { fields: { [at.slice(0, 100) || '(body)']: 'must not contain NUL characters' } });
   });
 }
