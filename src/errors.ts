@@ -9,6 +9,7 @@ export const ERRORS = {
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found here.' },
+  URI_TOO_LONG: { status: 414, message: 'The address of this request is too long.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again later.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready. Please try again shortly.' },

@@ -15,6 +15,7 @@ import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts
 import { accountView, endOtherSessions, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
+import { idParams } from '../http/params.ts';
 import { signInMethods } from '../identity/sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
@@ -168,7 +169,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return { items: await listSessions(ctx, user, session.id) };
     });
 
-    app.delete('/api/account/sessions/:id', { schema: { tags: ['account'], params: z.object({ id: z.string().max(100) }) } }, async (request, reply) => {
+    app.delete('/api/account/sessions/:id', { schema: { tags: ['account'], params: idParams } }, async (request, reply) => {
       const { user, session } = requireUser(request);
       await revokeSession(ctx, user, request.params.id);
       if (request.params.id === session.id) clearSessionCookie(ctx, reply);

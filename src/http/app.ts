@@ -7,7 +7,8 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
-import { installErrorHandler, installNotFound } from './error-handler.ts';
+import { frameworkErrors, installErrorHandler, installNotFound } from './error-handler.ts';
+import { installNulGuard } from './refuse-nul.ts';
 import { installRequestAuth } from './request-auth.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installMetrics } from '../metrics/install-metrics.ts';
@@ -38,11 +39,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // One line per request, written by installRequestLog when it ends (not Fastify's two).
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: ctx.config.http.trustProxy,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installNulGuard(app);
 
   await app.register(cookie);
   await app.register(helmet, {
