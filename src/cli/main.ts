@@ -10,6 +10,7 @@ Commands:
   verify-certificate FILE [--keys FILE]     verify a deletion certificate offline
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
+  doctor [--json]                           check the configuration and everything it connects to
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -21,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.ts')).auditCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   erase: async () => (await import('./erase.ts')).eraseCommand,
+  doctor: async () => (await import('./doctor.ts')).doctorCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 
@@ -44,7 +46,8 @@ main().then(
     if (code !== 0) process.exit(code);
   },
   (error) => {
-    if (error instanceof ConfigError) process.stderr.write(`adieu: ${error.message}\n`);
+    // A refused configuration may name several keys: one line each.
+    if (error instanceof ConfigError) process.stderr.write(error.message.split('\n').map((line) => `adieu: ${line}\n`).join(''));
     else if (error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') process.stderr.write(`adieu: ${error.message}\n`);
     else process.stderr.write(`adieu: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -114,6 +114,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     ...rest,
     dataDir: resolve(rest.dataDir),
     publicUrl: (publicUrl ?? `http://${rest.http.host}:${rest.http.port}`).replace(/\/+$/, ''),
+    publicUrlSet: publicUrl !== undefined,
     production,
   };
 }

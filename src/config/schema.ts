@@ -40,6 +40,8 @@ export const configSchema = z
       .strict()
       .default({ from: 'Adieu <no-reply@adieu.local>' }),
     publicUrl: z.string().url().optional(),
+    /** Lets a publicUrl on localhost be plain http in production (a local trial); never for a real host. */
+    allowInsecurePublicUrl: z.boolean().default(false),
     review: z
       .object({
         slaWorkingDays: z.number().int().min(1).max(60).default(15),
@@ -134,5 +136,7 @@ type Parsed = z.output<typeof configSchema>;
 /** The validated configuration, with derived values filled in. */
 export type Config = Omit<Parsed, 'publicUrl'> & {
   publicUrl: string;
+  /** Whether publicUrl was configured (false: derived from http.host and http.port). */
+  publicUrlSet: boolean;
   production: boolean;
 };
