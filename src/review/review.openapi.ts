@@ -45,7 +45,7 @@ const SlaReport = z.object({
   windowDays: z.number().int(),
   timeZone: z.string(),
   slaWorkingDays: z.number().int(),
-  countsByStatus: z.record(status, z.number().int()),
+  countsByStatus: z.object(Object.fromEntries(APPLICATION_STATUSES.map((s) => [s, z.number().int()]))),
   decisions: z.number().int(),
   medianWorkingDaysToDecision: z.number().nullable(),
   medianDaysToDecision: z.number().nullable(),

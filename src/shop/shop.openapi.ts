@@ -19,7 +19,7 @@ const Order = z
   .meta({ id: 'Order' });
 
 const Overview = z.object({
-  orders: z.object({ total: z.number().int(), byStatus: z.record(orderStatus, z.number().int()), pending: z.number().int() }),
+  orders: z.object({ total: z.number().int(), byStatus: z.object(Object.fromEntries(ORDER_STATUSES.map((s) => [s, z.number().int()]))), pending: z.number().int() }),
   recentOrders: z.array(OrderSummary),
   wallet: MoneyView,
   coupons: z.object({ unused: z.number().int() }),
