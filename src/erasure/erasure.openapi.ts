@@ -93,9 +93,20 @@ const DryRun = z.object({
   downstream: z.array(z.string()),
 });
 
+const DataMapColumn = z.union([
+  z.string(),
+  z.looseObject({ action: z.string(), category: z.string().optional(), note: z.string().optional(), identifier: z.string().optional(), encrypted: z.boolean().optional(), value: z.unknown().optional() }),
+]);
+const DataMapTable = z.looseObject({
+  description: z.string().optional(),
+  rows: z.string().describe('update, delete, retain or none'),
+  retain: z.looseObject({ legalBasis: z.string(), period: z.string(), from: z.string().optional() }).optional(),
+  columns: z.record(z.string(), DataMapColumn).optional(),
+});
+
 const DataMapView = z.object({
   hash: z.string(),
-  stores: z.array(z.object({ store: z.string(), title: z.string(), database: z.string(), vacuum: z.boolean(), tables: z.record(z.string(), z.record(z.string(), z.unknown())) })),
+  stores: z.array(z.object({ store: z.string(), title: z.string(), database: z.string(), vacuum: z.boolean(), tables: z.record(z.string(), DataMapTable) })),
   plan: z.array(z.object({ seq: z.number().int(), kind: z.string(), store: z.string(), table: z.string(), action: z.string() })),
   categories: z.array(z.string()),
 });

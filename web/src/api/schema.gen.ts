@@ -1980,6 +1980,29 @@ export interface operations {
                             store: string;
                             tables: {
                                 [key: string]: {
+                                    columns?: {
+                                        [key: string]: string | ({
+                                            action: string;
+                                            category?: string;
+                                            encrypted?: boolean;
+                                            identifier?: string;
+                                            note?: string;
+                                            value?: unknown;
+                                        } & {
+                                            [key: string]: unknown;
+                                        });
+                                    };
+                                    description?: string;
+                                    retain?: {
+                                        from?: string;
+                                        legalBasis: string;
+                                        period: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    /** @description update, delete, retain or none */
+                                    rows: string;
+                                } & {
                                     [key: string]: unknown;
                                 };
                             };
