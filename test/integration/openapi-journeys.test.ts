@@ -77,6 +77,11 @@ describe('documented responses are the real ones', () => {
     await reviewer.get(`/api/review/applications/${applicationId}/messages`);
     await reviewer.post(`/api/review/applications/${applicationId}/messages`, { body: 'We are looking at it.' });
     await reviewer.get('/api/review/guidance-templates');
+    await c.get(`/api/cancellation/documents/${documentId}`);
+    await reviewer.get(`/api/review/applications/${applicationId}/documents/${documentId}`);
+    await c.request('DELETE', `/api/cancellation/documents/${documentId}`); // 409: part of a request
+    await reviewer.request('DELETE', `/api/review/applications/${applicationId}/claim`);
+    await claim(reviewer, applicationId);
     await c.get('/api/review/applications'); // 403
     const decided = await decide(reviewer, applicationId, { outcome: 'approve', reasonCode: 'OTHER', message: 'Approved.' });
     expect(decided.statusCode).toBe(200);
@@ -98,6 +103,14 @@ describe('documented responses are the real ones', () => {
     await admin.get(`/api/admin/erasures/preview?subject=${ada.subjectId}`);
     const certificateId = (await admin.get(`/api/admin/erasures/${run.id}`)).json().certificateId;
     if (certificateId) await anonymous.get(`/api/certificates/${certificateId}`);
+
+    const other = await createBuyer(t, 'other@example.com');
+    const otherDocument = await uploadDocument(other.client);
+    await other.client.post('/api/cancellation', submission([otherDocument]));
+    await other.client.post('/api/cancellation/withdraw');
+    await other.client.post('/api/cancellation/resubmit', {}); // 409
+    await other.client.get('/api/account/sessions');
+    await other.client.delete('/api/account/sessions');
 
     const ben = new Client(t.app);
     await ben.signIn('ben@example.com', DEMO_PASSWORD);
