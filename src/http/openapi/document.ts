@@ -89,8 +89,10 @@ function pruneComponents(document: OpenApiObject): void {
   for (const name of Object.keys(schemas)) if (!used.has(name)) delete schemas[name];
 }
 
-function finishDocument(input: Parameters<typeof jsonSchemaTransformObject>[0]) {
+function finishDocument(input: Parameters<typeof jsonSchemaTransformObject>[0], publicUrl: string) {
   const document = jsonSchemaTransformObject(input) as OpenApiObject;
+  // Read when the document is first asked for: with port 0, publicUrl is known only after listening.
+  document.servers = [{ url: publicUrl, description: 'this deployment' }];
   for (const operations of Object.values(document.paths ?? {}) as Array<Record<string, OpenApiObject>>) {
     for (const operation of Object.values(operations)) {
       const extra = REQUEST_BODIES[operation.operationId];
@@ -120,7 +122,6 @@ export function swaggerOptions(config: Config): FastifyDynamicSwaggerOptions {
         version: VERSION,
         license: { name: 'MIT', identifier: 'MIT' },
       },
-      servers: [{ url: config.publicUrl, description: 'this deployment' }],
       tags: TAGS,
       components: {
         securitySchemes: {
@@ -130,6 +131,6 @@ export function swaggerOptions(config: Config): FastifyDynamicSwaggerOptions {
       },
     },
     transform: documentRoute as FastifyDynamicSwaggerOptions['transform'],
-    transformObject: finishDocument as FastifyDynamicSwaggerOptions['transformObject'],
+    transformObject: ((input: Parameters<typeof jsonSchemaTransformObject>[0]) => finishDocument(input, config.publicUrl)) as FastifyDynamicSwaggerOptions['transformObject'],
   };
 }
