@@ -23,6 +23,7 @@ export const ERRORS = {
   CSRF_INVALID: { status: 403, message: 'The security token of this request is missing or wrong. Reload the page and try again.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   REAUTH_REQUIRED: { status: 403, message: 'Please confirm it is you: enter your password or authenticator code again.' },
+  SECOND_FACTOR_REQUIRED: { status: 403, message: 'Enter a code from your authenticator app, or a recovery code, to do this.' },
   ACCOUNT_FROZEN: { status: 409, message: 'This account is being closed; this action is no longer possible.' },
   IDENTIFIER_TAKEN: { status: 409, message: 'This email or phone number cannot be used for a new account.' },
   IDENTIFIER_INVALID: { status: 422, message: 'Enter a valid email address or phone number in international format.' },
@@ -46,6 +47,7 @@ export const ERRORS = {
 
   ALREADY_CLAIMED: { status: 409, message: 'Another reviewer is working on this request.' },
   NOT_CLAIMED: { status: 409, message: 'Claim this request before deciding it.' },
+  DOCUMENTS_NOT_REVIEWED: { status: 409, message: 'Open every identity document of this request before approving it.' },
   STALE_APPLICATION: { status: 409, message: 'Someone else changed this request first. Reload it.' },
   SECOND_REVIEWER_REQUIRED: { status: 409, message: 'This request needs a second reviewer.' },
 

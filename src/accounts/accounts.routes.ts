@@ -5,12 +5,12 @@ import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { clearSessionCookie, clientIp, requireUser, setSessionCookie } from '../http/request-auth.ts';
 import { PASSWORD_MAX } from './password/password-policy.ts';
-import { verifyPassword } from './password/password-hasher.ts';
 import { signUp } from './sign-up.ts';
 import { signIn, rateLimiter } from './sign-in.ts';
+import { verifySecondFactorStepUp, verifyStepUp, type StepUpProof } from './step-up.ts';
 import { csrfTokenFor, endAllSessions, endSession, rotateForStepUp } from './sessions.ts';
 import { requestPasswordReset, resetPassword } from './password-recovery.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, verifySecondFactor } from './totp.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts';
 import { accountView, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
@@ -97,21 +97,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { user, session } = requireUser(request);
-        const limiter = await rateLimiter(ctx);
-        const attempts = await limiter.peek('reauth-user', user.id, ctx.clock.now());
-        if (attempts.count >= 5) {
-          throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(attempts.retryAfterSeconds) } });
-        }
-        const body = request.body as { password?: string; totp?: string };
-        const ok =
-          body.password !== undefined
-            ? !!user.passwordHash && (await verifyPassword(user.passwordHash, body.password))
-            : user.totpEnabled && (await verifySecondFactor(ctx, user, body.totp!));
-        if (!ok) {
-          await limiter.hit('reauth-user', user.id, 5, 15 * 60, ctx.clock.now());
-          throw new AppError(body.password !== undefined ? 'AUTH_INVALID_CREDENTIALS' : 'TOTP_INVALID');
-        }
-        await limiter.reset('reauth-user', user.id);
+        await verifyStepUp(ctx, user, request.body as StepUpProof);
         const { token, reauthenticatedUntil } = await rotateForStepUp(ctx, session.id);
         await ctx.db.transaction((tx) =>
           appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.reauthenticated', subject: user.subjectId, target: session.id }),
@@ -134,12 +120,16 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return confirmTotpEnrolment(ctx, user, request.body.code);
     });
 
-    app.post('/api/auth/totp/disable', { schema: { tags: ['auth'] } }, async (request, reply) => {
-      const { user, session } = requireUser(request);
-      if (!isReauthenticated(ctx, session)) throw new AppError('REAUTH_REQUIRED');
-      await disableTotp(ctx, user);
-      return reply.status(204).send();
-    });
+    app.post(
+      '/api/auth/totp/disable',
+      { schema: { tags: ['auth'], body: z.object({ code: z.string().min(1).max(20).optional() }).strict().optional() } },
+      async (request, reply) => {
+        const { user } = requireUser(request);
+        await verifySecondFactorStepUp(ctx, user, request.body?.code);
+        await disableTotp(ctx, user);
+        return reply.status(204).send();
+      },
+    );
 
     app.get('/api/account', { schema: { tags: ['account'] } }, async (request) => accountView(ctx, requireUser(request).user));
 

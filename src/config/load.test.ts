@@ -85,6 +85,13 @@ describe('configuration', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('refuses demo data in production, naming where it was turned on', () => {
+    expect(failure({ NODE_ENV: 'production', ADIEU_DEMO: 'true' })).toBe(
+      'configuration error: ADIEU_DEMO (demo): demo data (people with published passwords) is refused when NODE_ENV=production',
+    );
+    expect(failure({ NODE_ENV: 'production', ADIEU_CONFIG: file({ demo: true }) })).toMatch(/^configuration error: demo: demo data .* refused when NODE_ENV=production$/);
+  });
+
   it('refuses dev tools in production, naming where they were turned on', () => {
     expect(failure({ NODE_ENV: 'production', ADIEU_DEV_TOOLS: 'true' })).toBe(
       'configuration error: ADIEU_DEV_TOOLS (devTools): dev tools are refused when NODE_ENV=production',

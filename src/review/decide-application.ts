@@ -10,6 +10,7 @@ import { sealApplicationText } from '../cancellation/application-crypto.ts';
 import { toApplicationView, type ApplicationView } from '../cancellation/application-view.ts';
 import { reviewerCasePath } from '../cancellation/application-messages.ts';
 import { regionDate, workingDaysTaken } from '../cancellation/work-calendar.ts';
+import { documentReview } from '../documents/reviewed-documents.ts';
 import { claimedByOther, lockApplication } from './claim-application.ts';
 import { guidanceFor } from './guidance-templates.ts';
 import { allStaffIds } from './staff-recipients.ts';
@@ -48,6 +49,8 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
     if (application.status !== 'in_review') throw new AppError('STALE_APPLICATION', { status: application.status });
     const now = ctx.clock.now();
     if (claimedByOther(application, reviewer.id, now)) throw new AppError('ALREADY_CLAIMED', { claimExpiresAt: application.claimExpiresAt!.toISOString() });
+    // Only the holder of a live claim decides: the claim is what let them see the documents.
+    if (application.claimedBy !== reviewer.id || !application.claimExpiresAt || application.claimExpiresAt <= now) throw new AppError('NOT_CLAIMED');
 
     const locale = toLocale(buyer.locale);
     const guidance = await guidanceFor(tx, reasonCode, locale);
@@ -67,6 +70,9 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
     const days = Math.round(((now.getTime() - application.cycleStartedAt.getTime()) / DAY_MS) * 10) / 10;
 
     if (input.outcome === 'approve') {
+      const review = await documentReview(tx, application.id, buyer.subjectId, reviewer.subjectId);
+      const unviewed = review.documentIds.filter((id) => !review.viewedIds.includes(id));
+      if (unviewed.length > 0) throw new AppError('DOCUMENTS_NOT_REVIEWED', { documentIds: unviewed });
       const eligibility = await checkEligibility(ctx, tx, buyer.id, locale);
       if (!eligibility.eligible || eligibility.blockers.length > 0) throw new AppError('CANCELLATION_BLOCKED', { blockers: eligibility.blockers });
       const risky = application.riskFlags.length > 0;
@@ -77,7 +83,7 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
           event: 'first_approval',
           actor,
           set: { firstApprovalBy: reviewer.id, claimedBy: null, claimExpiresAt: null },
-          detail: { riskFlags: application.riskFlags },
+          detail: { riskFlags: application.riskFlags, documentsViewed: review.viewedIds },
         });
         for (const staffId of (await allStaffIds(tx)).filter((id) => id !== reviewer.id)) {
           await enqueueNotification(ctx, tx, { userId: staffId, template: 'second_review_needed', linkPath: reviewerCasePath(application.id) });
@@ -89,7 +95,7 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
         event: 'approve',
         actor,
         set: decision,
-        detail: { reasonCode, workingDays, days, ...(risky ? { secondReviewer: true } : {}) },
+        detail: { reasonCode, workingDays, days, documentsViewed: review.viewedIds, ...(risky ? { secondReviewer: true } : {}) },
       });
       const graceEndsAt = new Date(now.getTime() + ctx.config.erasure.graceDays * DAY_MS);
       const inGrace = await applyTransition(ctx, tx, {
@@ -105,12 +111,13 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
     }
 
     const rejected = input.outcome === 'reject';
+    const { viewedIds } = await documentReview(tx, application.id, buyer.subjectId, reviewer.subjectId);
     const updated = await applyTransition(ctx, tx, {
       application,
       event: rejected ? 'reject' : 'request_info',
       actor,
       set: { ...decision, ...(rejected ? { closedAt: now } : {}) },
-      detail: { reasonCode, workingDays, days },
+      detail: { reasonCode, workingDays, days, documentsViewed: viewedIds },
       notify: { template: rejected ? 'application_rejected' : 'application_needs_info', vars: { reasonCode, guidance } },
     });
     return toApplicationView(ctx, tx, updated, 'staff');

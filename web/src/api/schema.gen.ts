@@ -439,7 +439,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn two-step verification off (needs a fresh step-up) */
+        /** Turn two-step verification off (needs an authenticator or recovery code) */
         post: operations["disableTotp"];
         delete?: never;
         options?: never;
@@ -2995,7 +2995,13 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    code?: string;
+                };
+            };
+        };
         responses: {
             /** @description Disabled */
             204: {
@@ -3004,7 +3010,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description AUTH_REQUIRED */
+            /** @description AUTH_REQUIRED, TOTP_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3013,7 +3019,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description CSRF_INVALID, REAUTH_REQUIRED */
+            /** @description CSRF_INVALID, SECOND_FACTOR_REQUIRED */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3024,6 +3030,24 @@ export interface operations {
             };
             /** @description TOTP_NOT_ENABLED */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4991,7 +5015,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description NOT_CLAIMED, STALE_APPLICATION, CANCELLATION_BLOCKED, SECOND_REVIEWER_REQUIRED, INVALID_TRANSITION */
+            /** @description NOT_CLAIMED, STALE_APPLICATION, CANCELLATION_BLOCKED, DOCUMENTS_NOT_REVIEWED, SECOND_REVIEWER_REQUIRED, INVALID_TRANSITION */
             409: {
                 headers: {
                     [name: string]: unknown;
