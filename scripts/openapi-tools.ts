@@ -1,6 +1,20 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 
+/**
+ * The configuration the web UI's client is generated from: dev tools and both ways of
+ * bring-your-own identity on, so every route the UI may call is in the document (routes are only
+ * registered when configured; the addresses are never contacted).
+ */
+export const CLIENT_CONFIG = {
+  devTools: true,
+  identity: {
+    local: true,
+    oidc: { issuer: 'https://idp.example.org', clientId: 'adieu' },
+    handoff: { issuer: 'https://platform.example.org', audience: 'adieu', jwksUrl: 'https://platform.example.org/jwks.json' },
+  },
+};
+
 /** The web UI's generated API types. */
 export const CLIENT_TYPES_FILE = new URL('../web/src/api/schema.gen.ts', import.meta.url);
 

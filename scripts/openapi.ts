@@ -3,16 +3,21 @@
  *   generate  writes the web UI's API types (web/src/api/schema.gen.ts) with openapi-typescript
  *   check     exits 1 when the committed types differ from what the server's document gives
  *   lint      Redocly's recommended rules; exits 1 on any error
- * The document is the one `adieu openapi --dev-tools` prints (dev tools included: the UI uses them).
+ * The document is built with CLIENT_CONFIG: dev tools and sign-in through a platform on (the UI calls them).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.ts';
 import { buildDocument } from '../src/http/openapi/build-document.ts';
-import { clientTypes, lintOpenApi, CLIENT_TYPES_FILE } from './openapi-tools.ts';
+import { CLIENT_CONFIG, clientTypes, lintOpenApi, CLIENT_TYPES_FILE } from './openapi-tools.ts';
 
 const command = process.argv[2];
-const config = loadConfig({ env: { ADIEU_DEV_TOOLS: 'true', LOG_LEVEL: 'silent' } });
+const dir = mkdtempSync(join(tmpdir(), 'adieu-openapi-config-'));
+writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...CLIENT_CONFIG, log: { level: 'silent' } }));
+const config = loadConfig({ env: { ADIEU_CONFIG: join(dir, 'config.json') } });
+rmSync(dir, { recursive: true, force: true });
 const document = await buildDocument(config);
 const file = fileURLToPath(CLIENT_TYPES_FILE);
 

@@ -5,6 +5,7 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 422, message: 'Some fields are missing or invalid.' },
   BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
+  CURSOR_INVALID: { status: 400, message: 'This page link is not valid. Start again from the first page.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found here.' },
@@ -30,6 +31,13 @@ export const ERRORS = {
   PASSWORD_TOO_WEAK: { status: 422, message: 'This password is too common or too easy to guess. Choose a longer, less common one.' },
   TOKEN_INVALID: { status: 400, message: 'This link or code is invalid, already used or expired.' },
   SESSION_NOT_FOUND: { status: 404, message: 'This session does not exist.' },
+  OIDC_INVALID: { status: 400, message: 'Signing in with your platform account did not complete. Please start again.' },
+  HANDOFF_INVALID: { status: 401, message: 'This sign-in link is invalid, already used or expired. Please start again from the platform.' },
+  LOGOUT_TOKEN_INVALID: { status: 400, message: 'The logout token is invalid.' },
+  LINK_REQUIRED: { status: 409, message: 'An account with this email already exists here. Enter its password once to link the two.' },
+  LINK_EXPIRED: { status: 400, message: 'Linking your accounts took too long. Please sign in with your platform account again.' },
+  IDENTITY_QUARANTINED: { status: 409, message: 'This account was closed recently and cannot be opened again yet.' },
+  LOCAL_ACCOUNTS_DISABLED: { status: 404, message: 'Sign in with your platform account.' },
 
   CANCELLATION_BLOCKED: { status: 409, message: 'Your account cannot be cancelled yet: some things must be resolved first.' },
   CANCELLATION_ALREADY_OPEN: { status: 409, message: 'You already have an open cancellation request.' },

@@ -8,10 +8,21 @@ export const SignedInUser = z.object({ id: z.string(), displayName: z.string(), 
 
 export const SessionInfo = z
   .object({
-    user: z.object({ id: z.string(), displayName: z.string(), roles: z.array(Role), status: z.string(), locale: z.string() }).nullable(),
+    user: z
+      .object({
+        id: z.string(),
+        displayName: z.string(),
+        roles: z.array(Role),
+        status: z.string(),
+        locale: z.string(),
+        hasPassword: z.boolean().describe('false for buyers who sign in only through the platform (step-up goes through it too)'),
+      })
+      .nullable(),
     csrfToken: z.string().nullable().describe('send it as `x-csrf-token` on every non-GET request'),
     reauthenticatedUntil: time.nullable().optional(),
     expiresAt: time.optional(),
+    methods: z.array(z.enum(['password', 'oidc', 'handoff'])).describe('how one may sign in here'),
+    oidcLabel: z.string().optional().describe('the platform’s name on the sign-in button'),
   })
   .meta({ id: 'SessionInfo' });
 

@@ -14,6 +14,7 @@ import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts
 import { accountView, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
+import { signInMethods } from '../identity/sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
 const userView = (user: { id: string; roles: string[] }, displayName: string | null) => ({ id: user.id, displayName: displayName ?? '', roles: user.roles });
@@ -35,6 +36,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        if (!ctx.config.identity.local) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
         const limit = await (await rateLimiter(ctx)).hit('signup-ip', clientIp(request), 20, 3600, ctx.clock.now());
         if (!limit.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(limit.retryAfterSeconds) } });
         return reply.status(201).send(await signUp(ctx, request.body));
@@ -61,11 +63,14 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/api/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
-      if (!request.auth) return { user: null, csrfToken: null };
+      // How a client may sign in (and step up): password, the platform's provider, a handoff.
+      const methods = { methods: signInMethods(ctx.config), ...(ctx.config.identity.oidc ? { oidcLabel: ctx.config.identity.oidc.label } : {}) };
+      if (!request.auth) return { user: null, csrfToken: null, ...methods };
       const { user, session } = request.auth;
       const displayName = await openForUser(ctx, user.id, 'displayName', user.displayNameEnc);
       return {
-        user: { ...userView(user, displayName), status: user.status, locale: user.locale },
+        ...methods,
+        user: { ...userView(user, displayName), status: user.status, locale: user.locale, hasPassword: !!user.passwordHash },
         csrfToken: await csrfTokenFor(ctx, session.id),
         reauthenticatedUntil: isReauthenticated(ctx, session) ? session.reauthenticatedUntil!.toISOString() : null,
         expiresAt: session.expiresAt.toISOString(),

@@ -66,6 +66,8 @@ export async function signIn(ctx: AppContext, input: SignInInput, client: { ip: 
     throw new AppError(code);
   };
   if (!user || !passwordOk) return fail('AUTH_INVALID_CREDENTIALS');
+  // Without local accounts (identity.local false) buyers sign in through the platform; staff keep passwords.
+  if (!ctx.config.identity.local && user.roles.every((role) => role === 'buyer')) return fail('AUTH_INVALID_CREDENTIALS');
 
   if (user.totpEnabled) {
     if (!input.totp) throw new AppError('TOTP_REQUIRED');

@@ -108,4 +108,17 @@ describe('configuration', () => {
     expect(failure({ ADIEU_CONFIG: file('{"http": ') })).toMatch(/^configuration error: ADIEU_CONFIG: .* is not valid JSON$/);
     expect(failure({ ADIEU_CONFIG: file('[1, 2]') })).toMatch(/must hold a JSON object$/);
   });
+
+  it('reads the identity settings and refuses unsafe ones with one line', () => {
+    expect(loadConfig({ env: {} }).identity).toEqual({ local: true });
+    const oidc = { issuer: 'https://id.example.com', clientId: 'adieu' };
+    const config = loadConfig({ env: { ADIEU_CONFIG: file({ identity: { local: false, oidc } }) } });
+    expect(config.identity.oidc).toMatchObject({ ...oidc, scopes: ['openid', 'email', 'phone', 'profile'], idTokenAlg: 'RS256' });
+    expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, issuer: 'http://id.example.com' } } }) })).toMatch(/identity\.oidc\.issuer: expected an https URL/);
+    expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, idTokenAlg: 'HS256' } } }) })).toMatch(/identity\.oidc\.idTokenAlg/);
+    expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, scopes: ['email'] } } }) })).toMatch(/must include openid/);
+    expect(failure({ ADIEU_CONFIG: file({ identity: { handoff: { issuer: 'x', audience: 'y', jwksUrl: 'http://keys.example.com/jwks' } } }) })).toMatch(/identity\.handoff\.jwksUrl/);
+    expect(loadConfig({ env: { ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, issuer: 'http://127.0.0.1:4000' } } }) } }).identity.oidc?.issuer).toBe('http://127.0.0.1:4000');
+    expect(failure({ ADIEU_CONFIG: file({ identity: { local: false } }) })).toMatch(/identity: local is false, so set identity.oidc or identity.handoff/);
+  });
 });

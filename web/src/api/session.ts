@@ -46,7 +46,9 @@ export function useSignOutReset() {
     setCsrfToken(null);
     setDraftOwner(null);
     clearAllDrafts();
+    // How one signs in does not change with signing out: keep the methods the server named.
+    const methods = client.getQueryData<SessionInfo>(SESSION_KEY)?.methods ?? ['password'];
     client.clear();
-    client.setQueryData(SESSION_KEY, { user: null, csrfToken: null } satisfies SessionInfo);
+    client.setQueryData(SESSION_KEY, { user: null, csrfToken: null, methods } satisfies SessionInfo);
   };
 }

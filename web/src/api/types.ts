@@ -9,7 +9,7 @@ export type SignedInUser = Schema<'SignedInUser'>;
 export type Role = SignedInUser['roles'][number];
 export type SessionInfo = Schema<'SessionInfo'>;
 /** The signed-in user of the session (sign-in answers carry the first three fields only). */
-export type SessionUser = SignedInUser & Partial<Pick<NonNullable<SessionInfo['user']>, 'status' | 'locale'>>;
+export type SessionUser = SignedInUser & Partial<Pick<NonNullable<SessionInfo['user']>, 'status' | 'locale' | 'hasPassword'>>;
 export type Account = Schema<'Account'>;
 export type SessionRow = Schema<'SessionRow'>;
 
