@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { clearSessionCookie, clientIp, requireUser, setSessionCookie } from '../http/request-auth.ts';
+import { clearSessionCookie, clientIp, requireUser, setDeviceCookie, setSessionCookie } from '../http/request-auth.ts';
+import { DEVICE_COOKIE } from './device-cookie.ts';
 import { PASSWORD_MAX } from './password/password-policy.ts';
 import { signUp } from './sign-up.ts';
 import { signIn, rateLimiter } from './sign-in.ts';
@@ -47,10 +48,15 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/auth/login',
       { schema: { tags: ['auth'], body: z.object({ identifier: z.string().min(1).max(320), password, totp: z.string().max(20).optional() }) } },
       async (request, reply) => {
-        const result = await signIn(ctx, request.body, { ip: clientIp(request), userAgent: request.headers['user-agent'] });
+        const result = await signIn(ctx, request.body, {
+          ip: clientIp(request),
+          userAgent: request.headers['user-agent'],
+          deviceCookie: request.cookies[DEVICE_COOKIE],
+        });
         // Signing in over a live session replaces it: one browser, one session.
         if (request.auth) await endSession(ctx.db, request.auth.session.id);
         setSessionCookie(ctx, reply, result.token);
+        if (result.deviceCookie) setDeviceCookie(ctx, reply, result.deviceCookie);
         const displayName = await openForUser(ctx, result.user.id, 'displayName', result.user.displayNameEnc);
         return { user: userView(result.user, displayName), csrfToken: result.csrfToken };
       },

@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { base64url, decodeJwt, exportSPKI, importJWK, SignJWT, type JWTPayload } from 'jose';
 import { count, eq } from 'drizzle-orm';
 import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
-import { submission, uploadDocument } from './cancellation-fixtures.ts';
+import { advance, claim, decide, runJobs, statusOf, submission, uploadDocument } from './cancellation-fixtures.ts';
+import { erasureRuns } from '../../src/erasure/erasure.tables.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { Browser, type Page } from '../helpers/oidc-browser.ts';
 import { startDemoIdp, type DemoIdp } from '../../src/identity/demo-idp.ts';
@@ -216,7 +217,7 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     expect(await sessionCount()).toBe(1);
   });
 
-  it('steps up through the provider (max_age=0, prompt=login) to submit a cancellation, and refuses a stale auth_time', async () => {
+  it('steps up through the provider (max_age=0, prompt=login) to submit a cancellation that goes on to erasure, and refuses a stale auth_time', async () => {
     const browser = new Browser(t.app);
     await signInThroughProvider(browser, 'platform-1');
     const before = JSON.parse((await browser.go(`${ADIEU}/api/auth/session`)).body);
@@ -243,6 +244,29 @@ describe.each(DATABASE_KINDS)('OpenID Connect sign-in (%s)', (kind) => {
     const submitted = await client.post('/api/cancellation', submission([documentId]));
     expect(submitted.statusCode).toBe(201);
     expect(submitted.json().status).toBe('submitted');
+
+    // The rest of the journey for this OIDC-only buyer: review, grace, erasure, certificate.
+    const applicationId = submitted.json().id as string;
+    const reviewer = new Client(t.app);
+    await reviewer.signIn('reviewer@example.com', 'demo-reviewer-1');
+    expect((await claim(reviewer, applicationId)).statusCode).toBe(200);
+    const approved = await decide(reviewer, applicationId, { outcome: 'approve' });
+    expect(approved.statusCode, approved.body).toBe(200);
+    // A brand-new account needs four eyes: the admin gives the second approval.
+    const admin = new Client(t.app);
+    await admin.signIn('admin@example.com', 'demo-admin-1');
+    expect((await claim(admin, applicationId)).statusCode).toBe(200);
+    expect((await decide(admin, applicationId, { outcome: 'approve' })).json().status).toBe('grace');
+    await advance(t, 'P8D');
+    await runJobs(t);
+    await runJobs(t);
+    expect(await statusOf(t, applicationId)).toBe('erased');
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.applicationId, applicationId));
+    expect(run.state).toBe('completed');
+    const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
+    expect(certificate.payload.externalIdentities).toEqual({ unlinked: 1 });
+    expect(JSON.stringify(certificate)).not.toContain('platform-1');
+    expect(await t.ctx.db.select().from(externalIdentities)).toEqual([]);
 
     // An ID token whose auth_time is two minutes old is no step-up.
     const other = new Browser(t.app);
