@@ -64,6 +64,7 @@ export const ERRORS = {
   ERASURE_NOT_FOUND: { status: 404, message: 'No such erasure run.' },
   CERTIFICATE_NOT_FOUND: { status: 404, message: 'No such certificate.' },
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The signature of this callback is missing or wrong.' },
+  UNKNOWN_DELIVERY: { status: 404, message: 'No erasure request with this messageId was sent to this receiver.' },
 
   DEV_TOOLS_DISABLED: { status: 404, message: 'Nothing was found here.' },
 } as const satisfies Record<string, { status: number; message: string }>;
