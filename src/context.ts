@@ -8,7 +8,7 @@ import { JobQueue } from './jobs/job-queue.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { DevMailbox } from './notify/dev-mailbox.ts';
 import { mailboxMailer, smtpMailer, type Mailer } from './notify/mailer.ts';
-import { mailboxSmsSender, type SmsSender } from './notify/sms-sender.ts';
+import { smsSenderFor, type SmsSender } from './notify/sms-sender.ts';
 import { openRateLimiter } from './http/open-rate-limiter.ts';
 import type { RateLimiter } from './http/rate-limiter.ts';
 
@@ -55,7 +55,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     logger: options.logger ?? createLogger(config.log.level),
     mailbox,
     mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
-    sms: options.sms ?? mailboxSmsSender(mailbox),
+    sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),
     rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
   };
 }

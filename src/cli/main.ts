@@ -13,6 +13,8 @@ Commands:
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
   openapi [--dev-tools]                     print the OpenAPI 3.1 document (JSON) without serving it
+  staff add EMAIL --role reviewer|admin     create a staff account; prints a one-time set-password link
+  staff list | staff remove EMAIL           list staff accounts, or take a person's staff roles away
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -27,6 +29,7 @@ const commands: Record<string, () => Promise<Command>> = {
   'demo-idp': async () => (await import('./demo-idp.ts')).demoIdpCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
   openapi: async () => (await import('./openapi.ts')).openapiCommand,
+  staff: async () => (await import('./staff.ts')).staffCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 

@@ -54,6 +54,23 @@ export const configSchema = z
       })
       .strict()
       .default({ from: 'Adieu <no-reply@adieu.local>' }),
+    /**
+     * Where text messages go: the dev mailbox (demo and development), or the platform's SMS gateway
+     * as a POST of `{ to, text, locale, template }` signed like a Standard Webhook with `secret`.
+     */
+    sms: z
+      .discriminatedUnion('provider', [
+        z.object({ provider: z.literal('mailbox') }).strict(),
+        z
+          .object({
+            provider: z.literal('http'),
+            url: z.string().url(),
+            secret: z.string().min(16, 'at least 16 characters'),
+            timeoutMs: z.number().int().min(100).max(30000).default(5000),
+          })
+          .strict(),
+      ])
+      .default({ provider: 'mailbox' }),
     publicUrl: z.string().url().optional(),
     /** Lets a publicUrl on localhost be plain http in production (a local trial); never for a real host. */
     allowInsecurePublicUrl: z.boolean().default(false),

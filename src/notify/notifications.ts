@@ -84,6 +84,6 @@ export async function deliverNotification(ctx: AppContext, job: NotificationJob)
     await ctx.mailer.send({ to: email, ...message });
   }
   if (phone && channel === 'sms') {
-    await ctx.sms.send(phone, renderSms({ template: job.template, locale, antiPhishingCode, vars, publicUrl: ctx.config.publicUrl }));
+    await ctx.sms.send(phone, renderSms({ template: job.template, locale, antiPhishingCode, vars, publicUrl: ctx.config.publicUrl }), { locale, template: job.template });
   }
 }

@@ -26,7 +26,7 @@ export async function runNotify(ctx: AppContext, run: RunRow, step: StepRow): Pr
     await ctx.mailer.send({ to: secrets.email, ...message });
     channel = 'email';
   } else if (secrets?.phone) {
-    await ctx.sms.send(secrets.phone, renderSms({ template: 'erasure_certificate', locale, antiPhishingCode: secrets.antiPhishingCode ?? null, vars, publicUrl: ctx.config.publicUrl }));
+    await ctx.sms.send(secrets.phone, renderSms({ template: 'erasure_certificate', locale, antiPhishingCode: secrets.antiPhishingCode ?? null, vars, publicUrl: ctx.config.publicUrl }), { locale, template: 'erasure_certificate' });
     channel = 'sms';
   }
   await completeStep(ctx, run, step, { rows: channel === 'none' ? 0 : 1, result: { channel } });
