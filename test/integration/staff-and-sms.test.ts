@@ -1,0 +1,122 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { DATABASE_KINDS } from '../helpers/test-databases.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { addStaff, listStaff, removeStaff } from '../../src/accounts/staff.ts';
+import { verifySignedHeaders } from '../../src/eligibility/request-signature.ts';
+
+const PASSWORD = 'a long staff passphrase 7';
+const GATEWAY_SECRET = 'sms-gateway-secret-0123456789';
+
+interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** The platform's SMS gateway: records each POST, answers with `status`. */
+async function startGateway(status = () => 202): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(status()).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/sms`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe.each(DATABASE_KINDS)('staff accounts and SMS by configuration (%s)', (kind) => {
+  let t: TestApp | undefined;
+  let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
+  afterEach(async () => {
+    await t?.close();
+    await gateway?.close();
+    t = undefined;
+    gateway = undefined;
+  });
+
+  it('adds a reviewer with a one-time link, lists them, and removal ends their sessions; all audited', async () => {
+    t = await createTestApp(kind);
+    const added = await addStaff(t.ctx, { email: 'New.Reviewer@Example.com', role: 'reviewer', actor: 'cli' });
+    expect(added.created).toBe(true);
+    const token = /^http:\/\/adieu\.test\/reset-password#token=([A-Za-z0-9_-]{43})$/.exec(added.link)![1];
+    expect(await listStaff(t.ctx)).toEqual([{ userId: added.userId, email: 'new.reviewer@example.com', roles: ['reviewer'], passwordSet: false, status: 'active' }]);
+
+    const reviewer = new Client(t.app);
+    expect((await reviewer.post('/api/auth/password/reset', { token, password: PASSWORD })).statusCode).toBe(200);
+    // The link works once.
+    expect((await reviewer.post('/api/auth/password/reset', { token, password: PASSWORD })).statusCode).toBe(400);
+    await reviewer.signIn('new.reviewer@example.com', PASSWORD);
+    expect((await reviewer.get('/api/review/applications')).statusCode).toBe(200);
+    expect((await reviewer.get('/api/admin/erasures')).statusCode).toBe(403);
+    expect((await listStaff(t.ctx))[0].passwordSet).toBe(true);
+
+    // Promoting the same person keeps one account.
+    const promoted = await addStaff(t.ctx, { email: 'new.reviewer@example.com', role: 'admin', actor: 'cli' });
+    expect(promoted).toMatchObject({ created: false, userId: added.userId });
+    expect((await listStaff(t.ctx))[0].roles.sort()).toEqual(['admin', 'reviewer']);
+
+    await removeStaff(t.ctx, { email: 'new.reviewer@example.com', actor: 'cli' });
+    expect((await reviewer.get('/api/review/applications')).statusCode).toBe(401);
+    expect((await new Client(t.app).post('/api/auth/login', { identifier: 'new.reviewer@example.com', password: PASSWORD })).statusCode).toBe(401);
+    expect(await listStaff(t.ctx)).toEqual([]);
+    // The invitation sent with the promotion is void too.
+    const second = /#token=(.+)$/.exec(promoted.link)![1];
+    expect((await new Client(t.app).post('/api/auth/password/reset', { token: second, password: PASSWORD })).statusCode).toBe(400);
+    await expect(removeStaff(t.ctx, { email: 'new.reviewer@example.com', actor: 'cli' })).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+
+    const { rows } = (await t.ctx.database.executeSql("SELECT action, actor FROM audit_log WHERE action LIKE 'staff.%' ORDER BY seq")) as { rows: Array<{ action: string; actor: string }> };
+    expect(rows).toEqual([
+      { action: 'staff.added', actor: 'cli' },
+      { action: 'staff.added', actor: 'cli' },
+      { action: 'staff.removed', actor: 'cli' },
+    ]);
+  });
+
+  it('refuses a malformed email', async () => {
+    t = await createTestApp(kind);
+    await expect(addStaff(t.ctx, { email: 'not an email', role: 'admin', actor: 'cli' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('sends text messages to the configured gateway, signed, in the buyer’s language; a failing gateway retries', async () => {
+    const answers: number[] = [];
+    gateway = await startGateway(() => answers.shift() ?? 202);
+    t = await createTestApp(kind, { sms: { provider: 'http', url: gateway.url, secret: GATEWAY_SECRET } });
+    await seedDemo(t.ctx);
+
+    const forgot = async () => {
+      expect((await new Client(t!.app).post('/api/auth/password/forgot', { identifier: '+8613800000001' })).statusCode).toBe(202);
+      await t!.ctx.jobs.runDue();
+    };
+    await forgot();
+    expect(gateway.received).toHaveLength(1);
+    const [english] = gateway.received;
+    expect(verifySignedHeaders(GATEWAY_SECRET, english.headers, english.body, { now: t.ctx.clock.now() })).toBe(true);
+    expect(verifySignedHeaders('another-secret-0123456789', english.headers, english.body, { now: t.ctx.clock.now() })).toBe(false);
+    const message = JSON.parse(english.body);
+    expect(message).toMatchObject({ to: '+8613800000001', locale: 'en', template: 'password_reset_sms' });
+    const code = /\b([A-Z2-9]{8})\b/.exec(message.text)![1];
+    // Nothing went to the dev mailbox.
+    expect((await t.app.inject({ method: 'GET', url: '/api/dev/mailbox?to=%2B8613800000001' })).json()).toEqual([]);
+    expect((await new Client(t.app).post('/api/auth/password/reset', { token: code, password: PASSWORD })).statusCode).toBe(200);
+
+    // Its language is Chinese now; the gateway is down once: the job is retried, same message.
+    await t.ctx.database.executeSql("UPDATE users SET locale = 'zh-CN' WHERE phone_index IS NOT NULL");
+    await t.ctx.jobs.runDue(); // the "password changed" notice (by email)
+    gateway.received.length = 0;
+    answers.push(503);
+    expect((await new Client(t.app).post('/api/auth/password/forgot', { identifier: '+8613800000001' })).statusCode).toBe(202);
+    const counts = await t.ctx.jobs.runDue();
+    expect(counts.notify).toEqual({ completed: 1, failed: 1 });
+    expect(gateway.received).toHaveLength(2);
+    const [failed, delivered] = gateway.received.map((r) => JSON.parse(r.body));
+    expect(delivered).toEqual(failed);
+    expect(delivered).toMatchObject({ locale: 'zh-CN', template: 'password_reset_sms' });
+    expect(delivered.text).toMatch(/[\u4e00-\u9fff]/u);
+  });
+});
