@@ -171,6 +171,41 @@ describe.each(DATABASE_KINDS)('adieu migrate and audit verify (%s)', (kind) => {
   });
 });
 
+describe.each(DATABASE_KINDS)('adieu staff (%s)', (kind) => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let dropDatabase: () => Promise<void> = async () => undefined;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
+    env = { ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ADIEU_CONFIG: join(dataDir, 'config.json') };
+    writeFileSync(env.ADIEU_CONFIG, JSON.stringify({ publicUrl: 'https://adieu.example.org' }));
+    if (kind === 'postgres') {
+      const database = await emptyPostgresDatabase();
+      env.DATABASE_URL = database.url;
+      dropDatabase = database.drop;
+    }
+  });
+  afterEach(async () => {
+    await dropDatabase();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('adds an admin with a one-time link, lists and removes them', { timeout: 300_000 }, async () => {
+    const added = await runCli(['staff', 'add', 'Boss@Example.org', '--role', 'admin'], env);
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^Created admin Boss@Example\.org\. Send them this one-time link .*\nhttps:\/\/adieu\.example\.org\/reset-password#token=[A-Za-z0-9_-]{43}\n$/);
+    const listed = await runCli(['staff', 'list'], env);
+    expect(listed.stdout).toBe('boss@example.org  admin,reviewer  invited\n');
+    const removed = await runCli(['staff', 'remove', 'boss@example.org'], env);
+    expect(removed.code).toBe(0);
+    expect((await runCli(['staff', 'list'], env)).stdout).toBe('No staff accounts.\n');
+    const usage = await runCli(['staff', 'add', 'someone@example.org', '--role', 'owner'], env);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toContain('Usage: adieu staff add EMAIL --role reviewer|admin');
+  });
+});
+
 /** Starts `adieu serve`, resolves with the URL it prints. */
 function startServer(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
