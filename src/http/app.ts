@@ -25,6 +25,7 @@ import { documentsRoutes } from '../documents/documents.routes.ts';
 import { cancellationRoutes } from '../cancellation/cancellation.routes.ts';
 import { installFrozenGuard } from '../cancellation/frozen-guard.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
+import { staffRoutes } from '../accounts/staff.routes.ts';
 import { erasureRoutes } from '../erasure/erasure.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -81,6 +82,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(eligibilityRoutes(ctx));
   await app.register(cancellationRoutes(ctx));
   await app.register(reviewRoutes(ctx));
+  await app.register(staffRoutes(ctx));
   await app.register(erasureRoutes(ctx));
   if (ctx.config.devTools) await app.register(devRoutes(ctx));
   if (ctx.config.devTools) await app.register(shopDevRoutes(ctx));

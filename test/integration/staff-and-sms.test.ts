@@ -78,6 +78,37 @@ describe.each(DATABASE_KINDS)('staff accounts and SMS by configuration (%s)', (k
     ]);
   });
 
+  it('lets an admin (only) add, list and remove staff in the admin API', async () => {
+    t = await createTestApp(kind);
+    await seedDemo(t.ctx);
+    const reviewer = new Client(t.app);
+    await reviewer.signIn('reviewer@example.com', 'demo-reviewer-1');
+    expect((await reviewer.get('/api/admin/staff')).statusCode).toBe(403);
+    expect((await reviewer.post('/api/admin/staff', { email: 'x@example.com', role: 'admin' })).statusCode).toBe(403);
+
+    const admin = new Client(t.app);
+    await admin.signIn('admin@example.com', 'demo-admin-1');
+    const added = await admin.post('/api/admin/staff', { email: 'helper@example.com', role: 'reviewer' });
+    expect(added.statusCode).toBe(201);
+    expect(added.json().link).toMatch(/^http:\/\/adieu\.test\/reset-password#token=/);
+    expect((await admin.post('/api/admin/staff', { email: 'nope', role: 'reviewer' })).statusCode).toBe(422);
+    expect((await admin.post('/api/admin/staff', { email: 'a@example.com', role: 'owner' })).statusCode).toBe(422);
+    const emails = (await admin.get('/api/admin/staff')).json().items.map((m: { email: string }) => m.email);
+    expect(emails).toEqual(['reviewer@example.com', 'admin@example.com', 'helper@example.com']);
+
+    const me = (await admin.get('/api/admin/staff')).json().items.find((m: { email: string }) => m.email === 'admin@example.com');
+    expect((await admin.delete(`/api/admin/staff/${me.userId}`)).statusCode).toBe(422);
+    expect((await admin.delete(`/api/admin/staff/${added.json().userId}`)).statusCode).toBe(204);
+    expect((await admin.delete(`/api/admin/staff/${added.json().userId}`)).statusCode).toBe(404);
+    // Audited under the admin's pseudonymous subject id.
+    const { rows } = (await t.ctx.database.executeSql(
+      `SELECT DISTINCT a.actor FROM audit_log a JOIN users u ON u.subject_id = a.actor WHERE a.action LIKE 'staff.%' AND u.id = '${me.userId}'`,
+    )) as { rows: unknown[] };
+    const { rows: all } = (await t.ctx.database.executeSql("SELECT action FROM audit_log WHERE action LIKE 'staff.%' ORDER BY seq")) as { rows: Array<{ action: string }> };
+    expect(rows).toHaveLength(1);
+    expect(all.map((r) => r.action)).toEqual(['staff.added', 'staff.removed']);
+  });
+
   it('refuses a malformed email', async () => {
     t = await createTestApp(kind);
     await expect(addStaff(t.ctx, { email: 'not an email', role: 'admin', actor: 'cli' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });

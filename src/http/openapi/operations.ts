@@ -3,6 +3,7 @@ import { healthOperations } from '../health.openapi.ts';
 import { accountsOperations } from '../../accounts/accounts.openapi.ts';
 import { cancellationOperations } from '../../cancellation/cancellation.openapi.ts';
 import { reviewOperations } from '../../review/review.openapi.ts';
+import { staffOperations } from '../../accounts/staff.openapi.ts';
 import { erasureOperations } from '../../erasure/erasure.openapi.ts';
 import { shopOperations } from '../../shop/shop.openapi.ts';
 import { devOperations } from '../../dev/dev.openapi.ts';
@@ -15,6 +16,7 @@ export const OPERATIONS: OperationCatalog = {
   ...identityOperations,
   ...cancellationOperations,
   ...reviewOperations,
+  ...staffOperations,
   ...erasureOperations,
   ...shopOperations,
   ...devOperations,
