@@ -71,6 +71,14 @@ describe('configuration', () => {
     expect(failure({ ADIEU_CONFIG: file({ publicUrl: 'not a url' }) })).toMatch(/^configuration error: publicUrl: /);
   });
 
+  it('reads the SMS provider: the dev mailbox by default, or an HTTP gateway with its secret', () => {
+    expect(loadConfig({ env: { ADIEU_DATA_DIR: dir } }).sms).toEqual({ provider: 'mailbox' });
+    const http = loadConfig({ env: { ADIEU_DATA_DIR: dir, ADIEU_CONFIG: file({ sms: { provider: 'http', url: 'https://sms.example.com/send', secret: 'a-gateway-secret-0123' } }) } });
+    expect(http.sms).toEqual({ provider: 'http', url: 'https://sms.example.com/send', secret: 'a-gateway-secret-0123', timeoutMs: 5000 });
+    expect(failure({ ADIEU_CONFIG: file({ sms: { provider: 'http', url: 'https://sms.example.com/send', secret: 'short' } }) })).toMatch(/^configuration error: sms\.secret: /);
+    expect(failure({ ADIEU_CONFIG: file({ sms: { provider: 'carrier-pigeon' } }) })).toMatch(/^configuration error: sms\.provider: /);
+  });
+
   it('names a bad environment variable', () => {
     expect(failure({ PORT: 'eighty' })).toBe('configuration error: PORT: expected a whole number, got "eighty"');
     expect(failure({ PORT: '70000' })).toMatch(/^configuration error: PORT \(http\.port\): /);

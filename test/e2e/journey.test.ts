@@ -329,6 +329,7 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
       ['/admin/audit', 'admin-audit'],
       ['/admin/datamap', 'admin-datamap'],
       ['/admin/webhooks', 'admin-webhooks'],
+      ['/admin/staff', 'admin-staff'],
       ['/dev/mailbox', 'dev-mailbox'],
     ] as const) {
       await page.goto(path);
@@ -339,6 +340,17 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     }
     await page.goto('/admin/audit');
     await expect.poll(() => page.getByTestId('chain-status').getAttribute('data-ok')).toBe('true');
+  });
+
+  it('an admin invites a reviewer and gets a one-time link', async () => {
+    await page.goto('/admin/staff');
+    await page.getByLabel(t('admin.staff.email')).fill(`new-reviewer-${lang}@example.com`);
+    await page.getByRole('button', { name: t('admin.staff.add') }).click();
+    await page.getByText(t('admin.staff.linkTitle')).waitFor();
+    expect(await page.getByText(/\/reset-password#token=/).count()).toBe(1);
+    await page.getByRole('cell', { name: `new-reviewer-${lang}@example.com` }).waitFor();
+    await snap('admin-staff-invited');
+    await audit('admin staff (invited)');
   });
 
   it('had no serious accessibility violations and no page errors', () => {
