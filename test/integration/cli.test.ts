@@ -107,11 +107,11 @@ describe('adieu openapi', () => {
   });
 });
 
-describe.each(DATABASE_KINDS)('adieu migrate and audit verify (%s)', (kind) => {
-  let dataDir: string;
-  let env: Record<string, string>;
+/** Each test gets a fresh data folder (and on PostgreSQL an empty database): the environment of a CLI run. */
+function freshCliEnvironment(kind: string): { env: () => Record<string, string>; dataDir: () => string } {
+  let dataDir = '';
+  let env: Record<string, string> = {};
   let dropDatabase: () => Promise<void> = async () => undefined;
-
   beforeEach(async () => {
     dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
     env = { ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
@@ -124,6 +124,15 @@ describe.each(DATABASE_KINDS)('adieu migrate and audit verify (%s)', (kind) => {
   afterEach(async () => {
     await dropDatabase();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+  return { env: () => env, dataDir: () => dataDir };
+}
+
+describe.each(DATABASE_KINDS)('adieu migrate and audit verify (%s)', (kind) => {
+  const fresh = freshCliEnvironment(kind);
+  let env: Record<string, string>;
+  beforeEach(() => {
+    env = fresh.env();
   });
 
   /** Opens the same database the CLI uses, in this process. */
@@ -172,22 +181,11 @@ describe.each(DATABASE_KINDS)('adieu migrate and audit verify (%s)', (kind) => {
 });
 
 describe.each(DATABASE_KINDS)('adieu staff (%s)', (kind) => {
-  let dataDir: string;
+  const fresh = freshCliEnvironment(kind);
   let env: Record<string, string>;
-  let dropDatabase: () => Promise<void> = async () => undefined;
-  beforeEach(async () => {
-    dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
-    env = { ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ADIEU_CONFIG: join(dataDir, 'config.json') };
+  beforeEach(() => {
+    env = { ...fresh.env(), ADIEU_CONFIG: join(fresh.dataDir(), 'config.json') };
     writeFileSync(env.ADIEU_CONFIG, JSON.stringify({ publicUrl: 'https://adieu.example.org' }));
-    if (kind === 'postgres') {
-      const database = await emptyPostgresDatabase();
-      env.DATABASE_URL = database.url;
-      dropDatabase = database.drop;
-    }
-  });
-  afterEach(async () => {
-    await dropDatabase();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('adds an admin with a one-time link, lists and removes them', { timeout: 300_000 }, async () => {
