@@ -10,6 +10,7 @@ Commands:
   verify-certificate FILE [--keys FILE]     verify a deletion certificate offline
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
+  secret webhook                            print a fresh Standard Webhooks secret (whsec_…)
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -21,6 +22,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.ts')).auditCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   erase: async () => (await import('./erase.ts')).eraseCommand,
+  secret: async () => (await import('./secret.ts')).secretCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 

@@ -6,7 +6,7 @@ import { appendAudit } from '../../audit/audit-log.ts';
 import { erasureConfirmations, erasureDownstream } from '../erasure.tables.ts';
 import { resumeIfSettled, SETTLED } from '../downstream-state.ts';
 import { lockRun } from '../run-state.ts';
-import { verifySignature } from './signature.ts';
+import { configuredKeys, verifySignature } from '../../webhooks/standard-webhooks.ts';
 
 /** What a receiver reports: it erased the subject's data, held none, or keeps some on its own legal basis. */
 export const CONFIRMATION_OUTCOMES = ['erased', 'not_found', 'retained'] as const;
@@ -46,7 +46,7 @@ export async function acceptConfirmation(
   const [request] = await ctx.db.select().from(erasureDownstream).where(eq(erasureDownstream.messageId, parsed.data.messageId));
   const hook = request ? ctx.config.webhooks.find((w) => w.name === request.name) : undefined;
   // Replay protection uses transport time, like the sender's timestamp.
-  if (!request || !hook || !verifySignature(hook.secret, headers, rawBody, Math.floor(Date.now() / 1000))) {
+  if (!request || !hook || !verifySignature(configuredKeys(hook), headers, rawBody, Math.floor(Date.now() / 1000))) {
     throw new AppError('WEBHOOK_SIGNATURE_INVALID');
   }
   return ctx.db.transaction(async (tx) => {
