@@ -86,9 +86,15 @@ export const configSchema = z
          * index (cost follows the buyer's data), or every row (cost follows the platform's data).
          */
         verifyScope: z.enum(['subject', 'everything']).default('subject'),
+        /**
+         * How far the scrub after the data steps goes on PostgreSQL stores: nothing, VACUUM (dead
+         * row versions become reusable space), or VACUUM FULL (tables rewritten; locks each table
+         * while it runs). The embedded database always gets the full scrub, WAL included.
+         */
+        scrub: z.enum(['none', 'vacuum', 'vacuum-full']).default('vacuum'),
       })
       .strict()
-      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000, verifyScope: 'subject' }),
+      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000, verifyScope: 'subject', scrub: 'vacuum' }),
     documents: z
       .object({ retainDaysAfterDecision: z.number().int().min(0).max(365).default(30) })
       .strict()
