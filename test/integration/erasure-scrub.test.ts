@@ -75,3 +75,29 @@ describe('erasure scrubs the embedded database files', () => {
     expect(filesHolding(dbDir, needles)).toEqual([]);
   });
 });
+
+// PostgreSQL keeps its own files: `erasure.scrub` says how far the scrub goes there, and the certificate says which ran.
+describe.runIf(process.env.TEST_DATABASE_URL)('erasure.scrub on PostgreSQL', () => {
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  it.each(['vacuum-full', 'none'] as const)('runs the configured scrub (%s) and certifies it', async (level) => {
+    t = await createTestApp('postgres', { erasure: { scrub: level } });
+    await seedDemo(t.ctx);
+    const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+    const seeded = await giveBuyerEverything(t.ctx, ada, randomTag());
+    const runId = await beginErasure(t.ctx, seeded.applicationId);
+    await drainJobs(t.ctx);
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(run.state).toBe('completed');
+    const scrubs = (await t.ctx.db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId))).filter((s) => s.spec.kind === 'vacuum');
+    for (const s of scrubs) {
+      const result = s.result as { level: string; vacuumed: string[] };
+      expect(result.level).toBe(level);
+      if (level === 'none') expect(result.vacuumed).toEqual([]);
+      else expect(result.vacuumed.length).toBeGreaterThan(0);
+    }
+    const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
+    expect(certificate.payload.stores.map((s: { scrub: string }) => s.scrub)).toEqual(certificate.payload.stores.map(() => level));
+  });
+});
