@@ -89,10 +89,22 @@ const server = createServer((req, res) => {
       return;
     }
     const messageId = req.headers['webhook-id'];
+    let event;
+    try {
+      event = JSON.parse(body);
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
+    // Any other event (`adieu.ping` from `adieu doctor`, types added later) asks for nothing:
+    // acknowledge it, so a signed ping proves the URL and the secret.
+    if (event.type !== 'erasure.requested') {
+      res.writeHead(200).end();
+      return;
+    }
     // Answer at once (Adieu times out slow receivers); do the work afterwards.
     res.writeHead(202, { 'content-type': 'application/json' }).end('{"accepted":true}');
     if (handled.has(messageId)) return; // a retry of a request already taken
-    const event = JSON.parse(body);
     handled.set(messageId, 'working');
     erase(event.data.subject)
       .then((outcome) => confirm(event.data.confirmUrl, event.data.messageId, outcome).then((ok) => handled.set(messageId, ok ? outcome : 'unconfirmed')))

@@ -11,6 +11,8 @@ Commands:
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
   secret webhook                            print a fresh Standard Webhooks secret (whsec_…)
+  demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
+  doctor [--json]                           check the configuration and everything it connects to
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -23,6 +25,8 @@ const commands: Record<string, () => Promise<Command>> = {
   seed: async () => (await import('./seed.ts')).seedCommand,
   erase: async () => (await import('./erase.ts')).eraseCommand,
   secret: async () => (await import('./secret.ts')).secretCommand,
+  'demo-idp': async () => (await import('./demo-idp.ts')).demoIdpCommand,
+  doctor: async () => (await import('./doctor.ts')).doctorCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 
@@ -46,7 +50,8 @@ main().then(
     if (code !== 0) process.exit(code);
   },
   (error) => {
-    if (error instanceof ConfigError) process.stderr.write(`adieu: ${error.message}\n`);
+    // A refused configuration may name several keys: one line each.
+    if (error instanceof ConfigError) process.stderr.write(error.message.split('\n').map((line) => `adieu: ${line}\n`).join(''));
     else if (error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || error?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') process.stderr.write(`adieu: ${error.message}\n`);
     else process.stderr.write(`adieu: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -14,7 +14,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   const port = values.port !== undefined ? Number(values.port) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error('--port: expected a port number');
   const worker = !values['no-worker'];
-  const ctx = await startContext({ flags: { demo: values.demo, port } }, { worker });
+  const ctx = await startContext({ flags: { demo: values.demo, port } }, { worker }, { service: true });
   if (ctx.config.demo && (await seedDemo(ctx))) ctx.logger.info('demo marketplace seeded');
 
   await ctx.jobs.start();

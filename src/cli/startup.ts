@@ -1,11 +1,28 @@
-import { loadConfig, type LoadOptions } from '../config/load.ts';
+import { ConfigError, loadConfig, type LoadOptions } from '../config/load.ts';
+import { findingLine, settingFindings } from '../config/setting-rules.ts';
+import type { Config } from '../config/schema.ts';
 import { createContext, type AppContext, type ContextOptions } from '../context.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { registerJobHandlers } from '../jobs/handlers.ts';
 
-/** Reads the configuration, opens everything, brings the schema up to date. */
-export async function startContext(load: LoadOptions, options: ContextOptions = {}): Promise<AppContext> {
+/**
+ * The setting rules, before anything is opened: in production a finding that is refused stops
+ * start-up (one line each, naming the key and what to set); every other finding is a warning.
+ */
+export function enforceSettingRules(config: Config): void {
+  const findings = settingFindings(config);
+  const refused = findings.filter((f) => f.level === 'failure');
+  if (refused.length > 0) throw new ConfigError(refused.map(findingLine).join('\n'));
+  for (const finding of findings) process.stderr.write(`adieu: ${findingLine(finding)}\n`);
+}
+
+/**
+ * Reads the configuration, opens everything, brings the schema up to date. `service`: a server or
+ * worker (what buyers depend on), which must pass the setting rules; one-off commands need not.
+ */
+export async function startContext(load: LoadOptions, options: ContextOptions = {}, { service = false } = {}): Promise<AppContext> {
   const config = loadConfig(load);
+  if (service) enforceSettingRules(config);
   const ctx = await createContext(config, options);
   await migrateDatabase(ctx.database);
   registerJobHandlers(ctx);

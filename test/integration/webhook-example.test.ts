@@ -8,6 +8,7 @@ import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { erasureDownstream, erasureRuns } from '../../src/erasure/erasure.tables.ts';
 import { generateSecret } from '../../src/webhooks/standard-webhooks.ts';
+import { pingReceiver } from '../../src/erasure/webhooks/ping.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
 const SECRET = generateSecret();
@@ -36,6 +37,12 @@ describe.each(DATABASE_KINDS)('the reference receiver in examples/ (%s)', (kind)
   afterEach(async () => {
     receiver.kill('SIGTERM');
     await t.close();
+  });
+
+  it("answers `adieu doctor`'s signed ping with 200 and a ping signed with another secret with 401", async () => {
+    const url = `http://127.0.0.1:${port}/erasure`;
+    expect(await pingReceiver({ name: 'crm', url, secret: SECRET }, 5000)).toEqual({ ok: true, status: 200 });
+    expect(await pingReceiver({ name: 'crm', url, secret: `${SECRET.slice(0, -4)}AAA=` }, 5000)).toEqual({ ok: false, status: 401, reason: 'refused the signature (HTTP 401)' });
   });
 
   it('receives the request, confirms it with a signed callback, and the run completes', async () => {

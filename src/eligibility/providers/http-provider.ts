@@ -25,7 +25,7 @@ const blockerSchema = z.object({
     .regex(/^\/(?!\/)/)
     .optional(),
 });
-const answerSchema = z.object({ blockers: z.array(blockerSchema).max(50), warnings: z.array(blockerSchema).max(50) });
+export const answerSchema = z.object({ blockers: z.array(blockerSchema).max(50), warnings: z.array(blockerSchema).max(50) });
 
 class ProviderFailure extends Error {}
 
