@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -34,7 +34,7 @@ export default function ErasuresPage() {
   const [filter, setFilter] = useState(applicationId);
   const runs = useQuery({
     queryKey: ['admin', 'erasures', applicationId],
-    queryFn: () => api<{ items: ErasureRun[] }>(`/api/admin/erasures${applicationId ? `?applicationId=${encodeURIComponent(applicationId)}` : ''}`),
+    queryFn: () => call('get', '/api/admin/erasures', { query: { applicationId: applicationId || undefined } }),
     refetchInterval: (q) => (q.state.data?.items.some((r) => r.state === 'running' || r.state === 'pending_external') ? 5_000 : false),
   });
   return (
