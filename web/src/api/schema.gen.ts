@@ -3931,6 +3931,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listMyMessages: {
@@ -5174,6 +5183,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description CURSOR_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description AUTH_REQUIRED */
             401: {
                 headers: {
@@ -5776,6 +5794,15 @@ export interface operations {
                         items: components["schemas"]["Order"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description CURSOR_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description AUTH_REQUIRED */
