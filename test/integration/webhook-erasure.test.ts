@@ -90,7 +90,8 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
 
   beforeEach(async () => {
     receiver = await startReceiver();
-    t = await createTestApp(kind, { webhooks: [{ name: 'crm', url: receiver.url, secret: SECRET }], erasure: { webhookTimeoutMs: 300 } });
+    // Long enough for the receiver that confirms inside its delivery on a loaded machine; a hang still times out.
+    t = await createTestApp(kind, { webhooks: [{ name: 'crm', url: receiver.url, secret: SECRET }], erasure: { webhookTimeoutMs: 2000 } });
     clock = t.ctx.clock as AdjustableClock;
     await seedDemo(t.ctx);
     const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
@@ -149,7 +150,8 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
     for (const r of receiver.received) expect(r.headers['user-agent']).toBe(`Adieu/${VERSION}`);
     const body = JSON.parse(receiver.received[0].body);
     expect(body).toMatchObject({ type: 'erasure.requested', data: { requestId: applicationId, runId, subject: expect.stringMatching(/^sub_/), categories: expect.arrayContaining(['user.contact.email']) } });
-    expect(receiver.received[0].body).not.toMatch(/ada|lovelace|example\.com|138/i);
+    // The buyer's own values, not letter runs: the body's random ids may contain "ada" or "138".
+    expect(receiver.received[0].body).not.toMatch(/ada@example\.com|lovelace|example\.com|13800000001/i);
 
     const row = await downstream(runId);
     expect(row.state).toBe('confirmed');
