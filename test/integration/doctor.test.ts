@@ -142,6 +142,7 @@ describe.skipIf(!BASE_URL)('adieu doctor (postgres)', () => {
     config = {
       publicUrl: 'https://adieu.example.com',
       http: { trustProxy: '127.0.0.1' },
+      metrics: { token: 'a-scraper-token-of-enough-length' },
       log: { level: 'silent' },
       erasure: { datamapDir: mapDir, stores: { crm: { url: crmUrl } } },
       webhooks: [{ name: 'crm', url: `${receiverServer.url}/erasure`, secret: SECRET }],
