@@ -12,6 +12,7 @@ Commands:
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
+  openapi [--dev-tools]                     print the OpenAPI 3.1 document (JSON) without serving it
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<Command>> = {
   erase: async () => (await import('./erase.ts')).eraseCommand,
   'demo-idp': async () => (await import('./demo-idp.ts')).demoIdpCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  openapi: async () => (await import('./openapi.ts')).openapiCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 

@@ -170,6 +170,19 @@ export const configSchema = z
       .strict()
       .refine((identity) => identity.local || identity.oidc || identity.handoff, 'local is false, so set identity.oidc or identity.handoff (else no buyer can sign in)')
       .default({ local: true }),
+    /**
+     * Who may read `/metrics`: with `token`, only requests carrying `Authorization: Bearer <token>`;
+     * with `port`, only a separate listener on that port (on `host`, default `http.host`), never the
+     * public one. Both may be set.
+     */
+    metrics: z
+      .object({
+        token: z.string().min(24, 'at least 24 characters (e.g. openssl rand -base64 32)').max(500).optional(),
+        port: z.coerce.number().int().min(0).max(65535).optional(),
+        host: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -18,6 +18,7 @@ const SAFE = {
   http: { trustProxy: '10.0.0.0/8' },
   webhooks: [{ name: 'crm', url: 'https://crm.example.com/erasure', secret: GOOD_SECRET }],
   eligibility: { providers: [{ name: 'billing', url: 'https://billing.example.com/eligibility', secret: GOOD_SECRET }] },
+  metrics: { port: 9464 },
 };
 
 let n = 0;
@@ -109,6 +110,14 @@ describe('setting rules', () => {
     ]);
   });
 
+  it('warn in production when /metrics is on the public listener without a token', () => {
+    expect(lines((c) => delete c.metrics)).toEqual([
+      'configuration warning: metrics: /metrics is served to anyone on the public listener; set metrics.port (a separate listener for the scraper) or metrics.token (ADIEU_METRICS_TOKEN, sent as a bearer token)',
+    ]);
+    expect(lines((c) => (c.metrics = { token: 'a-scraper-token-of-32-characters!' }))).toEqual([]);
+    expect(lines((c) => delete c.metrics, false)).toEqual([]);
+  });
+
   it('accept plain http to loopback, a localhost trial, and a key folder outside the data directory', () => {
     expect(
       lines((c) => {
@@ -126,6 +135,7 @@ describe('setting rules', () => {
     expect(settingFindings(config).map((f) => [f.key, f.level])).toEqual([
       ['publicUrl', 'failure'],
       ['SMTP_URL (mail.smtpUrl)', 'failure'],
+      ['metrics', 'warning'],
     ]);
   });
 });

@@ -146,6 +146,15 @@ export function settingFindings(config: Config): SettingFinding[] {
     });
   }
 
+  if (config.production && config.metrics.token === undefined && config.metrics.port === undefined) {
+    found.push({
+      key: 'metrics',
+      problem: '/metrics is served to anyone on the public listener',
+      remedy: 'set metrics.port (a separate listener for the scraper) or metrics.token (ADIEU_METRICS_TOKEN, sent as a bearer token)',
+      refuse: false,
+    });
+  }
+
   const plainHttp = (url: string) => {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) ? parsed.host : null;

@@ -238,6 +238,9 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await audit('status page (rejected)');
     await page.getByTestId('resubmit-text').fill(lang === 'en' ? 'Here is a sharper photo.' : '这是更清晰的照片。');
     await page.getByTestId('resubmit').click();
+    // Resubmitting asks for the same step-up as submitting: the password once more.
+    await page.getByLabel(t('auth.password'), { exact: true }).fill(ADA.password);
+    await page.getByRole('button', { name: t('reauth.submit'), exact: true }).click();
     await page.locator('[data-testid="status-summary"][data-status="submitted"]').waitFor();
     await snap('status-resubmitted');
     await act.signOut();

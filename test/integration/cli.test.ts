@@ -87,6 +87,26 @@ describe('adieu CLI: configuration errors', () => {
   });
 });
 
+describe('adieu openapi', () => {
+  it('prints the document of this configuration without serving it or touching its database', async () => {
+    const dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
+    try {
+      const config = join(dataDir, 'config.json');
+      writeFileSync(config, JSON.stringify({ publicUrl: 'https://adieu.example.org', database: { url: 'postgres://nobody@127.0.0.1:1/none' } }));
+      const result = await runCli(['openapi', '--dev-tools'], { ADIEU_CONFIG: config, ADIEU_DATA_DIR: dataDir });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const document = JSON.parse(result.stdout);
+      expect(document.openapi).toBe('3.1.0');
+      expect(document.servers).toEqual([{ url: 'https://adieu.example.org', description: 'this deployment' }]);
+      expect(document.paths['/api/cancellation'].post.operationId).toBe('submitApplication');
+      expect(document.paths['/api/dev/clock'].get.operationId).toBe('devGetClock');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.each(DATABASE_KINDS)('adieu migrate and audit verify (%s)', (kind) => {
   let dataDir: string;
   let env: Record<string, string>;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextAreaField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -20,7 +20,7 @@ export function DownstreamException({ runId, name }: { runId: string; name: stri
   const [reason, setReason] = useState('');
   const [tooShort, setTooShort] = useState(false);
   const record = useMutation({
-    mutationFn: () => api(`/api/admin/erasures/${encodeURIComponent(runId)}/exceptions`, { method: 'POST', body: { name, reason: reason.trim() } }),
+    mutationFn: () => call('post', '/api/admin/erasures/{id}/exceptions', { path: { id: runId }, body: { name, reason: reason.trim() } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['admin', 'erasures'] }),
   });
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
@@ -9,21 +9,12 @@ import { StatusBadge } from '../../components/Badge.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useFormat } from '../../lib/format.ts';
 
-interface DryRun {
-  userId: string;
-  subject: string;
-  status: string;
-  steps: Array<{ seq: number; kind: string; store: string; table: string; action: string; rows: number | null }>;
-  totals: Record<string, number>;
-  downstream: string[];
-}
-
 /** What erasing one account would touch now, without touching it (GET /api/admin/erasures/preview). */
 export function ErasureDryRun() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [subject, setSubject] = useState('');
-  const preview = useMutation({ mutationFn: (s: string) => api<DryRun>(`/api/admin/erasures/preview?subject=${encodeURIComponent(s)}`) });
+  const preview = useMutation({ mutationFn: (s: string) => call('get', '/api/admin/erasures/preview', { query: { subject: s } }) });
   const tableSteps = preview.data?.steps.filter((s) => s.rows !== null) ?? [];
   return (
     <Card title={t('admin.erasures.dryRun.title')}>

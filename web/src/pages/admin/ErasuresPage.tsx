@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -39,7 +39,7 @@ export default function ErasuresPage() {
   const [filter, setFilter] = useState(applicationId);
   const runs = useQuery({
     queryKey: ['admin', 'erasures', applicationId],
-    queryFn: () => api<{ items: ErasureRun[] }>(`/api/admin/erasures${applicationId ? `?applicationId=${encodeURIComponent(applicationId)}` : ''}`),
+    queryFn: () => call('get', '/api/admin/erasures', { query: { applicationId: applicationId || undefined } }),
     refetchInterval: (q) => (q.state.data?.items.some((r) => r.state === 'running' || r.state === 'pending_external') ? 5_000 : false),
   });
   return (
@@ -72,7 +72,7 @@ function RunCard({ run }: { run: ErasureRun }) {
   const fmt = useFormat();
   const client = useQueryClient();
   const retry = useMutation({
-    mutationFn: () => api(`/api/admin/erasures/${encodeURIComponent(run.id)}/retry`, { method: 'POST' }),
+    mutationFn: () => call('post', '/api/admin/erasures/{id}/retry', { path: { id: run.id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['admin', 'erasures'] }),
   });
   const done = run.steps.filter((s) => s.state === 'done').length;

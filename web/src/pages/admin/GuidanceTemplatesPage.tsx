@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call, type RequestBody } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -12,13 +12,8 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { LANGUAGES } from '../../i18n.ts';
 import { useFormat } from '../../lib/format.ts';
 
-interface GuidanceTemplate {
-  reasonCode: string;
-  locale: string;
-  body: string;
-  edited: boolean;
-  updatedAt: string | null;
-}
+/** One template as the API takes it: a reason code and a language. */
+type Template = RequestBody<'/api/review/guidance-templates', 'put'>['items'][number];
 
 const KEY = ['review', 'guidance-templates'] as const;
 
@@ -30,16 +25,16 @@ export default function GuidanceTemplatesPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const client = useQueryClient();
-  const templates = useQuery({ queryKey: KEY, queryFn: async () => (await api<{ items: GuidanceTemplate[] }>('/api/review/guidance-templates')).items });
-  const [reasonCode, setReasonCode] = useState('ID_UNREADABLE');
-  const [locale, setLocale] = useState<string>(LANGUAGES[0].code);
+  const templates = useQuery({ queryKey: KEY, queryFn: async () => (await call('get', '/api/review/guidance-templates')).items });
+  const [reasonCode, setReasonCode] = useState<Template['reasonCode']>('ID_UNREADABLE');
+  const [locale, setLocale] = useState<Template['locale']>(LANGUAGES[0].code);
   // Drafts per template, so switching reason or language keeps unsaved words.
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const key = `${reasonCode}:${locale}`;
   const current = templates.data?.find((x) => x.reasonCode === reasonCode && x.locale === locale);
   const body = drafts[key] ?? current?.body ?? '';
   const save = useMutation({
-    mutationFn: (text: string) => api<{ items: GuidanceTemplate[] }>('/api/review/guidance-templates', { method: 'PUT', body: { items: [{ reasonCode, locale, body: text }] } }),
+    mutationFn: (text: string) => call('put', '/api/review/guidance-templates', { body: { items: [{ reasonCode, locale, body: text }] } }),
     onSuccess: (result) => {
       client.setQueryData(KEY, result.items);
       setDrafts(({ [key]: _saved, ...rest }) => rest);
@@ -64,7 +59,7 @@ export default function GuidanceTemplatesPage() {
                 label={t('admin.guidance.reason')}
                 value={reasonCode}
                 onChange={(e) => {
-                  setReasonCode(e.target.value);
+                  setReasonCode(e.target.value as Template['reasonCode']);
                   save.reset();
                 }}
                 options={codes.map((code) => ({ value: code, label: t(`decisionReasons.${code}`, { defaultValue: code }) }))}
@@ -73,7 +68,7 @@ export default function GuidanceTemplatesPage() {
                 label={t('admin.guidance.language')}
                 value={locale}
                 onChange={(e) => {
-                  setLocale(e.target.value);
+                  setLocale(e.target.value as Template['locale']);
                   save.reset();
                 }}
                 options={LANGUAGES.map((l) => ({ value: l.code, label: l.label }))}
