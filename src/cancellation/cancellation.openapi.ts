@@ -76,7 +76,7 @@ const OwnDocument = z.object({
 const image = { schema: z.string(), description: 'The cleaned, redacted image (JPEG)', mediaType: 'image/jpeg' };
 
 export const cancellationOperations: OperationCatalog = {
-  'GET /api/cancellation/eligibility': op('getEligibility', 'Whether the signed-in buyer may close the account now, and what stops it', 'session', { 200: ok(Eligibility, 'Blockers, warnings and consequences, in the buyer’s language') }, 'VALIDATION_FAILED'),
+  'GET /api/cancellation/eligibility': op('getEligibility', 'Whether the signed-in buyer may close the account now, and what stops it', 'session', { 200: ok(Eligibility, 'Blockers, warnings and consequences, in the buyer’s language') }, 'RATE_LIMITED', 'VALIDATION_FAILED'),
   'GET /api/cancellation': op('getMyApplication', 'The signed-in buyer’s latest cancellation request', 'session', { 200: ok(z.object({ application: Application.nullable() }), 'The request, or null') }),
   'POST /api/cancellation': op('submitApplication', 'Ask for the account to be closed (needs a fresh step-up; Idempotency-Key honoured)', 'session', { 201: ok(Application, 'Submitted') }, 'REAUTH_REQUIRED', 'CANCELLATION_BLOCKED', 'CANCELLATION_ALREADY_OPEN', 'ACCOUNT_FROZEN', 'VALIDATION_FAILED', 'DOCUMENTS_REQUIRED', 'TOO_MANY_DOCUMENTS', 'IDEMPOTENCY_KEY_REUSED', 'DOCUMENT_NOT_FOUND', 'FORBIDDEN'),
   'POST /api/cancellation/withdraw': op('withdrawApplication', 'Withdraw the open request (until erasure starts)', 'session', { 200: ok(Application, 'Withdrawn') }, 'APPLICATION_NOT_FOUND', 'NOT_WITHDRAWABLE'),

@@ -73,9 +73,12 @@ describe('configuration', () => {
 
   it('reads the SMS provider: the dev mailbox by default, or an HTTP gateway with its secret', () => {
     expect(loadConfig({ env: { ADIEU_DATA_DIR: dir } }).sms).toEqual({ provider: 'mailbox' });
-    const http = loadConfig({ env: { ADIEU_DATA_DIR: dir, ADIEU_CONFIG: file({ sms: { provider: 'http', url: 'https://sms.example.com/send', secret: 'a-gateway-secret-0123' } }) } });
-    expect(http.sms).toEqual({ provider: 'http', url: 'https://sms.example.com/send', secret: 'a-gateway-secret-0123', timeoutMs: 5000 });
-    expect(failure({ ADIEU_CONFIG: file({ sms: { provider: 'http', url: 'https://sms.example.com/send', secret: 'short' } }) })).toMatch(/^configuration error: sms\.secret: /);
+    const secret = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
+    const http = loadConfig({ env: { ADIEU_DATA_DIR: dir, ADIEU_CONFIG: file({ sms: { provider: 'http', url: 'https://sms.example.com/send', secret } }) } });
+    expect(http.sms).toEqual({ provider: 'http', url: 'https://sms.example.com/send', secret, legacyRawSecret: false, timeoutMs: 5000 });
+    const raw = { provider: 'http', url: 'https://sms.example.com/send', secret: 'a-raw-gateway-secret-0123' };
+    expect(failure({ ADIEU_CONFIG: file({ sms: raw }) })).toMatch(/^configuration error: sms\.secret: expected a Standard Webhooks secret .*npx adieu secret webhook/);
+    expect(loadConfig({ env: { ADIEU_DATA_DIR: dir, ADIEU_CONFIG: file({ sms: { ...raw, legacyRawSecret: true } }) } }).sms).toMatchObject({ legacyRawSecret: true });
     expect(failure({ ADIEU_CONFIG: file({ sms: { provider: 'carrier-pigeon' } }) })).toMatch(/^configuration error: sms\.provider: /);
   });
 
@@ -109,6 +112,19 @@ describe('configuration', () => {
     );
     expect(failure({ NODE_ENV: 'production' }, { demo: true })).toMatch(/^configuration error: --demo \(devTools\): /);
     expect(loadConfig({ env: { NODE_ENV: 'production' } }).production).toBe(true);
+  });
+
+  it('refuses a webhook or provider secret that is not whsec_ + base64, unless legacyRawSecret is set', () => {
+    const raw = 'a-raw-shared-secret-0123456789';
+    const good = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
+    const hook = (extra: object) => ({ ADIEU_CONFIG: file({ webhooks: [{ name: 'crm', url: 'http://127.0.0.1:4000/x', ...extra }] }) });
+    expect(failure(hook({ secret: raw }))).toMatch(/^configuration error: webhooks\.0\.secret: expected a Standard Webhooks secret .*npx adieu secret webhook/);
+    expect(failure(hook({ secret: good, previousSecret: raw }))).toMatch(/^configuration error: webhooks\.0\.previousSecret: /);
+    expect(failure({ ADIEU_CONFIG: file({ eligibility: { providers: [{ name: 'p', url: 'http://127.0.0.1:4000/x', secret: raw }] } }) })).toMatch(
+      /^configuration error: eligibility\.providers\.0\.secret: /,
+    );
+    expect(loadConfig({ env: hook({ secret: raw, legacyRawSecret: true }) }).webhooks[0].legacyRawSecret).toBe(true);
+    expect(loadConfig({ env: hook({ secret: good, previousSecret: good }) }).webhooks[0].previousSecret).toBe(good);
   });
 
   it('says when the file cannot be used', () => {

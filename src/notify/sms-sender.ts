@@ -1,5 +1,6 @@
 import type { Config } from '../config/schema.ts';
-import { signedHeaders } from '../eligibility/request-signature.ts';
+import { configuredKeys, messageId, signedHeaders } from '../webhooks/standard-webhooks.ts';
+import { VERSION } from '../version.ts';
 import type { DevMailbox } from './dev-mailbox.ts';
 
 /** What a text message is about: the gateway may pick a sender id or route by language. */
@@ -31,7 +32,7 @@ export function httpSmsSender(settings: HttpSms, now: () => Date): SmsSender {
       const body = JSON.stringify({ to, text, locale: meta.locale, template: meta.template });
       const response = await fetch(settings.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...signedHeaders(settings.secret, body, now()) },
+        headers: { 'content-type': 'application/json', 'user-agent': `Adieu/${VERSION}`, ...signedHeaders(configuredKeys(settings), messageId(), Math.floor(now().getTime() / 1000), body) },
         body,
         signal: AbortSignal.timeout(settings.timeoutMs),
       });

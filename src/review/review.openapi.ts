@@ -56,7 +56,7 @@ const SlaReport = z.object({
 });
 
 export const reviewOperations: OperationCatalog = {
-  'GET /api/review/applications': op('listReviewQueue', 'The review queue, oldest due first', 'session', { 200: ok(z.object({ items: z.array(QueueItem), nextCursor: z.string().nullable() }), 'A page of the queue') }, 'FORBIDDEN', 'VALIDATION_FAILED'),
+  'GET /api/review/applications': op('listReviewQueue', 'The review queue, oldest due first', 'session', { 200: ok(z.object({ items: z.array(QueueItem), nextCursor: z.string().nullable() }), 'A page of the queue') }, 'FORBIDDEN', 'CURSOR_INVALID', 'VALIDATION_FAILED'),
   'GET /api/review/applications/:id': op('getReviewCase', 'One case: the request, the buyer (masked), live eligibility, documents (audited)', 'session', { 200: ok(ReviewDetail, 'The case') }, 'FORBIDDEN', 'APPLICATION_NOT_FOUND'),
   'POST /api/review/applications/:id/claim': op('claimApplication', 'Claim a case to work on it', 'session', { 200: ok(Claim, 'Claimed') }, 'FORBIDDEN', 'APPLICATION_NOT_FOUND', 'ALREADY_CLAIMED', 'INVALID_TRANSITION'),
   'DELETE /api/review/applications/:id/claim': op('releaseClaim', 'Give a claimed case back to the queue', 'session', { 204: noContent('Released') }, 'FORBIDDEN', 'APPLICATION_NOT_FOUND'),

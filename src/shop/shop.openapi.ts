@@ -33,7 +33,7 @@ const orderAction = z.object({ orderId: z.string(), status: orderStatus });
 
 export const shopOperations: OperationCatalog = {
   'GET /api/shop/overview': op('getShopOverview', 'The buyer’s marketplace at a glance: orders, wallet, coupons, points', 'session', { 200: ok(Overview, 'Counts and recent orders') }),
-  'GET /api/shop/orders': op('listMyOrders', 'The buyer’s orders, newest first', 'session', { 200: ok(z.object({ items: z.array(Order), nextCursor: z.string().nullable() }), 'A page of orders') }, 'VALIDATION_FAILED'),
+  'GET /api/shop/orders': op('listMyOrders', 'The buyer’s orders, newest first', 'session', { 200: ok(z.object({ items: z.array(Order), nextCursor: z.string().nullable() }), 'A page of orders') }, 'CURSOR_INVALID', 'VALIDATION_FAILED'),
   'POST /api/shop/orders/:orderId/confirm-receipt': op('confirmOrderReceipt', 'Confirm a shipped order arrived', 'session', { 200: ok(orderAction, 'Completed') }, 'NOT_FOUND', 'INVALID_TRANSITION'),
   'POST /api/shop/orders/:orderId/cancel': op('cancelOrder', 'Cancel an order awaiting payment', 'session', { 200: ok(orderAction, 'Closed') }, 'NOT_FOUND', 'INVALID_TRANSITION'),
   'GET /api/shop/disputes': op('listMyDisputes', 'The buyer’s disputes', 'session', {

@@ -35,6 +35,7 @@ const AuditPage = lazy(() => import('./pages/admin/AuditPage.tsx'));
 const DataMapPage = lazy(() => import('./pages/admin/DataMapPage.tsx'));
 const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage.tsx'));
 const StaffPage = lazy(() => import('./pages/admin/StaffPage.tsx'));
+const GuidanceTemplatesPage = lazy(() => import('./pages/admin/GuidanceTemplatesPage.tsx'));
 const DevToolsPage = lazy(() => import('./pages/dev/DevToolsPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/dev/MailboxPage.tsx'));
 
@@ -99,6 +100,7 @@ export function App() {
               <Route path="datamap" element={<DataMapPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />
               <Route path="staff" element={<StaffPage />} />
+              <Route path="guidance" element={<GuidanceTemplatesPage />} />
             </Route>
             <Route path="dev" element={<DevToolsPage />} />
             <Route path="dev/mailbox" element={<MailboxPage />} />

@@ -6,7 +6,7 @@ import { appendAudit } from '../../audit/audit-log.ts';
 import { erasureConfirmations, erasureDownstream } from '../erasure.tables.ts';
 import { resumeIfSettled, SETTLED } from '../downstream-state.ts';
 import { lockRun } from '../run-state.ts';
-import { verifySignature } from './signature.ts';
+import { configuredKeys, verifySignature } from '../../webhooks/standard-webhooks.ts';
 
 /** What a receiver reports: it erased the subject's data, held none, or keeps some on its own legal basis. */
 export const CONFIRMATION_OUTCOMES = ['erased', 'not_found', 'retained'] as const;
@@ -46,7 +46,7 @@ export async function acceptConfirmation(
   }
   // Replay protection uses transport time, like the sender's timestamp.
   const nowSeconds = Math.floor(Date.now() / 1000);
-  const signedBy = ctx.config.webhooks.filter((w) => verifySignature(w.secret, headers, rawBody, nowSeconds)).map((w) => w.name);
+  const signedBy = ctx.config.webhooks.filter((w) => verifySignature(configuredKeys(w), headers, rawBody, nowSeconds)).map((w) => w.name);
   if (signedBy.length === 0) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
   // Only a configured receiver gets here: telling it that it confirms nothing we sent it helps it, and tells a stranger nothing.
   const [request] = await ctx.db.select().from(erasureDownstream).where(eq(erasureDownstream.messageId, parsed.data.messageId));

@@ -4132,6 +4132,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     listMyMessages: {
@@ -5375,6 +5384,15 @@ export interface operations {
                     };
                 };
             };
+            /** @description CURSOR_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description AUTH_REQUIRED */
             401: {
                 headers: {
@@ -5977,6 +5995,15 @@ export interface operations {
                         items: components["schemas"]["Order"][];
                         nextCursor: string | null;
                     };
+                };
+            };
+            /** @description CURSOR_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description AUTH_REQUIRED */

@@ -8,6 +8,7 @@ const SECTIONS = [
   { to: '/admin/datamap', key: 'datamap' },
   { to: '/admin/webhooks', key: 'webhooks' },
   { to: '/admin/staff', key: 'staff' },
+  { to: '/admin/guidance', key: 'guidance' },
 ];
 
 /** The privacy officer's pages, one tab each. */
