@@ -20,7 +20,7 @@ export function staffRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const { user } = requireRole(request, 'admin');
         const added = await addStaff(ctx, { ...request.body, actor: user.subjectId });
-        return reply.code(201).send({ ...added, expiresAt: added.expiresAt.toISOString() });
+        return reply.code(201).send({ ...added, expiresAt: added.expiresAt?.toISOString() ?? null });
       },
     );
 

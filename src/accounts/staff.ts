@@ -30,11 +30,11 @@ function parseStaffEmail(raw: string): string {
 }
 
 /**
- * Gives an account (created when missing) a staff role and returns a one-time link where the person
- * sets their password. Admins are reviewers too, as in the review console. `actor`: the admin's
+ * Gives a new or staff account a staff role and, unless the person already has a password, returns
+ * a one-time link where they set it (a buyer's address is refused). Admins are reviewers too, as in the review console. `actor`: the admin's
  * subject id, or `cli` from `adieu staff add`.
  */
-export async function addStaff(ctx: AppContext, input: { email: string; role: StaffRole; actor: string }): Promise<{ userId: string; created: boolean; link: string; expiresAt: Date }> {
+export async function addStaff(ctx: AppContext, input: { email: string; role: StaffRole; actor: string }): Promise<{ userId: string; created: boolean; link: string | null; expiresAt: Date | null }> {
   const email = parseStaffEmail(input.email);
   const roles: StaffRole[] = input.role === 'admin' ? ['admin', 'reviewer'] : ['reviewer'];
   const now = ctx.clock.now();
@@ -42,6 +42,12 @@ export async function addStaff(ctx: AppContext, input: { email: string; role: St
   const expiresAt = new Date(now.getTime() + INVITE_TTL_MS);
   const existing = await findUserByIdentifier(ctx, { kind: 'email', value: email });
   if (existing?.status === 'erased') throw new AppError('VALIDATION_FAILED', { fields: { email: 'This account was erased.' } });
+  // A link that sets the password of a buyer's account would hand that account to whoever holds it.
+  if (existing && !existing.roles.some((role) => role === 'reviewer' || role === 'admin')) {
+    throw new AppError('VALIDATION_FAILED', { fields: { email: 'This address belongs to a buyer account: staff need an address of their own.' } });
+  }
+  // Someone who already set a password keeps it: a promotion changes the roles only.
+  const needsLink = !existing?.passwordHash;
   const result = await ctx.db.transaction(async (tx) => {
     let user = existing;
     if (user) {
@@ -50,7 +56,7 @@ export async function addStaff(ctx: AppContext, input: { email: string; role: St
     } else {
       user = await insertUser(ctx, tx, { email, displayName: null, roles, emailVerified: true });
     }
-    await tx.insert(passwordResets).values({
+    if (needsLink) await tx.insert(passwordResets).values({
       id: newId('rst'),
       userId: user.id,
       tokenHash: hashToken(token),
@@ -63,7 +69,7 @@ export async function addStaff(ctx: AppContext, input: { email: string; role: St
     return { userId: user.id, created: !existing };
   });
   // The token rides in the fragment, as in password recovery: never sent to a server or in a Referer.
-  return { ...result, link: `${ctx.config.publicUrl}/reset-password#token=${token}`, expiresAt };
+  return needsLink ? { ...result, link: `${ctx.config.publicUrl}/reset-password#token=${token}`, expiresAt } : { ...result, link: null, expiresAt: null };
 }
 
 /** Everyone holding a staff role, with their email (decrypted for the admin who asked). */

@@ -24,8 +24,9 @@ export async function staffCommand(args: string[]): Promise<number> {
   try {
     if (action === 'add') {
       const added = await addStaff(ctx, { email, role: values.role as 'reviewer' | 'admin', actor: 'cli' });
+      const head = `${added.created ? 'Created' : 'Updated'} ${values.role} ${email}.`;
       process.stdout.write(
-        `${added.created ? 'Created' : 'Updated'} ${values.role} ${email}. Send them this one-time link to set a password (valid until ${added.expiresAt.toISOString()}):\n${added.link}\n`,
+        added.link ? `${head} Send them this one-time link to set a password (valid until ${added.expiresAt?.toISOString()}):\n${added.link}\n` : `${head} They keep their password.\n`,
       );
     } else if (action === 'list') {
       const staff = await listStaff(ctx);

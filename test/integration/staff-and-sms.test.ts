@@ -46,7 +46,10 @@ describe.each(DATABASE_KINDS)('staff accounts and SMS by configuration (%s)', (k
     t = await createTestApp(kind);
     const added = await addStaff(t.ctx, { email: 'New.Reviewer@Example.com', role: 'reviewer', actor: 'cli' });
     expect(added.created).toBe(true);
-    const token = /^http:\/\/adieu\.test\/reset-password#token=([A-Za-z0-9_-]{43})$/.exec(added.link)![1];
+    const token = /^http:\/\/adieu\.test\/reset-password#token=([A-Za-z0-9_-]{43})$/.exec(added.link ?? '')![1];
+    // Asked again before the first link was used: a second link (both work until one is used).
+    const reinvited = await addStaff(t.ctx, { email: 'new.reviewer@example.com', role: 'reviewer', actor: 'cli' });
+    expect(reinvited).toMatchObject({ created: false, userId: added.userId });
     expect(await listStaff(t.ctx)).toEqual([{ userId: added.userId, email: 'new.reviewer@example.com', roles: ['reviewer'], passwordSet: false, status: 'active' }]);
 
     const reviewer = new Client(t.app);
@@ -58,22 +61,23 @@ describe.each(DATABASE_KINDS)('staff accounts and SMS by configuration (%s)', (k
     expect((await reviewer.get('/api/admin/erasures')).statusCode).toBe(403);
     expect((await listStaff(t.ctx))[0].passwordSet).toBe(true);
 
-    // Promoting the same person keeps one account.
+    // Promoting the same person keeps one account and their password: no link.
     const promoted = await addStaff(t.ctx, { email: 'new.reviewer@example.com', role: 'admin', actor: 'cli' });
-    expect(promoted).toMatchObject({ created: false, userId: added.userId });
+    expect(promoted).toEqual({ created: false, userId: added.userId, link: null, expiresAt: null });
     expect((await listStaff(t.ctx))[0].roles.sort()).toEqual(['admin', 'reviewer']);
 
     await removeStaff(t.ctx, { email: 'new.reviewer@example.com', actor: 'cli' });
     expect((await reviewer.get('/api/review/applications')).statusCode).toBe(401);
     expect((await new Client(t.app).post('/api/auth/login', { identifier: 'new.reviewer@example.com', password: PASSWORD })).statusCode).toBe(401);
     expect(await listStaff(t.ctx)).toEqual([]);
-    // The invitation sent with the promotion is void too.
-    const second = /#token=(.+)$/.exec(promoted.link)![1];
+    // The second invitation is void too.
+    const second = /#token=(.+)$/.exec(reinvited.link ?? '')![1];
     expect((await new Client(t.app).post('/api/auth/password/reset', { token: second, password: PASSWORD })).statusCode).toBe(400);
     await expect(removeStaff(t.ctx, { email: 'new.reviewer@example.com', actor: 'cli' })).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
 
     const { rows } = (await t.ctx.database.executeSql("SELECT action, actor FROM audit_log WHERE action LIKE 'staff.%' ORDER BY seq")) as { rows: Array<{ action: string; actor: string }> };
     expect(rows).toEqual([
+      { action: 'staff.added', actor: 'cli' },
       { action: 'staff.added', actor: 'cli' },
       { action: 'staff.added', actor: 'cli' },
       { action: 'staff.removed', actor: 'cli' },
@@ -111,9 +115,12 @@ describe.each(DATABASE_KINDS)('staff accounts and SMS by configuration (%s)', (k
     expect(all.map((r) => r.action)).toEqual(['staff.added', 'staff.removed']);
   });
 
-  it('refuses a malformed email', async () => {
+  it('refuses a malformed email, and a buyer’s address (a set-password link would hand the account over)', async () => {
     t = await createTestApp(kind);
+    await seedDemo(t.ctx);
     await expect(addStaff(t.ctx, { email: 'not an email', role: 'admin', actor: 'cli' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(addStaff(t.ctx, { email: 'ada@example.com', role: 'admin', actor: 'cli' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await listStaff(t.ctx)).map((m) => m.email)).toEqual(['reviewer@example.com', 'admin@example.com']);
   });
 
   it('sends text messages to the configured gateway, signed, in the buyer’s language; a failing gateway retries', async () => {

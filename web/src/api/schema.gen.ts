@@ -270,7 +270,7 @@ export interface paths {
         /** Everyone with a staff role (admin) */
         get: operations["listStaff"];
         put?: never;
-        /** Give an account (created when missing) a staff role; returns a one-time set-password link (admin, audited) */
+        /** Give a new or staff account a staff role; returns a one-time set-password link when the person has no password yet (admin, audited) */
         post: operations["addStaff"];
         delete?: never;
         options?: never;
@@ -1638,9 +1638,9 @@ export interface components {
         };
         StaffInvitation: {
             created: boolean;
-            expiresAt: string;
-            /** @description one-time set-password link; shown once, hand it to the person */
-            link: string;
+            expiresAt: string | null;
+            /** @description one-time set-password link, shown once (null: the person already has a password) */
+            link: string | null;
             userId: string;
         };
         StaffMember: {

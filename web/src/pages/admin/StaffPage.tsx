@@ -60,10 +60,15 @@ export default function StaffPage() {
               </Button>
             </div>
           </form>
-          {add.data && (
+          {add.data?.link && (
             <Alert tone="success" title={t('admin.staff.linkTitle')} live="polite">
-              <p>{t('admin.staff.linkHint', { date: fmt.dateTime(add.data.expiresAt) })}</p>
+              <p>{t('admin.staff.linkHint', { date: fmt.dateTime(add.data.expiresAt ?? '') })}</p>
               <p className="mono small">{add.data.link}</p>
+            </Alert>
+          )}
+          {add.data && !add.data.link && (
+            <Alert tone="success" title={t('admin.staff.updated')} live="polite">
+              {t('admin.staff.updatedHint')}
             </Alert>
           )}
         </div>
