@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.ts';
 import { quoteTable } from '../../domain/erasure-sql.ts';
 import { dataMap } from '../datamap.ts';
 import { connectStore } from '../store-connection.ts';
+import { storeConnector } from '../connectors/connector.ts';
 import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
@@ -14,10 +15,11 @@ export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const vacuumed: string[] = [];
   const skipped: Array<{ table: string; reason: string }> = [];
   if (store) {
-    const connection = connectStore(ctx, store);
+    const connector = storeConnector(ctx, store);
+    const vacuum = connector ? (table: string) => connector.vacuum(table) : (table: string) => connectStore(ctx, store).exec(`VACUUM ${quoteTable(table)}`);
     for (const table of step.spec.tables) {
       try {
-        await connection.exec(`VACUUM ${quoteTable(table)}`);
+        await vacuum(table);
         vacuumed.push(table);
       } catch (error) {
         skipped.push({ table, reason: String((error as { code?: string }).code ?? 'unsupported') });
