@@ -11,6 +11,7 @@ import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
+import { dryRunErasure } from '../../src/erasure/dry-run.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 import { ADA_VIEWS, crmMap, dump, seedCrm, TABLES } from './mysql-crm-fixture.ts';
 
@@ -49,6 +50,11 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
   it('erases the buyer with every action, in batches, reports rows per step, scans it, and leaves others byte for byte', async () => {
     const { ada } = await start(db.url);
     const before = await dump(conn);
+    // The dry run counts the buyer's rows in MySQL, table by table, and touches nothing.
+    const dry = await dryRunErasure(t.ctx, ada);
+    const planned = Object.fromEntries(dry.steps.filter((s) => s.store === 'crmsql' && s.kind === 'sql').map((s) => [s.table.split('.')[1], s.rows]));
+    expect(planned).toEqual({ addresses: 1, support_tickets: 1, order_notes: 1, page_views: ADA_VIEWS, customers: 1 });
+    expect(await dump(conn)).toEqual(before);
     const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
     const runId = await beginErasure(t.ctx, applicationId);
     await drainJobs(t.ctx, 12);
@@ -92,6 +98,19 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
     expect(certificate.payload.stores.map((s: { store: string }) => s.store)).toContain('crmsql');
     expect(certificate.payload.retained).toContainEqual(expect.objectContaining({ store: 'crmsql', table: `${db.name}.support_tickets`, rows: 1 }));
+  });
+
+  it('the verification finds a value the map forgot in MySQL, and the run fails instead of certifying', async () => {
+    writeFileSync(join(mapDir, 'crmsql.yaml'), crmMap(db.name).replace('email: { action: set_null, identifier: email, category: user.contact.email }', 'email: non_personal'));
+    const { ada } = await start(db.url);
+    const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
+    const runId = await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx, 12);
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(run.state).toBe('failed');
+    expect(run.certificateId).toBeNull();
+    expect(run.failureReason).toContain(`email in crmsql:${db.name}.customers`);
+    expect(run.failureReason).not.toContain('ada@example.com');
   });
 
   it('a stopped server or a wrong password fails the step with a clear reason and retries; the run never completes', async () => {
