@@ -11,6 +11,7 @@ Commands:
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
   doctor [--json]                           check the configuration and everything it connects to
+  datamap check                             exit 1 naming every column of every store the data map misses
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   seed: async () => (await import('./seed.ts')).seedCommand,
   erase: async () => (await import('./erase.ts')).eraseCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  datamap: async () => (await import('./datamap.ts')).datamapCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 

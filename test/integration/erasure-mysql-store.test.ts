@@ -12,6 +12,7 @@ import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
 import { dryRunErasure } from '../../src/erasure/dry-run.ts';
+import { checkDataMapCoverage } from '../../src/erasure/datamap-check.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 import { ADA_VIEWS, crmMap, dump, seedCrm, TABLES } from './mysql-crm-fixture.ts';
 
@@ -98,6 +99,15 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
     expect(certificate.payload.stores.map((s: { store: string }) => s.store)).toContain('crmsql');
     expect(certificate.payload.retained).toContainEqual(expect.objectContaining({ store: 'crmsql', table: `${db.name}.support_tickets`, rows: 1 }));
+  });
+
+  it('datamap check names a MySQL column nobody mapped and a mapped one that is gone', async () => {
+    await start(db.url);
+    const crmOf = async () => (await checkDataMapCoverage(t.ctx)).find((e) => e.database === 'crmsql')!;
+    expect(await crmOf()).toMatchObject({ stores: ['crmsql'], unmapped: [], stale: [] });
+    expect((await checkDataMapCoverage(t.ctx)).find((e) => e.database === 'adieu')).toMatchObject({ unmapped: [], stale: [] });
+    await conn.query('ALTER TABLE customers ADD COLUMN wechat_id varchar(64) NULL, DROP COLUMN created_at');
+    expect(await crmOf()).toMatchObject({ unmapped: [`${db.name}.customers.wechat_id`], stale: [`${db.name}.customers.created_at`] });
   });
 
   it('the verification finds a value the map forgot in MySQL, and the run fails instead of certifying', async () => {

@@ -45,6 +45,8 @@ export interface StoreConnector {
   unscannable(tables: string[]): Promise<Map<string, Set<string>>>;
   /** For each needle found: in how many rows of the table. */
   scan(target: TableScanTarget, needles: Needle[], values: ParamValues): Promise<Array<{ needle: number; rows: number }>>;
+  /** Every column of the base tables of these schemas (MySQL: databases), for `datamap check`. */
+  catalog(schemas: string[]): Promise<Array<{ table: string; column: string }>>;
   /** Reclaims the space of deleted/updated rows; a refusal is reported, not thrown. */
   vacuum(table: string): Promise<void>;
 }

@@ -195,6 +195,18 @@ export function mysqlConnector(_ctx: AppContext, store: StoreSpec, url: string):
         const [row] = await rows(pool, sql.text, [...needleValues, ...valuesOf(sql, values)]);
         return needles.map((_, i) => ({ needle: i, rows: Number(row?.[`h${i}`] ?? 0) })).filter((h) => h.rows > 0);
       }),
+    catalog: (schemas: string[]) =>
+      guarded(async () => {
+        if (schemas.length === 0) return [];
+        const found = await rows(
+          pool,
+          `SELECT CONCAT(c.table_schema, '.', c.table_name) AS t, c.column_name AS c FROM information_schema.columns c
+           JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
+           WHERE c.table_schema IN (?) AND c.table_name <> 'adieu_erasure_markers' ORDER BY 1, 2`,
+          [schemas],
+        );
+        return found.map((r) => ({ table: String(r.t), column: String(r.c) }));
+      }),
     vacuum: (table: string) =>
       guarded(async () => {
         await pool.query(`OPTIMIZE TABLE ${mysqlTable(table)}`);
