@@ -19,6 +19,8 @@ const CONTRACT: Record<string, number> = {
   NOT_WITHDRAWABLE: 409,
   ALREADY_CLAIMED: 409,
   STALE_APPLICATION: 409,
+  OIDC_INVALID: 400,
+  HANDOFF_INVALID: 401,
 };
 
 describe('error registry', () => {

@@ -5,6 +5,7 @@
 export const ERRORS = {
   VALIDATION_FAILED: { status: 422, message: 'Some fields are missing or invalid.' },
   BAD_REQUEST: { status: 400, message: 'The request could not be understood.' },
+  CURSOR_INVALID: { status: 400, message: 'This page link is not valid. Start again from the first page.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found here.' },
@@ -23,12 +24,20 @@ export const ERRORS = {
   CSRF_INVALID: { status: 403, message: 'The security token of this request is missing or wrong. Reload the page and try again.' },
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   REAUTH_REQUIRED: { status: 403, message: 'Please confirm it is you: enter your password or authenticator code again.' },
+  SECOND_FACTOR_REQUIRED: { status: 403, message: 'Enter a code from your authenticator app, or a recovery code, to do this.' },
   ACCOUNT_FROZEN: { status: 409, message: 'This account is being closed; this action is no longer possible.' },
   IDENTIFIER_TAKEN: { status: 409, message: 'This email or phone number cannot be used for a new account.' },
   IDENTIFIER_INVALID: { status: 422, message: 'Enter a valid email address or phone number in international format.' },
   PASSWORD_TOO_WEAK: { status: 422, message: 'This password is too common or too easy to guess. Choose a longer, less common one.' },
   TOKEN_INVALID: { status: 400, message: 'This link or code is invalid, already used or expired.' },
   SESSION_NOT_FOUND: { status: 404, message: 'This session does not exist.' },
+  OIDC_INVALID: { status: 400, message: 'Signing in with your platform account did not complete. Please start again.' },
+  HANDOFF_INVALID: { status: 401, message: 'This sign-in link is invalid, already used or expired. Please start again from the platform.' },
+  LOGOUT_TOKEN_INVALID: { status: 400, message: 'The logout token is invalid.' },
+  LINK_REQUIRED: { status: 409, message: 'An account with this email already exists here. Enter its password once to link the two.' },
+  LINK_EXPIRED: { status: 400, message: 'Linking your accounts took too long. Please sign in with your platform account again.' },
+  IDENTITY_QUARANTINED: { status: 409, message: 'This account was closed recently and cannot be opened again yet.' },
+  LOCAL_ACCOUNTS_DISABLED: { status: 404, message: 'Sign in with your platform account.' },
 
   CANCELLATION_BLOCKED: { status: 409, message: 'Your account cannot be cancelled yet: some things must be resolved first.' },
   CANCELLATION_ALREADY_OPEN: { status: 409, message: 'You already have an open cancellation request.' },
@@ -46,6 +55,7 @@ export const ERRORS = {
 
   ALREADY_CLAIMED: { status: 409, message: 'Another reviewer is working on this request.' },
   NOT_CLAIMED: { status: 409, message: 'Claim this request before deciding it.' },
+  DOCUMENTS_NOT_REVIEWED: { status: 409, message: 'Open every identity document of this request before approving it.' },
   STALE_APPLICATION: { status: 409, message: 'Someone else changed this request first. Reload it.' },
   SECOND_REVIEWER_REQUIRED: { status: 409, message: 'This request needs a second reviewer.' },
 

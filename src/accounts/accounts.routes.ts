@@ -3,17 +3,19 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { clearSessionCookie, clientIp, requireUser, setSessionCookie } from '../http/request-auth.ts';
+import { clearSessionCookie, clientIp, requireUser, setDeviceCookie, setSessionCookie } from '../http/request-auth.ts';
+import { DEVICE_COOKIE } from './device-cookie.ts';
 import { PASSWORD_MAX } from './password/password-policy.ts';
-import { verifyPassword } from './password/password-hasher.ts';
 import { signUp } from './sign-up.ts';
 import { signIn, rateLimiter } from './sign-in.ts';
+import { verifySecondFactorStepUp, verifyStepUp, type StepUpProof } from './step-up.ts';
 import { csrfTokenFor, endAllSessions, endSession, rotateForStepUp } from './sessions.ts';
 import { requestPasswordReset, resetPassword } from './password-recovery.ts';
-import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp, verifySecondFactor } from './totp.ts';
+import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts';
 import { accountView, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
+import { signInMethods } from '../identity/sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
 const userView = (user: { id: string; roles: string[] }, displayName: string | null) => ({ id: user.id, displayName: displayName ?? '', roles: user.roles });
@@ -35,6 +37,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        if (!ctx.config.identity.local) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
         const limit = await (await rateLimiter(ctx)).hit('signup-ip', clientIp(request), 20, 3600, ctx.clock.now());
         if (!limit.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(limit.retryAfterSeconds) } });
         return reply.status(201).send(await signUp(ctx, request.body));
@@ -45,10 +48,15 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/api/auth/login',
       { schema: { tags: ['auth'], body: z.object({ identifier: z.string().min(1).max(320), password, totp: z.string().max(20).optional() }) } },
       async (request, reply) => {
-        const result = await signIn(ctx, request.body, { ip: clientIp(request), userAgent: request.headers['user-agent'] });
+        const result = await signIn(ctx, request.body, {
+          ip: clientIp(request),
+          userAgent: request.headers['user-agent'],
+          deviceCookie: request.cookies[DEVICE_COOKIE],
+        });
         // Signing in over a live session replaces it: one browser, one session.
         if (request.auth) await endSession(ctx.db, request.auth.session.id);
         setSessionCookie(ctx, reply, result.token);
+        if (result.deviceCookie) setDeviceCookie(ctx, reply, result.deviceCookie);
         const displayName = await openForUser(ctx, result.user.id, 'displayName', result.user.displayNameEnc);
         return { user: userView(result.user, displayName), csrfToken: result.csrfToken };
       },
@@ -61,11 +69,14 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.get('/api/auth/session', { schema: { tags: ['auth'] } }, async (request) => {
-      if (!request.auth) return { user: null, csrfToken: null };
+      // How a client may sign in (and step up): password, the platform's provider, a handoff.
+      const methods = { methods: signInMethods(ctx.config), ...(ctx.config.identity.oidc ? { oidcLabel: ctx.config.identity.oidc.label } : {}) };
+      if (!request.auth) return { user: null, csrfToken: null, ...methods };
       const { user, session } = request.auth;
       const displayName = await openForUser(ctx, user.id, 'displayName', user.displayNameEnc);
       return {
-        user: { ...userView(user, displayName), status: user.status, locale: user.locale },
+        ...methods,
+        user: { ...userView(user, displayName), status: user.status, locale: user.locale, hasPassword: !!user.passwordHash },
         csrfToken: await csrfTokenFor(ctx, session.id),
         reauthenticatedUntil: isReauthenticated(ctx, session) ? session.reauthenticatedUntil!.toISOString() : null,
         expiresAt: session.expiresAt.toISOString(),
@@ -97,21 +108,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { user, session } = requireUser(request);
-        const limiter = await rateLimiter(ctx);
-        const attempts = await limiter.peek('reauth-user', user.id, ctx.clock.now());
-        if (attempts.count >= 5) {
-          throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(attempts.retryAfterSeconds) } });
-        }
-        const body = request.body as { password?: string; totp?: string };
-        const ok =
-          body.password !== undefined
-            ? !!user.passwordHash && (await verifyPassword(user.passwordHash, body.password))
-            : user.totpEnabled && (await verifySecondFactor(ctx, user, body.totp!));
-        if (!ok) {
-          await limiter.hit('reauth-user', user.id, 5, 15 * 60, ctx.clock.now());
-          throw new AppError(body.password !== undefined ? 'AUTH_INVALID_CREDENTIALS' : 'TOTP_INVALID');
-        }
-        await limiter.reset('reauth-user', user.id);
+        await verifyStepUp(ctx, user, request.body as StepUpProof);
         const { token, reauthenticatedUntil } = await rotateForStepUp(ctx, session.id);
         await ctx.db.transaction((tx) =>
           appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.reauthenticated', subject: user.subjectId, target: session.id }),
@@ -134,12 +131,16 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return confirmTotpEnrolment(ctx, user, request.body.code);
     });
 
-    app.post('/api/auth/totp/disable', { schema: { tags: ['auth'] } }, async (request, reply) => {
-      const { user, session } = requireUser(request);
-      if (!isReauthenticated(ctx, session)) throw new AppError('REAUTH_REQUIRED');
-      await disableTotp(ctx, user);
-      return reply.status(204).send();
-    });
+    app.post(
+      '/api/auth/totp/disable',
+      { schema: { tags: ['auth'], body: z.object({ code: z.string().min(1).max(20).optional() }).strict().optional() } },
+      async (request, reply) => {
+        const { user } = requireUser(request);
+        await verifySecondFactorStepUp(ctx, user, request.body?.code);
+        await disableTotp(ctx, user);
+        return reply.status(204).send();
+      },
+    );
 
     app.get('/api/account', { schema: { tags: ['account'] } }, async (request) => accountView(ctx, requireUser(request).user));
 

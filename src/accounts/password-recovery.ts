@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { parseIdentifier } from '../domain/identifiers.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { newId, newToken } from '../ids.ts';
-import { enqueueNotification, registerSecretResolver } from '../notify/notifications.ts';
+import { enqueueNotification, type SecretResolver } from '../notify/notifications.ts';
 import { passwordResets, users } from './accounts.tables.ts';
 import { hashPassword } from './password/password-hasher.ts';
 import { isPasswordAcceptable } from './password/password-policy.ts';
@@ -45,6 +45,8 @@ export async function requestPasswordReset(ctx: AppContext, rawIdentifier: strin
   const column = identifier.kind === 'email' ? users.emailIndex : users.phoneIndex;
   const [user] = await ctx.db.select().from(users).where(eq(column, index)).limit(1);
   if (!user || user.status === 'erased') return;
+  // Without local accounts a buyer has no password here to reset (staff still do).
+  if (!ctx.config.identity.local && user.roles.every((role) => role === 'buyer')) return;
 
   const now = ctx.clock.now();
   const sends = await (await rateLimiter(ctx)).hit('reset-send-account', user.id, SENDS_PER_ACCOUNT_HOUR, 3600, now);
@@ -73,7 +75,8 @@ export async function requestPasswordReset(ctx: AppContext, rawIdentifier: strin
   });
 }
 
-registerSecretResolver('password_reset', async (ctx, ref) => {
+/** The reset link or code of a notification job, read when it is sent (registered by the job handlers). */
+export const passwordResetSecret: SecretResolver = async (ctx, ref) => {
   const [row] = await ctx.db
     .select()
     .from(passwordResets)
@@ -83,7 +86,7 @@ registerSecretResolver('password_reset', async (ctx, ref) => {
   if (!token) return null;
   // The token rides in the fragment: browsers never send it to a server or in a Referer.
   return row.channel === 'email' ? { linkPath: `/reset-password#token=${token}` } : { code: token };
-});
+};
 
 /** Sets a new password with a single-use token; ends every session; does not sign in. */
 export async function resetPassword(ctx: AppContext, token: string, password: string, ip: string): Promise<void> {

@@ -10,7 +10,11 @@ import { quarantineHash } from '../erasure/quarantine-hash.ts';
  * phone (its own secret, unrelated to the blind index) until the quarantine ends.
  */
 export async function isQuarantined(ctx: AppContext, identifier: Identifier): Promise<boolean> {
-  const hash = await quarantineHash(ctx, identifier.kind, identifier.value);
+  return isHashQuarantined(ctx, await quarantineHash(ctx, identifier.kind, identifier.value));
+}
+
+/** Whether the quarantine still holds this keyed hash (of an identifier or of an external link). */
+export async function isHashQuarantined(ctx: AppContext, hash: string): Promise<boolean> {
   const rows = await ctx.db
     .select({ h: erasureQuarantine.identifierHash })
     .from(erasureQuarantine)

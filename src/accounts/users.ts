@@ -11,8 +11,12 @@ import type { UserRow } from './sessions.ts';
 export interface NewUser {
   email?: string | null;
   phone?: string | null;
-  password: string;
-  displayName: string;
+  /** Absent for buyers who sign in only through the platform's identity provider. */
+  password?: string;
+  displayName: string | null;
+  /** Whether the identifiers were verified (sign-up: proven by the recovery flow; a provider: its claims). */
+  emailVerified?: boolean;
+  phoneVerified?: boolean;
   roles?: Role[];
   locale?: string;
   /** Precomputed argon2id hash (seeding many users with one password). */
@@ -31,14 +35,14 @@ export async function insertUser(ctx: AppContext, db: Db, input: NewUser): Promi
       id,
       subjectId: newId('sub'),
       roles: input.roles ?? ['buyer'],
-      displayNameEnc: await sealForUser(ctx, id, 'displayName', input.displayName),
+      displayNameEnc: input.displayName ? await sealForUser(ctx, id, 'displayName', input.displayName) : null,
       emailEnc: email ? await sealForUser(ctx, id, 'email', email.value) : null,
       emailIndex: email ? await identifierIndex(ctx, email) : null,
-      emailVerified: !!email,
+      emailVerified: !!email && (input.emailVerified ?? true),
       phoneEnc: phone ? await sealForUser(ctx, id, 'phone', phone.value) : null,
       phoneIndex: phone ? await identifierIndex(ctx, phone) : null,
-      phoneVerified: !!phone,
-      passwordHash: input.passwordHash ?? (await hashPassword(input.password)),
+      phoneVerified: !!phone && (input.phoneVerified ?? true),
+      passwordHash: input.passwordHash ?? (input.password !== undefined ? await hashPassword(input.password) : null),
       locale: input.locale ?? 'en',
       createdAt: input.createdAt ?? ctx.clock.now(),
     })

@@ -1,4 +1,5 @@
 import { and, asc, count, eq } from 'drizzle-orm';
+import { rateLimiter } from '../accounts/sign-in.ts';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -7,7 +8,7 @@ import { enqueueNotification } from '../notify/notifications.ts';
 import { newId } from '../ids.ts';
 import type { UserRow } from '../accounts/sessions.ts';
 import { staffFor } from '../review/staff-recipients.ts';
-import { applicationMessages } from './cancellation.tables.ts';
+import { applicationMessages, messageReads } from './cancellation.tables.ts';
 import { openApplicationText, sealApplicationText } from './application-crypto.ts';
 import { findApplication, latestApplicationOf, subjectIdOf, type ApplicationRow } from './application-store.ts';
 import { BUYER_STATUS_PATH } from './apply-transition.ts';
@@ -21,8 +22,10 @@ export interface MessageView {
   at: string;
 }
 
-/** A thread stays short; past this the buyer is asked to wait for an answer. */
-export const MAX_MESSAGES_PER_APPLICATION = 200;
+/** A thread stays short: past this many of their own messages the buyer is asked to wait for an answer. */
+export const MAX_BUYER_MESSAGES_PER_APPLICATION = 200;
+/** A buyer writes at a human pace; a burst beyond this per minute is paused (staff are never). */
+export const BUYER_MESSAGES_PER_MINUTE = 6;
 /** No messages once erasure has begun: there is nobody left to answer. */
 const CLOSED_FOR_MESSAGES = new Set(['erasing', 'erased']);
 
@@ -56,14 +59,21 @@ export async function listBuyerMessages(ctx: AppContext, user: UserRow): Promise
   return { applicationId: application.id, items: await threadOf(ctx, ctx.db, application) };
 }
 
-/** The thread as a reviewer reads it; reading marks the buyer's messages read. */
-export async function listReviewerMessages(ctx: AppContext, applicationId: string): Promise<{ applicationId: string; items: MessageView[] }> {
+/**
+ * The thread as a staff member reads it. Reading a buyer's words is audited like viewing the case,
+ * and "read" is this reader's own: the others still see the buyer's messages as unread.
+ */
+export async function listReviewerMessages(ctx: AppContext, reader: UserRow, applicationId: string): Promise<{ applicationId: string; items: MessageView[] }> {
   const application = await findApplication(ctx.db, applicationId);
   if (!application) throw new AppError('APPLICATION_NOT_FOUND');
-  await ctx.db
-    .update(applicationMessages)
-    .set({ readByReviewer: true })
-    .where(and(eq(applicationMessages.applicationId, application.id), eq(applicationMessages.authorRole, 'buyer'), eq(applicationMessages.readByReviewer, false)));
+  const now = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .insert(messageReads)
+      .values({ applicationId, readerId: reader.id, readAt: now })
+      .onConflictDoUpdate({ target: [messageReads.applicationId, messageReads.readerId], set: { readAt: now } });
+    await appendAudit(tx, { at: now, actor: reader.subjectId, action: 'application.messages_viewed', subject: await subjectIdOf(tx, application.userId), target: applicationId });
+  });
   return { applicationId, items: await threadOf(ctx, ctx.db, application) };
 }
 
@@ -75,9 +85,19 @@ async function postMessage(ctx: AppContext, application: ApplicationRow, author:
   if (CLOSED_FOR_MESSAGES.has(application.status)) throw new AppError('INVALID_TRANSITION', { status: application.status });
   const text = body.trim();
   if (!text) throw new AppError('VALIDATION_FAILED', { fields: { body: 'must not be empty' } });
+  if (author.role === 'buyer') {
+    const pace = await (await rateLimiter(ctx)).hit('message-buyer', author.user.id, BUYER_MESSAGES_PER_MINUTE, 60, ctx.clock.now());
+    if (!pace.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(pace.retryAfterSeconds) } });
+  }
   return ctx.db.transaction(async (tx) => {
-    const [{ total }] = await tx.select({ total: count() }).from(applicationMessages).where(eq(applicationMessages.applicationId, application.id));
-    if (total >= MAX_MESSAGES_PER_APPLICATION) throw new AppError('RATE_LIMITED');
+    if (author.role === 'buyer') {
+      // Only the buyer's own volume counts: it must never stop customer service from answering.
+      const [{ total }] = await tx
+        .select({ total: count() })
+        .from(applicationMessages)
+        .where(and(eq(applicationMessages.applicationId, application.id), eq(applicationMessages.authorRole, 'buyer')));
+      if (total >= MAX_BUYER_MESSAGES_PER_APPLICATION) throw new AppError('RATE_LIMITED');
+    }
     const unreadColumn = author.role === 'buyer' ? applicationMessages.readByReviewer : applicationMessages.readByBuyer;
     const [{ unread }] = await tx
       .select({ unread: count() })
@@ -95,6 +115,13 @@ async function postMessage(ctx: AppContext, application: ApplicationRow, author:
       readByBuyer: author.role === 'buyer',
       readByReviewer: author.role === 'reviewer',
     });
+    if (author.role === 'reviewer') {
+      // Answering is reading: the buyer's next message notifies staff again.
+      await tx
+        .update(applicationMessages)
+        .set({ readByReviewer: true })
+        .where(and(eq(applicationMessages.applicationId, application.id), eq(applicationMessages.authorRole, 'buyer'), eq(applicationMessages.readByReviewer, false)));
+    }
     await appendAudit(tx, {
       at: now,
       actor: author.user.subjectId,

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification, type NotificationJob } from '../notify/notifications.ts';
 import { newId } from '../ids.ts';
 import { nextStatus, type ApplicationEvent, type TransitionActor } from '../domain/application-transitions.ts';
 import { applicationEvents, applications } from './cancellation.tables.ts';
@@ -47,7 +47,7 @@ export interface TransitionRequest {
   /** Write no timeline entry (e.g. renewing a claim does not change anything the buyer sees). */
   silent?: boolean;
   /** The buyer's notification this transition causes. */
-  notify?: { template: string; vars?: Record<string, string | number>; linkPath?: string };
+  notify?: Pick<NotificationJob, 'template' | 'vars' | 'linkPath' | 'secretRef'>;
   /** Audit action, when it should say more than the timeline event (e.g. `application.claimed`). */
   auditAction?: string;
   /** Error when someone else changed the application first. */
@@ -96,6 +96,7 @@ export async function applyTransition(ctx: AppContext, tx: Db, request: Transiti
       template: request.notify.template,
       vars: request.notify.vars,
       linkPath: request.notify.linkPath ?? BUYER_STATUS_PATH,
+      secretRef: request.notify.secretRef,
     });
   }
   return updated;

@@ -51,7 +51,7 @@ export function cancellationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           body: z.object({ reasonText: z.string().max(FREE_TEXT_MAX).optional(), documentIds: documentIds.optional() }).strict(),
         },
       },
-      async (request) => resubmitApplication(ctx, requireUser(request).user, request.body),
+      async (request) => resubmitApplication(ctx, requireUser(request), request.body),
     );
 
     app.get('/api/cancellation/messages', { schema: { tags: ['cancellation'] } }, async (request) => listBuyerMessages(ctx, requireUser(request).user));

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import type { ApplicationStatus } from '../domain/application-transitions.ts';
 
@@ -97,6 +97,24 @@ export const applicationMessages = pgTable(
     readByReviewer: boolean('read_by_reviewer').notNull().default(false),
   },
   (t) => [index('application_messages_app_idx').on(t.applicationId, t.at)],
+);
+
+/**
+ * How far each staff member has read a case's thread: "read" is per reader, so one reviewer opening
+ * a thread does not hide the buyer's messages from the others.
+ */
+export const messageReads = pgTable(
+  'message_reads',
+  {
+    applicationId: text('application_id')
+      .notNull()
+      .references(() => applications.id, { onDelete: 'cascade' }),
+    readerId: text('reader_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.applicationId, t.readerId] })],
 );
 
 /** `Idempotency-Key` of POST /api/cancellation: a repeat returns the first answer. */

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { UserRow } from '../accounts/sessions.ts';
+import { isReauthenticated, type SessionRow, type UserRow } from '../accounts/sessions.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
 import { attachDocuments } from '../documents/document-links.ts';
@@ -22,9 +22,12 @@ export interface ResubmitInput {
  * After `rejected` or `needs_info` the buyer answers on the same application: same id, the
  * timeline goes on, documents are kept unless new ones are given (then they replace the old set).
  * A new review cycle starts: new deadline, no claim, no earlier first approval, risk judged again.
- * Blockers are checked again, as for a first submission.
+ * Blockers are checked again and a fresh step-up is needed, as for a first submission: a stolen
+ * cookie alone must not put the account back on the erasure path.
  */
-export async function resubmitApplication(ctx: AppContext, user: UserRow, input: ResubmitInput): Promise<ApplicationView> {
+export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow; session: SessionRow }, input: ResubmitInput): Promise<ApplicationView> {
+  const { user, session } = auth;
+  if (!isReauthenticated(ctx, session)) throw new AppError('REAUTH_REQUIRED');
   try {
     return await ctx.db.transaction(async (tx) => {
       const buyer = await lockBuyerForUpdate(tx, user.id);

@@ -10,6 +10,7 @@ Commands:
   verify-certificate FILE [--keys FILE]     verify a deletion certificate offline
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
+  demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
   datamap check                             exit 1 naming every column of every store the data map misses
 `;
@@ -23,6 +24,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.ts')).auditCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   erase: async () => (await import('./erase.ts')).eraseCommand,
+  'demo-idp': async () => (await import('./demo-idp.ts')).demoIdpCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
   datamap: async () => (await import('./datamap.ts')).datamapCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,

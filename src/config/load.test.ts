@@ -85,6 +85,13 @@ describe('configuration', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('refuses demo data in production, naming where it was turned on', () => {
+    expect(failure({ NODE_ENV: 'production', ADIEU_DEMO: 'true' })).toBe(
+      'configuration error: ADIEU_DEMO (demo): demo data (people with published passwords) is refused when NODE_ENV=production',
+    );
+    expect(failure({ NODE_ENV: 'production', ADIEU_CONFIG: file({ demo: true }) })).toMatch(/^configuration error: demo: demo data .* refused when NODE_ENV=production$/);
+  });
+
   it('refuses dev tools in production, naming where they were turned on', () => {
     expect(failure({ NODE_ENV: 'production', ADIEU_DEV_TOOLS: 'true' })).toBe(
       'configuration error: ADIEU_DEV_TOOLS (devTools): dev tools are refused when NODE_ENV=production',
@@ -100,5 +107,18 @@ describe('configuration', () => {
     expect(failure({ ADIEU_CONFIG: join(dir, 'missing.json') })).toMatch(/^configuration error: ADIEU_CONFIG: cannot read the file /);
     expect(failure({ ADIEU_CONFIG: file('{"http": ') })).toMatch(/^configuration error: ADIEU_CONFIG: .* is not valid JSON$/);
     expect(failure({ ADIEU_CONFIG: file('[1, 2]') })).toMatch(/must hold a JSON object$/);
+  });
+
+  it('reads the identity settings and refuses unsafe ones with one line', () => {
+    expect(loadConfig({ env: {} }).identity).toEqual({ local: true });
+    const oidc = { issuer: 'https://id.example.com', clientId: 'adieu' };
+    const config = loadConfig({ env: { ADIEU_CONFIG: file({ identity: { local: false, oidc } }) } });
+    expect(config.identity.oidc).toMatchObject({ ...oidc, scopes: ['openid', 'email', 'phone', 'profile'], idTokenAlg: 'RS256' });
+    expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, issuer: 'http://id.example.com' } } }) })).toMatch(/identity\.oidc\.issuer: expected an https URL/);
+    expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, idTokenAlg: 'HS256' } } }) })).toMatch(/identity\.oidc\.idTokenAlg/);
+    expect(failure({ ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, scopes: ['email'] } } }) })).toMatch(/must include openid/);
+    expect(failure({ ADIEU_CONFIG: file({ identity: { handoff: { issuer: 'x', audience: 'y', jwksUrl: 'http://keys.example.com/jwks' } } }) })).toMatch(/identity\.handoff\.jwksUrl/);
+    expect(loadConfig({ env: { ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, issuer: 'http://127.0.0.1:4000' } } }) } }).identity.oidc?.issuer).toBe('http://127.0.0.1:4000');
+    expect(failure({ ADIEU_CONFIG: file({ identity: { local: false } }) })).toMatch(/identity: local is false, so set identity.oidc or identity.handoff/);
   });
 });

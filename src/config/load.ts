@@ -105,9 +105,13 @@ export function loadConfig(options: LoadOptions = {}): Config {
     throw new ConfigError(`configuration error: ${message}`);
   }
   const production = env.NODE_ENV === 'production';
-  if (parsed.data.devTools && production) {
-    const source = fromEnv.get('devTools') ?? (options.flags?.demo ? '--demo' : null);
-    throw new ConfigError(`configuration error: ${source ? `${source} (devTools)` : 'devTools'}: dev tools are refused when NODE_ENV=production`);
+  if (production) {
+    // Demo people have published passwords, and dev tools move the clock: neither belongs in production.
+    for (const [key, what] of [['devTools', 'dev tools are'], ['demo', 'demo data (people with published passwords) is']] as const) {
+      if (!parsed.data[key]) continue;
+      const source = fromEnv.get(key) ?? (options.flags?.demo ? '--demo' : null);
+      throw new ConfigError(`configuration error: ${source ? `${source} (${key})` : key}: ${what} refused when NODE_ENV=production`);
+    }
   }
   const { publicUrl, ...rest } = parsed.data;
   return {

@@ -2,6 +2,21 @@ import { z } from 'zod';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
+/**
+ * An identity provider's URL: https, or plain http on this machine only (tests, `adieu demo-idp`).
+ * Tokens fetched over plain http elsewhere could be read and changed on the way.
+ */
+const providerUrl = z
+  .string()
+  .url()
+  .refine((raw) => {
+    const url = new URL(raw);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
+  }, 'expected an https URL (plain http only on 127.0.0.1 or localhost)');
+
+/** Signature algorithms accepted from an identity provider: asymmetric only (never none, never HS*). */
+export const IDENTITY_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
+
 /** Every configuration key Adieu knows. Unknown keys are refused (strict objects). */
 export const configSchema = z
   .object({
@@ -123,6 +138,38 @@ export const configSchema = z
       })
       .strict()
       .default({ providers: [] }),
+    identity: z
+      .object({
+        /** Adieu's own email/phone + password accounts for buyers. */
+        local: z.boolean().default(true),
+        /** The platform's OpenID Provider (relying party: code flow with PKCE). */
+        oidc: z
+          .object({
+            issuer: providerUrl,
+            clientId: z.string().min(1).max(200),
+            clientSecret: z.string().min(1).max(500).optional(),
+            scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, 'a scope token')).refine((scopes) => scopes.includes('openid'), 'must include openid')
+              .default(['openid', 'email', 'phone', 'profile']),
+            /** Shown on the sign-in button: "Sign in with {label}". */
+            label: z.string().min(1).max(60).default('your platform account'),
+            /** The ID token algorithm registered for this client (OpenID Connect default RS256). */
+            idTokenAlg: z.enum(IDENTITY_ALGORITHMS).default('RS256'),
+          })
+          .strict()
+          .optional(),
+        /** The platform's backend hands a signed-in buyer over with a short-lived signed JWT. */
+        handoff: z
+          .object({
+            issuer: z.string().min(1).max(500),
+            audience: z.string().min(1).max(500),
+            jwksUrl: providerUrl,
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .refine((identity) => identity.local || identity.oidc || identity.handoff, 'local is false, so set identity.oidc or identity.handoff (else no buyer can sign in)')
+      .default({ local: true }),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -79,6 +79,11 @@ describe('setting rules', () => {
       (c) => (c.eligibility.providers[0].secret = 'sixteen-chars-ok'),
       'eligibility.providers.0.secret (billing): shorter than 24 bytes; set a random secret of 24 to 64 bytes, e.g. whsec_ followed by `openssl rand -base64 32`',
     ],
+    [
+      'a demo identity provider on plain http',
+      (c) => (c.identity = { oidc: { issuer: 'http://127.0.0.1:4000', clientId: 'adieu' } }),
+      "identity.oidc.issuer: http://127.0.0.1:4000 is a provider on this machine over plain http (a demo); use the platform's https:// address",
+    ],
   ];
 
   it.each(refused)('refuse %s in production, with one line naming the key and what to set', (_, change, line) => {

@@ -126,6 +126,17 @@ export function settingFindings(config: Config): SettingFinding[] {
     }
   });
 
+  // The schema lets an identity provider be plain http on this machine only (tests, `adieu demo-idp`).
+  const providerUrls: Array<[string, string | undefined]> = [
+    ['identity.oidc.issuer', config.identity.oidc?.issuer],
+    ['identity.handoff.jwksUrl', config.identity.handoff?.jwksUrl],
+  ];
+  for (const [key, url] of providerUrls) {
+    if (url && new URL(url).protocol === 'http:') {
+      found.push({ key, problem: `${new URL(url).origin} is a provider on this machine over plain http (a demo)`, remedy: "use the platform's https:// address", refuse: true });
+    }
+  }
+
   if (config.http.trustProxy === true) {
     found.push({
       key: 'http.trustProxy',

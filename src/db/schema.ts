@@ -8,3 +8,4 @@ export * from '../http/rate-limit.tables.ts';
 export * from '../review/review.tables.ts';
 export * from '../shop/shop.tables.ts';
 export * from '../erasure/erasure.tables.ts';
+export * from '../identity/identity.tables.ts';

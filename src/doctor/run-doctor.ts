@@ -8,6 +8,7 @@ import { checkSmtp } from './checks/smtp.ts';
 import { checkProviders, checkReceivers } from './checks/downstream.ts';
 import { checkDataMap } from './checks/data-map.ts';
 import { checkDisk } from './checks/disk.ts';
+import { checkIdentity } from './checks/identity.ts';
 
 /** A check that hangs is a failure of that check, not of the doctor. */
 const CHECK_TIMEOUT_MS = 20_000;
@@ -53,13 +54,14 @@ export async function runDoctor(config: Config): Promise<CheckResult[]> {
       reachable = checked[0]?.status === 'ok';
       migrated = checked.every((r) => r.status !== 'failure');
     }
-    const [keys, mail, providers, receivers] = await Promise.all([
+    const [keys, mail, providers, receivers, identity] = await Promise.all([
       guarded('key store', () => checkKeyStore(config)),
       guarded('mail (SMTP)', () => checkSmtp(config)),
       guarded('providers', () => checkProviders(config)),
       guarded('receivers', () => checkReceivers(config)),
+      guarded('identity', () => checkIdentity(config)),
     ]);
-    results.push(...keys, ...mail, ...providers, ...receivers);
+    results.push(...keys, ...mail, ...providers, ...receivers, ...identity);
     // Adieu's own tables are compared with the map only once they are all there.
     results.push(...(await guarded('data map', () => checkDataMap(config, migrated ? database : null))));
     if (database && reachable) {

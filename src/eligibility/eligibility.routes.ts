@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireUser } from '../http/request-auth.ts';
-import { checkEligibility } from './check-eligibility.ts';
+import { buyerEligibility } from './buyer-eligibility.ts';
 import { toEligibilityLocale } from './texts.ts';
 
 export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -10,7 +10,8 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     /**
      * The signed-in buyer's own eligibility, in their language: the account's `locale`, unless the
      * request names one (`?locale=`). Read-only and cheap (one aggregate query plus any configured
-     * platform services), so the UI may ask again after each thing the buyer resolves.
+     * platform services), so the UI may ask again after each thing the buyer resolves; limited per
+     * buyer, and concurrent checks of one buyer are answered by one.
      */
     app.get(
       '/api/cancellation/eligibility',
@@ -19,7 +20,7 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const { user } = requireUser(request);
         const locale = request.query.locale ?? toEligibilityLocale(user.locale);
         reply.header('cache-control', 'no-store');
-        return checkEligibility(ctx, ctx.db, user.id, locale);
+        return buyerEligibility(ctx, user.id, locale);
       },
     );
   };

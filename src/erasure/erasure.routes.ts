@@ -123,7 +123,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          querystring: z.object({ cursor: z.coerce.number().int().positive().optional(), subject: z.string().max(100).optional(), action: z.string().max(100).optional() }),
+          querystring: z.object({ cursor: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(), subject: z.string().max(100).optional(), action: z.string().max(100).optional() }),
         },
       },
       async (request) => {

@@ -13,6 +13,7 @@ import { healthRoutes } from './health.routes.ts';
 import { installMetrics } from '../metrics/install-metrics.ts';
 import { installRequestLog } from './request-log.ts';
 import { accountsRoutes } from '../accounts/accounts.routes.ts';
+import { identityRoutes } from '../identity/identity.routes.ts';
 import { devRoutes } from '../dev/dev.routes.ts';
 import { shopRoutes } from '../shop/shop.routes.ts';
 import { shopDevRoutes } from '../shop/shop-dev.routes.ts';
@@ -75,6 +76,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   installRequestLog(app);
   await app.register(healthRoutes(ctx));
   await app.register(accountsRoutes(ctx));
+  await app.register(identityRoutes(ctx));
   await app.register(documentsRoutes(ctx));
   await app.register(shopRoutes(ctx));
   await app.register(eligibilityRoutes(ctx));

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { isCsrfValid, resolveSession, type SessionRow, type UserRow } from '../accounts/sessions.ts';
 import type { Role } from '../accounts/accounts.tables.ts';
 import { rateLimitAddress } from './client-address.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../accounts/device-cookie.ts';
 import { loggableError } from './error-handler.ts';
 
 export const SESSION_COOKIE = 'adieu_session';
@@ -78,6 +79,17 @@ export function setSessionCookie(ctx: AppContext, reply: FastifyReply, token: st
     sameSite: 'lax',
     secure: ctx.config.publicUrl.startsWith('https:'),
     maxAge: 12 * 60 * 60,
+  });
+}
+
+/** The browser's device cookie (sign-in lockout): sent only to the sign-in endpoints. */
+export function setDeviceCookie(ctx: AppContext, reply: FastifyReply, value: string): void {
+  reply.setCookie(DEVICE_COOKIE, value, {
+    path: '/api/auth',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.config.publicUrl.startsWith('https:'),
+    maxAge: DEVICE_COOKIE_DAYS * 86_400,
   });
 }
 

@@ -1,5 +1,7 @@
 import type { AppContext } from '../context.ts';
-import { deliverNotification, type NotificationJob } from '../notify/notifications.ts';
+import { deliverNotification, registerSecretResolver, type NotificationJob } from '../notify/notifications.ts';
+import { passwordResetSecret } from '../accounts/password-recovery.ts';
+import { decisionMessageSecret } from '../review/decide-application.ts';
 import { QUEUES } from './queues.ts';
 import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
@@ -7,6 +9,8 @@ import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/do
 import '../documents/document-timers.ts';
 // Registers the grace-end, SLA and idempotency-key timers.
 import '../cancellation/cancellation-timers.ts';
+// Registers the purge of used handoff/logout token ids.
+import '../identity/identity-timers.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
 
 /** Wires every queue to its handler. Handlers re-check their preconditions: a job may run twice. */
@@ -14,6 +18,9 @@ export function registerJobHandlers(ctx: AppContext): void {
   ctx.jobs.register(QUEUES.tick.name, async () => {
     await runTimers(ctx);
   });
+  // Explicit, so a worker-only process resolves them too (not only one that loaded the routes).
+  registerSecretResolver('password_reset', passwordResetSecret);
+  registerSecretResolver('decision_message', decisionMessageSecret);
   ctx.jobs.register(QUEUES.notify.name, async (data: NotificationJob) => {
     await ctx.clock.refresh(ctx.db);
     await deliverNotification(ctx, data);

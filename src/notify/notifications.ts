@@ -19,7 +19,7 @@ export interface NotificationJob {
   /** Restrict to one channel (e.g. an SMS reset code); default: every contact the user has. */
   channel?: Channel;
   /** A secret the handler reads from its own table at send time (never in the payload). */
-  secretRef?: { kind: 'password_reset'; id: string };
+  secretRef?: { kind: 'password_reset' | 'decision_message'; id: string };
 }
 
 /**
@@ -42,7 +42,10 @@ export async function enqueueNotification(ctx: AppContext, tx: Db, job: Notifica
   }
 }
 
-export type SecretResolver = (ctx: AppContext, ref: NonNullable<NotificationJob['secretRef']>) => Promise<{ linkPath?: string; code?: string } | null>;
+export type SecretResolver = (
+  ctx: AppContext,
+  ref: NonNullable<NotificationJob['secretRef']>,
+) => Promise<{ linkPath?: string; code?: string; vars?: Record<string, string> } | null>;
 const secretResolvers = new Map<string, SecretResolver>();
 
 /** Lets a feature turn a secret reference into its link or code when the message is sent. */
@@ -71,6 +74,7 @@ export async function deliverNotification(ctx: AppContext, job: NotificationJob)
     if (!secret) return; // used or expired meanwhile: nothing to send
     linkPath = secret.linkPath ?? linkPath;
     if (secret.code) vars = { ...vars, code: secret.code };
+    if (secret.vars) vars = { ...vars, ...secret.vars };
   }
   const locale = toLocale(user.locale);
   const firstName = displayName?.trim().split(/\s+/)[0] ?? null;

@@ -62,7 +62,10 @@ export function renderMessage(input: RenderInput): RenderedMessage {
   const vars = input.vars ?? {};
   const key = input.template;
   const greeting = input.firstName ? t('common.greeting', { name: input.firstName }) : t('common.greetingNoName');
-  const body = t(`${key}.body`, vars);
+  // A reviewer's own words (free text, read from the encrypted application at send time) follow the
+  // template as plain text in the buyer's language frame, escaped like every other line.
+  const note = typeof vars.reviewerMessage === 'string' && vars.reviewerMessage ? t('common.reviewerMessage', { message: vars.reviewerMessage }) : null;
+  const body = note ? `${t(`${key}.body`, vars)}\n${note}` : t(`${key}.body`, vars);
   const phishing = input.antiPhishingCode ? t('common.antiPhishing', { code: input.antiPhishingCode }) : t('common.noAntiPhishing');
   const link = input.linkPath ? platformLink(input.publicUrl, input.linkPath) : null;
   const action = link ? t(`${key}.action`, { ...vars, defaultValue: link }) : null;
@@ -87,6 +90,9 @@ export function renderMessage(input: RenderInput): RenderedMessage {
   return { subject: t(`${key}.subject`, vars), text: textParts.join('\n'), html };
 }
 
+/** How much of a reviewer's message a text message carries. */
+const SMS_NOTE_MAX = 80;
+
 /** Whether a template has a short text-message form (`<template>_sms`). */
 export function hasSmsForm(template: string): boolean {
   return i18n.exists(`${template}_sms.body`, { lng: 'en' });
@@ -97,5 +103,11 @@ export function renderSms(input: Omit<RenderInput, 'linkPath' | 'firstName'>): s
   const t = i18n.getFixedT(input.locale);
   const key = i18n.exists(`${input.template}_sms.body`, { lng: input.locale }) ? `${input.template}_sms` : input.template;
   const prefix = input.antiPhishingCode ? `[${input.antiPhishingCode}] ` : '';
-  return prefix + t(`${key}.body`, input.vars ?? {});
+  const vars = input.vars ?? {};
+  const text = prefix + t(`${key}.body`, vars);
+  const message = typeof vars.reviewerMessage === 'string' ? vars.reviewerMessage.replace(/\s+/g, ' ').trim() : '';
+  if (!message) return text;
+  // A text message stays short: the reviewer's words, cut at a word where possible.
+  const cut = message.length > SMS_NOTE_MAX ? `${message.slice(0, SMS_NOTE_MAX).replace(/\s+\S*$/, '')}…` : message;
+  return `${text} ${t('common.reviewerMessageShort', { message: cut })}`;
 }

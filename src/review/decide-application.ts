@@ -1,16 +1,18 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { UserRow } from '../accounts/sessions.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification, type SecretResolver } from '../notify/notifications.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
 import { applyTransition } from '../cancellation/apply-transition.ts';
 import { freezeBuyer } from '../cancellation/buyer-lock.ts';
-import { sealApplicationText } from '../cancellation/application-crypto.ts';
+import { openApplicationText, sealApplicationText } from '../cancellation/application-crypto.ts';
 import { toApplicationView, type ApplicationView } from '../cancellation/application-view.ts';
 import { reviewerCasePath } from '../cancellation/application-messages.ts';
 import { regionDate, workingDaysTaken } from '../cancellation/work-calendar.ts';
+import { documentReview } from '../documents/reviewed-documents.ts';
 import { claimedByOther, lockApplication } from './claim-application.ts';
+import { findApplication } from '../cancellation/application-store.ts';
 import { guidanceFor } from './guidance-templates.ts';
 import { allStaffIds } from './staff-recipients.ts';
 import { APPROVAL_REASON_CODE, DECISION_REASON_CODES, type DecisionOutcome, type DecisionReasonCode } from './decision-reasons.ts';
@@ -48,6 +50,9 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
     if (application.status !== 'in_review') throw new AppError('STALE_APPLICATION', { status: application.status });
     const now = ctx.clock.now();
     if (claimedByOther(application, reviewer.id, now)) throw new AppError('ALREADY_CLAIMED', { claimExpiresAt: application.claimExpiresAt!.toISOString() });
+    if (input.outcome === 'approve' && application.riskFlags.length > 0 && application.firstApprovalBy === reviewer.id) throw new AppError('SECOND_REVIEWER_REQUIRED');
+    // Only the holder of a live claim decides: the claim is what let them see the documents.
+    if (application.claimedBy !== reviewer.id || !application.claimExpiresAt || application.claimExpiresAt <= now) throw new AppError('NOT_CLAIMED');
 
     const locale = toLocale(buyer.locale);
     const guidance = await guidanceFor(tx, reasonCode, locale);
@@ -67,17 +72,19 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
     const days = Math.round(((now.getTime() - application.cycleStartedAt.getTime()) / DAY_MS) * 10) / 10;
 
     if (input.outcome === 'approve') {
+      const review = await documentReview(tx, application.id, buyer.subjectId, reviewer.subjectId);
+      const unviewed = review.documentIds.filter((id) => !review.viewedIds.includes(id));
+      if (unviewed.length > 0) throw new AppError('DOCUMENTS_NOT_REVIEWED', { documentIds: unviewed });
       const eligibility = await checkEligibility(ctx, tx, buyer.id, locale);
       if (!eligibility.eligible || eligibility.blockers.length > 0) throw new AppError('CANCELLATION_BLOCKED', { blockers: eligibility.blockers });
       const risky = application.riskFlags.length > 0;
-      if (risky && application.firstApprovalBy === reviewer.id) throw new AppError('SECOND_REVIEWER_REQUIRED');
       if (risky && !application.firstApprovalBy) {
         const updated = await applyTransition(ctx, tx, {
           application,
           event: 'first_approval',
           actor,
           set: { firstApprovalBy: reviewer.id, claimedBy: null, claimExpiresAt: null },
-          detail: { riskFlags: application.riskFlags },
+          detail: { riskFlags: application.riskFlags, documentsViewed: review.viewedIds },
         });
         for (const staffId of (await allStaffIds(tx)).filter((id) => id !== reviewer.id)) {
           await enqueueNotification(ctx, tx, { userId: staffId, template: 'second_review_needed', linkPath: reviewerCasePath(application.id) });
@@ -89,7 +96,7 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
         event: 'approve',
         actor,
         set: decision,
-        detail: { reasonCode, workingDays, days, ...(risky ? { secondReviewer: true } : {}) },
+        detail: { reasonCode, workingDays, days, documentsViewed: review.viewedIds, ...(risky ? { secondReviewer: true } : {}) },
       });
       const graceEndsAt = new Date(now.getTime() + ctx.config.erasure.graceDays * DAY_MS);
       const inGrace = await applyTransition(ctx, tx, {
@@ -105,13 +112,20 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
     }
 
     const rejected = input.outcome === 'reject';
+    const { viewedIds } = await documentReview(tx, application.id, buyer.subjectId, reviewer.subjectId);
     const updated = await applyTransition(ctx, tx, {
       application,
       event: rejected ? 'reject' : 'request_info',
       actor,
       set: { ...decision, ...(rejected ? { closedAt: now } : {}) },
-      detail: { reasonCode, workingDays, days },
-      notify: { template: rejected ? 'application_rejected' : 'application_needs_info', vars: { reasonCode, guidance } },
+      detail: { reasonCode, workingDays, days, documentsViewed: viewedIds },
+      notify: {
+        template: rejected ? 'application_rejected' : 'application_needs_info',
+        vars: { reasonCode, guidance },
+        // The reviewer's own words are free text: the job names the application, and the message is
+        // read (and decrypted) only when the mail is sent.
+        ...(message !== guidance ? { secretRef: { kind: 'decision_message' as const, id: application.id } } : {}),
+      },
     });
     return toApplicationView(ctx, tx, updated, 'staff');
   });
@@ -125,3 +139,12 @@ function decisionReasonCode(input: DecisionInput): DecisionReasonCode {
   }
   return code;
 }
+
+/** The reviewer's message of the application's current decision, for the buyer's mail and text. */
+export const decisionMessageSecret: SecretResolver = async (ctx, ref) => {
+  const application = await findApplication(ctx.db, ref.id);
+  if (!application) return null;
+  // Without the message (erased meanwhile) the mail still goes out, with the guidance only.
+  const message = await openApplicationText(ctx, application.userId, 'decisionMessage', application.decisionMessageEnc);
+  return message ? { vars: { reviewerMessage: message } } : {};
+};

@@ -2,8 +2,9 @@ import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { countBlockersMany } from '../eligibility/check-eligibility.ts';
-import { applicationMessages, applications } from '../cancellation/cancellation.tables.ts';
+import { applicationMessages, applications, messageReads } from '../cancellation/cancellation.tables.ts';
 import { users } from '../accounts/accounts.tables.ts';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../domain/keyset-cursor.ts';
 import { REVIEWABLE_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';
 
 export interface QueueItem {
@@ -27,22 +28,6 @@ export interface QueueItem {
 
 export const QUEUE_PAGE_SIZE = 20;
 
-/** Keyset cursor on (dueAt, id): stable while cases are added or decided, unlike offsets. */
-function encodeCursor(dueAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([dueAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { dueAt: Date; id: string } {
-  try {
-    const [dueAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(dueAt);
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor');
-    return { dueAt: date, id };
-  } catch {
-    throw new AppError('VALIDATION_FAILED', { fields: { cursor: 'not a cursor this API gave out' } });
-  }
-}
-
 /**
  * The review queue, oldest due first, a page at a time. Each item carries the live count of the
  * buyer's blockers (checked now for the page's buyers only), who holds the claim, and the unread
@@ -55,7 +40,9 @@ export async function listQueue(
 ): Promise<{ items: QueueItem[]; nextCursor: string | null }> {
   const statuses = options.statuses?.length ? options.statuses : [...REVIEWABLE_STATUSES];
   const limit = Math.min(Math.max(options.limit ?? QUEUE_PAGE_SIZE, 1), 100);
-  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  // Keyset cursor on (dueAt, id): stable while cases are added or decided, unlike offsets.
+  const after = options.cursor ? decodeKeysetCursor(options.cursor) : null;
+  if (options.cursor && !after) throw new AppError('CURSOR_INVALID');
   // One statement for the page, its buyers' pseudonymous ids and its unread counts: the scalar
   // sub-query runs only for the rows the LIMIT lets through, never for the whole message table.
   const rows = await ctx.db
@@ -63,15 +50,17 @@ export async function listQueue(
       application: applications,
       subjectId: users.subjectId,
       locale: users.locale,
+      // Unread is per reader: the buyer's messages after this reviewer last opened the thread.
       unread: sql<number>`(SELECT count(*)::int FROM ${applicationMessages} m
-        WHERE m.application_id = "applications"."id" AND m.author_role = 'buyer' AND m.read_by_reviewer = false)`,
+        WHERE m.application_id = "applications"."id" AND m.author_role = 'buyer'
+          AND m.at > coalesce((SELECT r.read_at FROM ${messageReads} r WHERE r.application_id = "applications"."id" AND r.reader_id = ${reviewerId}), '-infinity'))`,
     })
     .from(applications)
     .innerJoin(users, eq(users.id, applications.userId))
     .where(
       and(
         inArray(applications.status, statuses),
-        after ? or(gt(applications.dueAt, after.dueAt), and(eq(applications.dueAt, after.dueAt), gt(applications.id, after.id))) : undefined,
+        after ? or(gt(applications.dueAt, after.at), and(eq(applications.dueAt, after.at), gt(applications.id, after.id))) : undefined,
       ),
     )
     .orderBy(asc(applications.dueAt), asc(applications.id))
@@ -104,5 +93,5 @@ export async function listQueue(
     };
   });
   const last = page[page.length - 1]?.application;
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.dueAt, last.id) : null };
+  return { items, nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.dueAt, last.id) : null };
 }

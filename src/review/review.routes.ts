@@ -71,8 +71,7 @@ export function reviewRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     );
 
     app.get('/api/review/applications/:id/messages', { schema: { tags: ['review'], params: idParams } }, async (request) => {
-      requireRole(request, 'reviewer');
-      return listReviewerMessages(ctx, request.params.id);
+      return listReviewerMessages(ctx, requireRole(request, 'reviewer').user, request.params.id);
     });
 
     app.post(

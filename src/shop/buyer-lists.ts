@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { queryRows } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../domain/keyset-cursor.ts';
 import { moneyView, type MoneyView } from './money.ts';
 import { orderSummary, type OrderSummary } from './buyer-overview.ts';
 import { PENDING_ORDER_STATUSES, type OrderStatus } from './shop.tables.ts';
@@ -15,20 +16,6 @@ export interface OrderListItem extends OrderSummary {
 }
 
 const iso = (value: unknown) => (value instanceof Date ? value : new Date(String(value))).toISOString();
-
-function encodeCursor(placedAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([placedAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof at === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(at))) return [at, id];
-  } catch {
-    // fall through
-  }
-  throw new AppError('VALIDATION_FAILED', { fields: { cursor: 'not a cursor returned by this list' } });
-}
 
 /**
  * One page of the buyer's own orders, newest first (keyset pagination on the buyer's
@@ -44,8 +31,9 @@ export async function listBuyerOrders(
   if (options.status === 'pending') conditions.push(sql`o.status IN (${sql.join(PENDING_ORDER_STATUSES.map((s) => sql`${s}`), sql`, `)})`);
   else if (options.status) conditions.push(sql`o.status = ${options.status}`);
   if (options.cursor) {
-    const [at, id] = decodeCursor(options.cursor);
-    conditions.push(sql`(o.placed_at, o.id) < (${at}::timestamptz, ${id})`);
+    const position = decodeKeysetCursor(options.cursor);
+    if (!position) throw new AppError('CURSOR_INVALID');
+    conditions.push(sql`(o.placed_at, o.id) < (${position.at.toISOString()}::timestamptz, ${position.id})`);
   }
   const rows = await queryRows<Parameters<typeof orderSummary>[0] & { address: OrderListItem['shippingAddress'] }>(
     ctx.db,
@@ -73,7 +61,7 @@ export async function listBuyerOrders(
   const last = page[page.length - 1];
   return {
     items: page.map((r) => ({ ...orderSummary(r, options.locale), items: items.get(r.id) ?? [], shippingAddress: r.address ?? null })),
-    nextCursor: rows.length > limit && last ? encodeCursor(iso(last.placed_at), last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor(new Date(iso(last.placed_at)), last.id) : null,
   };
 }
 

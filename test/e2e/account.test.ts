@@ -209,6 +209,26 @@ describe.skipIf(!hasChromium).sequential('account pages', () => {
     await page.getByRole('link', { name: t('account.cancelAccount'), exact: true }).waitFor();
   });
 
+  it('signs in to a safe next= path, and falls back to the account page for an unsafe one', async () => {
+    const tab = await (await newContext(browser, server.url, 'en-GB')).newPage();
+    for (const [next, expected] of [
+      ['/account/security', '/account/security'],
+      ['/%09/evil.test/', '/account'],
+      ['/%0a/evil.test/', '/account'],
+      ['/%0d/evil.test/', '/account'],
+      ['//evil.test/', '/account'],
+    ] as const) {
+      await tab.context().clearCookies();
+      await tab.goto(`/sign-in?next=${next}`);
+      await tab.getByLabel(t('auth.identifier'), { exact: true }).fill('ben@example.com');
+      await tab.getByLabel(t('auth.password'), { exact: true }).fill('demo-password-1');
+      await tab.getByRole('button', { name: t('auth.signIn.submit'), exact: true }).click();
+      await tab.waitForURL((url) => url.pathname === expected && url.origin === new URL(server.url).origin);
+      await tab.getByRole('heading', { level: 1 }).waitFor();
+    }
+    await tab.context().close();
+  });
+
   it('fits a phone screen', async () => {
     const phone = await newContext(browser, server.url, 'en-GB', { width: 390, height: 844 });
     const small = await phone.newPage();

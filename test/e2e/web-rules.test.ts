@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { check, identifierSchema, reasonSchema, resetSchema, secondFactorSchema, signUpSchema, antiPhishingSchema } from '../../web/src/lib/schemas.ts';
 import { rectFromPoints, redactionsForCrop, clampRect } from '../../web/src/pages/cancel/maskGeometry.ts';
 import { formatMoney } from '../../web/src/lib/format.ts';
+import { safeNext } from '../../web/src/pages/auth/safeNext.ts';
 
 /** The web UI's pure rules (no browser needed): form checks, mask geometry, money. */
 describe('web form rules mirror the API', () => {
@@ -62,5 +63,14 @@ describe('money', () => {
     expect(formatMoney('en', { value: 12345, currency: 'CNY' })).toBe('CN¥123.45');
     expect(formatMoney('zh-CN', { value: 12345, currency: 'CNY' })).toBe('¥123.45');
     expect(formatMoney('en', { value: 500, currency: 'JPY' })).toBe('¥500');
+  });
+});
+
+describe('sign-in next=', () => {
+  it('keeps same-site paths and refuses everything that could leave the site', () => {
+    expect(safeNext('/account/security?tab=1#totp')).toBe('/account/security?tab=1#totp');
+    for (const unsafe of ['//evil.test/', '/\\evil.test', '/\t/evil.test/', '/\n/evil.test/', '/\r/evil.test/', '/ /x', 'https://evil.test/', 'account', '', null]) {
+      expect(safeNext(unsafe), String(unsafe)).toBeNull();
+    }
   });
 });

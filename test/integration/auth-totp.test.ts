@@ -116,17 +116,37 @@ describe.each(DATABASE_KINDS)('two-step verification (%s)', (kind) => {
     await new Client(t.app).signIn('ada@example.com', DEMO_PASSWORD, recoveryCodes[4].replace('-', ''));
   });
 
-  it('turns off only after a fresh step-up', async () => {
+  it('turns off only with the second factor itself, not the password alone, and tells the owner', async () => {
     const client = new Client(t.app);
-    const { secret } = await enrol(client);
+    const { secret, recoveryCodes } = await enrol(client);
+    // The attack: a session plus the password, then disable.
     await advance(t, 'PT11M');
-    const stale = await client.post('/api/auth/totp/disable');
-    expect(stale.statusCode).toBe(403);
-    expect(stale.json().error.code).toBe('REAUTH_REQUIRED');
     await client.reauth(DEMO_PASSWORD);
-    expect((await client.post('/api/auth/totp/disable')).statusCode).toBe(204);
+    const passwordOnly = await client.post('/api/auth/totp/disable');
+    expect(passwordOnly.statusCode).toBe(403);
+    expect(passwordOnly.json().error.code).toBe('SECOND_FACTOR_REQUIRED');
+    const wrong = await client.post('/api/auth/totp/disable', { code: '000000' === (await codeNow(t, secret)) ? '111111' : '000000' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json().error.code).toBe('TOTP_INVALID');
+    expect((await client.get('/api/account')).json().totpEnabled).toBe(true);
+
+    expect((await client.post('/api/auth/totp/disable', { code: recoveryCodes[0] })).statusCode).toBe(204);
     expect((await client.get('/api/account')).json().totpEnabled).toBe(false);
     await new Client(t.app).signIn('ada@example.com', DEMO_PASSWORD);
-    expect(secret).toBeTruthy();
+
+    expect((await t.app.inject({ method: 'POST', url: '/api/dev/jobs/run' })).statusCode).toBe(200);
+    const mails = (await t.app.inject({ method: 'GET', url: '/api/dev/mailbox?to=ada@example.com' })).json() as Array<{ subject: string; text: string }>;
+    const notice = mails.find((m) => /two-step/i.test(m.subject) && /off/i.test(m.subject + m.text));
+    expect(notice, mails.map((m) => m.subject).join(' | ')).toBeTruthy();
+  });
+
+  it('refuses guessing codes through the disable endpoint', async () => {
+    const client = new Client(t.app);
+    const { secret } = await enrol(client);
+    const bad = '000000' === (await codeNow(t, secret)) ? '111111' : '000000';
+    for (let i = 0; i < 5; i++) expect((await client.post('/api/auth/totp/disable', { code: bad })).statusCode).toBe(401);
+    const paused = await client.post('/api/auth/totp/disable', { code: await codeNow(t, secret) });
+    expect(paused.statusCode).toBe(429);
+    expect(paused.json().error.code).toBe('RATE_LIMITED');
   });
 });

@@ -158,7 +158,18 @@ export async function claim(client: Client, id: string) {
   return client.post(`/api/review/applications/${id}/claim`);
 }
 
+/** Opens every document of a case, as a reviewer does before approving (the views are audited). */
+export async function viewDocuments(client: Client, id: string): Promise<void> {
+  const detail = await client.get(`/api/review/applications/${id}`);
+  if (detail.statusCode !== 200) return;
+  for (const document of detail.json().documents as Array<{ documentId: string }>) {
+    await client.get(`/api/review/applications/${id}/documents/${document.documentId}`);
+  }
+}
+
+/** A reviewer's decision; an approval first opens the case's documents, as the console does. */
 export async function decide(client: Client, id: string, body: Record<string, unknown>) {
+  if (body.outcome === 'approve') await viewDocuments(client, id);
   return client.post(`/api/review/applications/${id}/decision`, body);
 }
 

@@ -310,6 +310,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
           expectStatus(claim, 200, 'claim');
           const { i } = applicationOf.get(item.id)!;
           const outcome = fateOf(i) === 'reject' ? { outcome: 'reject', reasonCode: 'ID_UNREADABLE' } : { outcome: 'approve' };
+          if (outcome.outcome === 'approve') {
+            // A reviewer opens the case's documents before approving (on another server than the claim).
+            const detail = await browser.request(base(n + 1), 'GET', `/api/review/applications/${item.id}`);
+            for (const document of (detail.body?.documents ?? []) as Array<{ documentId: string }>) {
+              await browser.request(base(n + 1), 'GET', `/api/review/applications/${item.id}/documents/${document.documentId}`);
+            }
+          }
           const decided = await browser.request(base(n), 'POST', `/api/review/applications/${item.id}/decision`, outcome);
           if (decided.status === 409) {
             // Withdrawn meanwhile, or the other reviewer got there first: exactly one decision stands.

@@ -60,7 +60,8 @@ describe.each(DATABASE_KINDS)('demo marketplace (%s)', (kind) => {
     expect([...placed].sort().reverse()).toEqual(placed);
 
     const bad = await ada.client.get('/api/shop/orders?cursor=nonsense');
-    expect(bad.statusCode).toBe(422);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('CURSOR_INVALID');
     expect((await ada.client.get('/api/shop/orders?status=lost')).statusCode).toBe(422);
   });
 

@@ -13,6 +13,8 @@ import { NotFoundPage } from './pages/public/NotFoundPage.tsx';
 const SignUpPage = lazy(() => import('./pages/auth/SignUpPage.tsx'));
 const ForgotPasswordPage = lazy(() => import('./pages/auth/ForgotPasswordPage.tsx'));
 const ResetPasswordPage = lazy(() => import('./pages/auth/ResetPasswordPage.tsx'));
+const LinkAccountPage = lazy(() => import('./pages/auth/LinkAccountPage.tsx'));
+const HandoffPage = lazy(() => import('./pages/auth/HandoffPage.tsx'));
 const AccountHomePage = lazy(() => import('./pages/account/AccountHomePage.tsx'));
 const SettingsPage = lazy(() => import('./pages/account/SettingsPage.tsx'));
 const SecurityPage = lazy(() => import('./pages/account/SecurityPage.tsx'));
@@ -74,6 +76,8 @@ export function App() {
             <Route path="sign-up" element={<SignUpPage />} />
             <Route path="forgot-password" element={<ForgotPasswordPage />} />
             <Route path="reset-password" element={<ResetPasswordPage />} />
+            <Route path="link-account" element={<LinkAccountPage />} />
+            <Route path="handoff" element={<HandoffPage />} />
             <Route path="certificates/:id" element={<CertificatePage />} />
             <Route path="account" element={guard(<AccountHomePage />)} />
             <Route path="account/settings" element={guard(<SettingsPage />)} />

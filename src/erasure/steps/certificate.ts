@@ -33,6 +33,8 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
   }
   const keptColumns = new Map(steps.filter((s) => s.spec.kind === 'sql').map((s) => [(s.spec as SqlStep).table, (s.spec as SqlStep).retainedColumns ?? []]));
   const shred = steps.find((s) => s.spec.kind === 'shred');
+  // Links to the platform's accounts ((issuer, sub) pairs) deleted by the run.
+  const unlinked = steps.find((s) => s.spec.kind === 'sql' && (s.spec as SqlStep).table === 'public.external_identities')?.rows ?? 0;
   const verify = steps.find((s) => s.spec.kind === 'verify');
   const timeline = [
     { at: iso(application?.submittedAt), event: 'requested' },
@@ -71,6 +73,7 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
       }))
       .sort((a, b) => (a.table < b.table ? -1 : 1)),
     cryptoShredding: { subjectKey: 'destroyed', documentKeys: shred?.rows ?? 0 },
+    externalIdentities: { unlinked },
     downstream: receivers
       .map((r) => ({
         name: r.name,

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { AppContext } from '../../context.ts';
 import { users } from '../../accounts/accounts.tables.ts';
+import { externalIdentities } from '../../identity/identity.tables.ts';
 import { openForUser } from '../../accounts/user-crypto.ts';
 import type { DataMap, IdentifierKind } from '../../domain/erasure-datamap.ts';
 import { reachPath, type ReachPath } from '../../domain/erasure-plan.ts';
@@ -125,11 +126,17 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
 
   const secrets: RunSecrets = { email, phone, antiPhishingCode, needles };
   const sealed = await sealRunSecrets(ctx, run.id, secrets);
+  // Links to the platform's accounts are barred too, by a keyed hash of their blind index.
+  const links = await ctx.db.select({ index: externalIdentities.subjectIndex }).from(externalIdentities).where(eq(externalIdentities.userId, run.userId));
   const quarantine =
     ctx.config.erasure.quarantineDays > 0
       ? await Promise.all(
-          [email && ({ kind: 'email', value: email } as const), phone && ({ kind: 'phone', value: phone } as const)]
-            .filter((i): i is { kind: 'email' | 'phone'; value: string } => !!i)
+          [
+            email && ({ kind: 'email', value: email } as const),
+            phone && ({ kind: 'phone', value: phone } as const),
+            ...links.map((link) => ({ kind: 'external', value: link.index }) as const),
+          ]
+            .filter((i): i is { kind: 'email' | 'phone' | 'external'; value: string } => !!i)
             .map((i) => quarantineHash(ctx, i.kind, i.value)),
         )
       : [];

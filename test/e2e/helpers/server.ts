@@ -20,7 +20,8 @@ export interface RunningServer {
  */
 export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'adieu-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, ['bin/adieu.js', 'serve', '--demo', '--port', '0'], {
+  // PORT in extraEnv fixes the port (a test that must know the URL before the server starts).
+  const child: ChildProcess = spawn(process.execPath, ['bin/adieu.js', 'serve', '--demo', '--port', extraEnv.PORT ?? '0'], {
     cwd: ROOT,
     env: { ...process.env, ADIEU_DATA_DIR: dataDir, NODE_ENV: 'development', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

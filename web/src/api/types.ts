@@ -8,6 +8,8 @@ export interface SessionUser {
   roles: Role[];
   status?: string;
   locale?: string;
+  /** False for buyers who sign in only through the platform (step-up then goes through it too). */
+  hasPassword?: boolean;
 }
 
 export interface SessionInfo {
@@ -15,6 +17,9 @@ export interface SessionInfo {
   csrfToken: string | null;
   reauthenticatedUntil?: string | null;
   expiresAt?: string;
+  /** How one may sign in here: Adieu's password, the platform's OpenID Provider, a handoff. */
+  methods?: Array<'password' | 'oidc' | 'handoff'>;
+  oidcLabel?: string;
 }
 
 export interface Account {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
 import { api } from '../api/client.ts';
-import { useSessionRefresh } from '../api/session.ts';
+import { useSession, useSessionRefresh } from '../api/session.ts';
 import { Button } from './Button.tsx';
 import { TextField } from './Field.tsx';
 import { ErrorAlert } from './ErrorAlert.tsx';
@@ -32,6 +32,30 @@ export function ReauthForm({ totpEnabled, onDone, submitLabel }: ReauthFormProps
       onDone(answer.reauthenticatedUntil);
     },
   });
+
+  const { data: session } = useSession();
+
+  // A buyer who signs in only through the platform confirms it is them there (max_age=0), and
+  // comes back to this page with the step-up done.
+  if (session?.user?.hasPassword === false && session.methods?.includes('oidc')) {
+    const label = session.oidcLabel ?? '';
+    const returnTo = `${window.location.pathname}${window.location.search}`;
+    return (
+      <div className="form" aria-label={t('reauth.title')}>
+        <p>{t('reauth.oidcLead', { label })}</p>
+        <div className="form-actions">
+          <a className="btn btn-primary" href={`/api/auth/oidc/start?stepUp=1&returnTo=${encodeURIComponent(returnTo)}`}>
+            {t('reauth.oidcSubmit', { label })}
+          </a>
+        </div>
+      </div>
+    );
+  }
+
+  // Signed in by the platform's handoff and no password here: only the platform can confirm it.
+  if (session?.user?.hasPassword === false && session.methods?.includes('handoff')) {
+    return <p aria-label={t('reauth.title')}>{t('reauth.handoffLead')}</p>;
+  }
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

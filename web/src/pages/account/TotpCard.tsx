@@ -11,7 +11,7 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { Badge } from '../../components/Badge.tsx';
 import { ReauthForm } from '../../components/ReauthForm.tsx';
-import { check, totpCodeSchema } from '../../lib/schemas.ts';
+import { check, secondFactorSchema, totpCodeSchema } from '../../lib/schemas.ts';
 
 interface Enrolment {
   otpauthUrl: string;
@@ -47,10 +47,14 @@ export function TotpCard({ account }: { account: Account }) {
       void client.invalidateQueries({ queryKey: keys.account });
     },
   });
+  // Turning the second factor off needs that factor (an authenticator or recovery code), not the password.
+  const [offCode, setOffCode] = useState('');
+  const [offCodeError, setOffCodeError] = useState<string>();
   const disable = useMutation({
-    mutationFn: () => api('/api/auth/totp/disable', { method: 'POST' }),
+    mutationFn: (c: string) => api('/api/auth/totp/disable', { method: 'POST', body: { code: c }, quiet401: true }),
     onSuccess: () => {
       setDisabling(false);
+      setOffCode('');
       void client.invalidateQueries({ queryKey: keys.account });
     },
   });
@@ -175,7 +179,32 @@ export function TotpCard({ account }: { account: Account }) {
             <div className="stack">
               <Alert tone="warning">{t('security.totp.turnOffConfirm')}</Alert>
               {disable.error && <ErrorAlert error={disable.error} />}
-              <ReauthForm totpEnabled onDone={() => disable.mutate()} submitLabel={t('security.totp.turnOff')} />
+              <form
+                noValidate
+                className="form"
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  const result = check(secondFactorSchema, offCode);
+                  if (!result.ok) return setOffCodeError(result.errors._);
+                  setOffCodeError(undefined);
+                  disable.mutate(offCode.trim());
+                }}
+              >
+                <TextField
+                  label={t('auth.totp.code')}
+                  hint={t('auth.totp.hint')}
+                  autoComplete="one-time-code"
+                  value={offCode}
+                  onChange={(e) => setOffCode(e.target.value)}
+                  error={offCodeError}
+                  data-testid="totp-off-code"
+                />
+                <div className="form-actions">
+                  <Button type="submit" busy={disable.isPending}>
+                    {t('security.totp.turnOff')}
+                  </Button>
+                </div>
+              </form>
               <Button variant="ghost" onClick={() => setDisabling(false)}>
                 {t('common.cancel')}
               </Button>

@@ -57,11 +57,10 @@ export function SignInPage() {
   // Already signed in (a bookmark, the back button): go where the user was heading.
   if (session?.user && !login.isPending && !login.isSuccess) return <Navigate to={safeNext(params.get('next')) ?? homeFor(session.user)} replace />;
 
-  return (
-    <div className="narrow">
-      <PageHeader title={t('auth.signIn.title')} lead={t('auth.signIn.lead')} />
-      <div className="card">
-        <div className="card-body">
+  const methods = session?.methods ?? ['password'];
+  const local = methods.includes('password');
+  const returnTo = safeNext(params.get('next')) ?? '/account';
+  const form = (
           <form onSubmit={submit} noValidate className="form">
             {showError && <ErrorAlert error={login.error} title={t('auth.signIn.failed')} />}
             {!needsTotp ? (
@@ -115,13 +114,40 @@ export function SignInPage() {
               )}
             </div>
           </form>
+  );
+
+  return (
+    <div className="narrow">
+      <PageHeader title={t('auth.signIn.title')} lead={local ? t('auth.signIn.lead') : undefined} />
+      {methods.includes('oidc') && (
+        <div className="card">
+          <div className="card-body">
+            {/* A full navigation: the provider's page, then back to the callback. */}
+            <a className="btn btn-primary" href={`/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`}>
+              {t('auth.oidc.signIn', { label: session?.oidcLabel ?? '' })}
+            </a>
+            {local && <p className="muted">{t('auth.oidc.or')}</p>}
+          </div>
         </div>
-      </div>
-      <p className="below-card">
-        <Link to="/forgot-password">{t('auth.signIn.forgot')}</Link>
-        <span aria-hidden="true"> · </span>
-        <Link to="/sign-up">{t('auth.signIn.noAccount')}</Link>
-      </p>
+      )}
+      {local ? (
+        <div className="card">
+          <div className="card-body">{form}</div>
+        </div>
+      ) : (
+        // Staff keep their passwords when buyers sign in through the platform.
+        <details className="card">
+          <summary className="card-body">{t('auth.signIn.staff')}</summary>
+          <div className="card-body">{form}</div>
+        </details>
+      )}
+      {local && (
+        <p className="below-card">
+          <Link to="/forgot-password">{t('auth.signIn.forgot')}</Link>
+          <span aria-hidden="true"> · </span>
+          <Link to="/sign-up">{t('auth.signIn.noAccount')}</Link>
+        </p>
+      )}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, isApiError } from '../../api/client.ts';
-import { isOpen, keys, useEligibility, useMessages, useMyApplication } from '../../api/queries.ts';
+import { isOpen, keys, useAccount, useEligibility, useMessages, useMyApplication } from '../../api/queries.ts';
 import type { Application, Message, UploadedDocument } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
@@ -15,6 +15,7 @@ import { Alert } from '../../components/Alert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { TextAreaField } from '../../components/Field.tsx';
+import { ReauthForm } from '../../components/ReauthForm.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { MessageThread } from '../../components/MessageThread.tsx';
 import { useFormat } from '../../lib/format.ts';
@@ -160,6 +161,8 @@ function ResubmitCard({ app }: { app: Application }) {
   const [reasonText, setReasonText] = useState('');
   const [documents, setDocuments] = useState<UploadedDocument[]>([]);
   const eligibility = useEligibility();
+  const account = useAccount();
+  const [needsReauth, setNeedsReauth] = useState(false);
   const resubmit = useMutation({
     mutationFn: () =>
       api<Application>('/api/cancellation/resubmit', {
@@ -169,6 +172,9 @@ function ResubmitCard({ app }: { app: Application }) {
     onSuccess: (updated) => {
       client.setQueryData(keys.application, updated);
       void client.invalidateQueries({ queryKey: ['cancellation'] });
+    },
+    onError: (error) => {
+      if (isApiError(error) && error.code === 'REAUTH_REQUIRED') setNeedsReauth(true);
     },
   });
   const blockers = eligibility.data?.blockers ?? [];
@@ -198,7 +204,18 @@ function ResubmitCard({ app }: { app: Application }) {
           <p className="muted small">{t('status.page.newDocumentsHint')}</p>
           <DocumentUploader documents={documents} onChange={setDocuments} />
         </div>
-        {resubmit.error && <ErrorAlert error={resubmit.error} />}
+        {resubmit.error && !needsReauth && <ErrorAlert error={resubmit.error} />}
+        {needsReauth && account.data && (
+          <Alert tone="warning" title={t('errors.REAUTH_REQUIRED')}>
+            <ReauthForm
+              totpEnabled={account.data.totpEnabled}
+              onDone={() => {
+                setNeedsReauth(false);
+                resubmit.mutate();
+              }}
+            />
+          </Alert>
+        )}
         <div className="form-actions">
           <Button busy={resubmit.isPending} onClick={() => resubmit.mutate()} data-testid="resubmit">
             {t('status.page.resubmit')}

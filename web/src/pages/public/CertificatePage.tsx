@@ -22,6 +22,7 @@ interface CertificatePayload {
   stores?: Array<{ store: string; rows: number; tables: Array<{ table: string; action: string; rows: number }> }>;
   retained?: Array<{ store: string; table: string; rows: number; legalBasis: string; period?: string; purgeAfter: string; keptColumns?: string[] }>;
   cryptoShredding?: { subjectKey?: string; documentKeys?: number };
+  externalIdentities?: { unlinked: number };
   downstream?: Array<{ name: string; state: string; outcome?: string; confirmedAt?: string }>;
 }
 
@@ -142,6 +143,12 @@ function CertificateBody({ verdict }: { verdict: Extract<Verdict, { valid: true 
             <>
               <dt>{t('certificate.shredding')}</dt>
               <dd>{t('certificate.shreddingText', { count: p.cryptoShredding.documentKeys ?? 0 })}</dd>
+            </>
+          )}
+          {!!p.externalIdentities?.unlinked && (
+            <>
+              <dt>{t('certificate.externalIdentities')}</dt>
+              <dd>{t('certificate.externalIdentitiesText', { count: p.externalIdentities.unlinked })}</dd>
             </>
           )}
         </dl>
