@@ -1,5 +1,6 @@
 import type { ReachPath, SetOperation, SqlStep } from './erasure-plan.ts';
 import type { ParamRef } from './erasure-sql.ts';
+import type { ScanQueryInput } from './erasure-scan.ts';
 
 /**
  * The MySQL / MariaDB dialect of the erasure statements: the same set-based steps as
@@ -101,13 +102,6 @@ export function mysqlSampleSql(table: string, column: string, path: ReachPath, l
   return { text: `SELECT DISTINCT CAST(${col} AS CHAR) AS v FROM ${mysqlTable(table)} AS t WHERE ${where} AND ${col} IS NOT NULL LIMIT ${Math.trunc(limit)}`, params };
 }
 
-export interface MysqlScanInput {
-  table: string;
-  columns: string[];
-  only?: ReachPath;
-  subject?: { path: ReachPath; surviving: string[] };
-}
-
 function mysqlRowText(columns: string[]): string {
   if (columns.length === 0) return `''`;
   return `LOWER(CONCAT_WS(CHAR(1 USING utf8mb4), ${columns.map((c) => `CAST(t.${mysqlIdent(c)} AS CHAR)`).join(', ')}))`;
@@ -118,7 +112,7 @@ function mysqlRowText(columns: string[]): string {
  * how many rows it occurs. The needles' values come FIRST (their placeholders open the text), then
  * the parameters returned here.
  */
-export function mysqlScanSql(input: MysqlScanInput, kinds: Array<'like' | 'regexp'>): MysqlSql {
+export function mysqlScanSql(input: ScanQueryInput, kinds: Array<'like' | 'regexp'>): MysqlSql {
   const params: ParamRef[] = [];
   let text = mysqlRowText(input.columns);
   let where = '';

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
+import { until } from '../helpers/until.ts';
 import { createMysqlDatabase, mysqlReachable } from '../helpers/mysql-store.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { findUserByIdentifier } from '../../src/accounts/users.ts';
@@ -21,18 +22,6 @@ import { crmMap, dump, seedCrm, TABLES } from './mysql-crm-fixture.ts';
 const BASE_URL = process.env.TEST_DATABASE_URL;
 /** Many batches, so the worker can be killed between two of them. */
 const VIEWS = DELETE_BATCH * 40 + 11;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => Promise<T | null | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(2);
-  }
-}
 
 const reachable = BASE_URL ? await mysqlReachable() : false;
 
@@ -73,6 +62,7 @@ describe.skipIf(!reachable)('erasure in MySQL survives SIGKILL of its worker', (
           },
           120_000,
           'a batch of the MySQL delete',
+          2,
         );
         worker.kill('SIGKILL');
         await exited;

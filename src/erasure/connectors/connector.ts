@@ -2,7 +2,7 @@ import type { AppContext } from '../../context.ts';
 import type { StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ReachPath, SqlStep } from '../../domain/erasure-plan.ts';
 import type { RetentionSummary } from '../../domain/erasure-retention.ts';
-import type { Needle } from '../../domain/erasure-scan.ts';
+import type { Needle, ScanQueryInput } from '../../domain/erasure-scan.ts';
 import type { ParamValues } from '../params.ts';
 import { mysqlConnector } from './mysql.ts';
 
@@ -23,12 +23,8 @@ export interface StepOutcome {
   retention?: RetentionSummary;
 }
 
-export interface TableScanTarget {
-  table: string;
-  columns: string[];
-  only?: ReachPath;
-  subject?: { path: ReachPath; surviving: string[] };
-}
+/** A table to scan, as the PostgreSQL scan takes it. */
+export type TableScanTarget = ScanQueryInput;
 
 export interface StoreConnector {
   readonly scheme: string;
