@@ -13,6 +13,7 @@ Commands:
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
   datamap check                             exit 1 naming every column of every store the data map misses
+  datamap discover --store NAME [--out FILE] a draft data map of a configured (MySQL) store
 `;
 
 type Command = (args: string[]) => Promise<number | void>;

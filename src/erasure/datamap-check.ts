@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import { dataMapCoverage, mappedSchemas, type LiveColumn } from '../domain/erasure-datamap-coverage.ts';
 import type { StoreSpec, TableSpec } from '../domain/erasure-datamap.ts';
 import { storeConnector } from './connectors/connector.ts';
+import { draftDataMap, type DraftEntry } from '../domain/datamap-draft.ts';
 import { dataMap } from './datamap.ts';
 import { connectStore } from './store-connection.ts';
 
@@ -44,3 +45,15 @@ export async function checkDataMapCoverage(ctx: AppContext): Promise<StoreCovera
   }
   return report;
 }
+
+/** `adieu datamap discover --store NAME`: a draft data map file for a configured store (MySQL for now). */
+export async function discoverStore(ctx: AppContext, name: string, progress?: (done: number, total: number) => void): Promise<{ yaml: string; entries: DraftEntry[] }> {
+  if (!ctx.config.erasure.stores[name]?.url) throw new Error(`no store ${name} in erasure.stores`);
+  const probe: StoreSpec = { store: name, database: { config: name }, vacuum: false, tables: {} };
+  const connector = storeConnector(ctx, probe);
+  if (!connector) throw new Error(`store ${name}: discover reads MySQL stores for now`);
+  return draftDataMap(name, name, await connector.describe(SAMPLE_PER_COLUMN, progress));
+}
+
+/** Values sampled per column: enough to see a pattern, few enough to stay quick on any table. */
+const SAMPLE_PER_COLUMN = 50;

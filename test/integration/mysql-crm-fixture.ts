@@ -52,11 +52,13 @@ tables:
 
 const SCHEMA = `
 CREATE TABLE customers (id int PRIMARY KEY, user_ref varchar(64) NOT NULL, email varchar(200), phone varchar(64), full_name varchar(200), created_at datetime NOT NULL, KEY (user_ref)) ENGINE=InnoDB;
-CREATE TABLE addresses (id int PRIMARY KEY, customer_id int NOT NULL, line1 varchar(200), city varchar(80), postcode varchar(20), KEY (customer_id)) ENGINE=InnoDB;
-CREATE TABLE support_tickets (id int PRIMARY KEY, customer_id int NOT NULL, body text, opened_at datetime NOT NULL, KEY (customer_id)) ENGINE=InnoDB;
-CREATE TABLE order_notes (id int PRIMARY KEY, customer_id int NOT NULL, note text, KEY (customer_id)) ENGINE=InnoDB;
+CREATE TABLE addresses (id int PRIMARY KEY, customer_id int NOT NULL, line1 varchar(200), city varchar(80), postcode varchar(20), KEY (customer_id), FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
+CREATE TABLE support_tickets (id int PRIMARY KEY, customer_id int NOT NULL, body text, opened_at datetime NOT NULL, KEY (customer_id), FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
+CREATE TABLE order_notes (id int PRIMARY KEY, customer_id int NOT NULL, note text, KEY (customer_id), FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
 CREATE TABLE page_views (user_ref varchar(64) NOT NULL, page varchar(200) NOT NULL, KEY (user_ref)) ENGINE=InnoDB;`;
 
+/** The columns a reviewer calls personal (the ids that tie rows to a buyer included). */
+export const PERSONAL = ['customers.user_ref', 'customers.email', 'customers.phone', 'customers.full_name', 'addresses.line1', 'addresses.postcode', 'support_tickets.body', 'order_notes.note', 'page_views.user_ref'];
 export const TABLES = ['customers', 'addresses', 'support_tickets', 'order_notes', 'page_views'];
 const OTHERS = 150;
 /** More page views than one batch holds, so the delete runs in several transactions. */

@@ -4,6 +4,7 @@ import type { ReachPath, SqlStep } from '../../domain/erasure-plan.ts';
 import type { RetentionSummary } from '../../domain/erasure-retention.ts';
 import type { Needle, ScanQueryInput } from '../../domain/erasure-scan.ts';
 import type { ParamValues } from '../params.ts';
+import type { DescribedTable } from '../../domain/datamap-draft.ts';
 import { mysqlConnector } from './mysql.ts';
 
 /**
@@ -43,6 +44,8 @@ export interface StoreConnector {
   scan(target: TableScanTarget, needles: Needle[], values: ParamValues): Promise<Array<{ needle: number; rows: number }>>;
   /** Every column of the base tables of these schemas (MySQL: databases), for `datamap check`. */
   catalog(schemas: string[]): Promise<Array<{ table: string; column: string }>>;
+  /** The structure of the URL's database and up to `sample` values per column (kept in memory only), for `datamap discover`. */
+  describe(sample: number, progress?: (done: number, total: number) => void): Promise<DescribedTable[]>;
   /** Reclaims the space of deleted/updated rows; a refusal is reported, not thrown. */
   vacuum(table: string): Promise<void>;
 }

@@ -4,7 +4,8 @@ import type { StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ReachPath, SqlStep } from '../../domain/erasure-plan.ts';
 import { retentionSummary } from '../../domain/erasure-retention.ts';
 import { likeContains, phonePattern, type Needle } from '../../domain/erasure-scan.ts';
-import { mysqlCountSql, mysqlDeleteBatchSql, mysqlSampleSql, mysqlScanSql, mysqlTable, mysqlUpdateSql, type MysqlSql } from '../../domain/erasure-sql-mysql.ts';
+import type { DescribedTable } from '../../domain/datamap-draft.ts';
+import { mysqlIdent, mysqlCountSql, mysqlDeleteBatchSql, mysqlSampleSql, mysqlScanSql, mysqlTable, mysqlUpdateSql, type MysqlSql } from '../../domain/erasure-sql-mysql.ts';
 import { resolveParams, type ParamValues } from '../params.ts';
 import type { StepOutcome, StoreConnector, TableScanTarget } from './connector.ts';
 
@@ -206,6 +207,43 @@ export function mysqlConnector(_ctx: AppContext, store: StoreSpec, url: string):
           [schemas],
         );
         return found.map((r) => ({ table: String(r.t), column: String(r.c) }));
+      }),
+    describe: (sample: number, progress?: (done: number, total: number) => void) =>
+      guarded(async () => {
+        const schema = new URL(url).pathname.slice(1);
+        const columns = await rows(
+          pool,
+          `SELECT c.table_name AS t, c.column_name AS c, c.column_key AS k FROM information_schema.columns c
+           JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
+           WHERE c.table_schema = ? AND c.table_name <> 'adieu_erasure_markers' ORDER BY c.table_name, c.ordinal_position`,
+          [schema],
+        );
+        const fks = await rows(
+          pool,
+          `SELECT table_name AS t, column_name AS c, referenced_table_schema AS rs, referenced_table_name AS rt, referenced_column_name AS rc
+           FROM information_schema.key_column_usage WHERE table_schema = ? AND referenced_table_name IS NOT NULL`,
+          [schema],
+        );
+        const tables = new Map<string, DescribedTable>();
+        for (const row of columns) {
+          const name = `${schema}.${String(row.t)}`;
+          if (!tables.has(name)) tables.set(name, { name, columns: [], primaryKey: [], foreignKeys: {} });
+          const table = tables.get(name)!;
+          table.columns.push({ name: String(row.c), samples: [] });
+          if (row.k === 'PRI') table.primaryKey.push(String(row.c));
+        }
+        for (const fk of fks) tables.get(`${schema}.${String(fk.t)}`)!.foreignKeys[String(fk.c)] = `${String(fk.rs)}.${String(fk.rt)}.${String(fk.rc)}`;
+        let done = 0;
+        const total = [...tables.values()].reduce((n, t) => n + t.columns.length, 0);
+        for (const table of tables.values()) {
+          for (const column of table.columns) {
+            const col = mysqlIdent(column.name);
+            const found = await rows(pool, `SELECT CAST(${col} AS CHAR) AS v FROM ${mysqlTable(table.name)} WHERE ${col} IS NOT NULL LIMIT ${Math.trunc(sample)}`, []);
+            column.samples = found.map((r) => String(r.v));
+            progress?.(++done, total);
+          }
+        }
+        return [...tables.values()];
       }),
     vacuum: (table: string) =>
       guarded(async () => {
