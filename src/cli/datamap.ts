@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { closeContext } from '../context.ts';
 import { checkDataMapCoverage, discoverStore } from '../erasure/datamap-check.ts';
 import { startContext } from './startup.ts';
+import { closeStoreConnections } from '../erasure/store-connection.ts';
 
 const USAGE = `Usage: adieu datamap check                         exit 1 naming every column the data map misses
        adieu datamap discover --store NAME [--out FILE]   a draft data map of a configured store
@@ -34,6 +35,8 @@ async function discoverCommand(args: string[]): Promise<number> {
   } finally {
     bar?.stop();
     await closeContext(ctx);
+    // Idle MySQL connections would keep the process alive.
+    await closeStoreConnections();
   }
 }
 
@@ -62,5 +65,7 @@ export async function datamapCommand(args: string[]): Promise<number> {
     return bad === 0 ? 0 : 1;
   } finally {
     await closeContext(ctx);
+    // Idle MySQL connections would keep the process alive.
+    await closeStoreConnections();
   }
 }
