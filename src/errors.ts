@@ -9,6 +9,7 @@ export const ERRORS = {
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This content type is not accepted here.' },
   NOT_FOUND: { status: 404, message: 'Nothing was found here.' },
+  URI_TOO_LONG: { status: 414, message: 'The address of this request is too long.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again later.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready. Please try again shortly.' },
@@ -31,6 +32,7 @@ export const ERRORS = {
   PASSWORD_TOO_WEAK: { status: 422, message: 'This password is too common or too easy to guess. Choose a longer, less common one.' },
   TOKEN_INVALID: { status: 400, message: 'This link or code is invalid, already used or expired.' },
   SESSION_NOT_FOUND: { status: 404, message: 'This session does not exist.' },
+  ACCOUNT_NOT_FOUND: { status: 404, message: 'No such account.' },
   OIDC_INVALID: { status: 400, message: 'Signing in with your platform account did not complete. Please start again.' },
   HANDOFF_INVALID: { status: 401, message: 'This sign-in link is invalid, already used or expired. Please start again from the platform.' },
   LOGOUT_TOKEN_INVALID: { status: 400, message: 'The logout token is invalid.' },
@@ -62,6 +64,7 @@ export const ERRORS = {
   ERASURE_NOT_FOUND: { status: 404, message: 'No such erasure run.' },
   CERTIFICATE_NOT_FOUND: { status: 404, message: 'No such certificate.' },
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The signature of this callback is missing or wrong.' },
+  UNKNOWN_DELIVERY: { status: 404, message: 'No erasure request with this messageId was sent to this receiver.' },
 
   DEV_TOOLS_DISABLED: { status: 404, message: 'Nothing was found here.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// A reference receiver for Adieu's erasure requests (Standard Webhooks), with no dependencies.
+// A reference receiver for Adieu's erasure requests (Standard Webhooks), with no dependencies
+// (the official `standardwebhooks` package's `new Webhook(secret).verify(body, headers)` works as well).
 // It shows what a platform team implements: verify, de-duplicate, answer fast, erase, confirm.
 //
 //   ADIEU_WEBHOOK_SECRET=whsec_... PORT=4000 node examples/webhook-receiver/receiver.mjs
@@ -16,8 +17,12 @@ if (!SECRET) {
   process.exit(1);
 }
 
-/** `whsec_<base64>` secrets are used as their decoded bytes; any other string as UTF-8. */
-const key = SECRET.startsWith('whsec_') ? Buffer.from(SECRET.slice(6), 'base64') : Buffer.from(SECRET, 'utf8');
+// As the specification says: the HMAC key is the base64-decoded part after `whsec_`.
+if (!/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(SECRET)) {
+  console.error('ADIEU_WEBHOOK_SECRET must be a Standard Webhooks secret (whsec_<base64>): make one with `npx adieu secret webhook`.');
+  process.exit(1);
+}
+const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
 const sign = (id, timestamp, body) => `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
 
 function verify(headers, body) {

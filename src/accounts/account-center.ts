@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { maskEmail, maskPhone } from '../domain/identifiers.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { sessions, users } from './accounts.tables.ts';
-import type { UserRow } from './sessions.ts';
+import { endAllSessions, type UserRow } from './sessions.ts';
 import { openForUser, sealForUser } from './user-crypto.ts';
 import { remainingRecoveryCodes } from './totp.ts';
 
@@ -39,7 +39,10 @@ export async function setAntiPhishingCode(ctx: AppContext, user: UserRow, code: 
 }
 
 export async function setLocale(ctx: AppContext, user: UserRow, locale: string): Promise<void> {
-  await ctx.db.update(users).set({ locale }).where(eq(users.id, user.id));
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ locale }).where(eq(users.id, user.id));
+    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'account.locale_set', subject: user.subjectId, data: { locale } });
+  });
 }
 
 export async function listSessions(ctx: AppContext, user: UserRow, currentSessionId: string) {
@@ -56,9 +59,20 @@ export async function listSessions(ctx: AppContext, user: UserRow, currentSessio
 
 /** Ends one of the user's own sessions; someone else's id is "not found", never "forbidden". */
 export async function revokeSession(ctx: AppContext, user: UserRow, sessionId: string): Promise<void> {
-  const removed = await ctx.db
-    .delete(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, user.id)))
-    .returning({ id: sessions.id });
-  if (removed.length === 0) throw new AppError('SESSION_NOT_FOUND');
+  await ctx.db.transaction(async (tx) => {
+    const removed = await tx
+      .delete(sessions)
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, user.id)))
+      .returning({ id: sessions.id });
+    if (removed.length === 0) throw new AppError('SESSION_NOT_FOUND');
+    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.session_revoked', subject: user.subjectId, target: sessionId });
+  });
+}
+
+/** Signs the user out everywhere but the session making the request. */
+export async function endOtherSessions(ctx: AppContext, user: UserRow, currentSessionId: string): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await endAllSessions(tx, user.id, currentSessionId);
+    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.other_sessions_ended', subject: user.subjectId, target: currentSessionId });
+  });
 }

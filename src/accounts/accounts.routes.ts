@@ -9,12 +9,13 @@ import { PASSWORD_MAX } from './password/password-policy.ts';
 import { signUp } from './sign-up.ts';
 import { signIn, rateLimiter } from './sign-in.ts';
 import { verifySecondFactorStepUp, verifyStepUp, type StepUpProof } from './step-up.ts';
-import { csrfTokenFor, endAllSessions, endSession, rotateForStepUp } from './sessions.ts';
+import { csrfTokenFor, endSession, rotateForStepUp } from './sessions.ts';
 import { requestPasswordReset, resetPassword } from './password-recovery.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts';
-import { accountView, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
+import { accountView, endOtherSessions, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
+import { idParams } from '../http/params.ts';
 import { signInMethods } from '../identity/sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
@@ -168,7 +169,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return { items: await listSessions(ctx, user, session.id) };
     });
 
-    app.delete('/api/account/sessions/:id', { schema: { tags: ['account'], params: z.object({ id: z.string().max(100) }) } }, async (request, reply) => {
+    app.delete('/api/account/sessions/:id', { schema: { tags: ['account'], params: idParams } }, async (request, reply) => {
       const { user, session } = requireUser(request);
       await revokeSession(ctx, user, request.params.id);
       if (request.params.id === session.id) clearSessionCookie(ctx, reply);
@@ -178,7 +179,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     /** Sign out everywhere else (this session stays). */
     app.delete('/api/account/sessions', { schema: { tags: ['account'] } }, async (request, reply) => {
       const { user, session } = requireUser(request);
-      await endAllSessions(ctx.db, user.id, session.id);
+      await endOtherSessions(ctx, user, session.id);
       return reply.status(204).send();
     });
   };

@@ -55,7 +55,11 @@ export async function verifySecondFactor(ctx: AppContext, user: UserRow, code: s
 export async function beginTotpEnrolment(ctx: AppContext, user: UserRow, label: string) {
   if (user.totpEnabled) throw new AppError('TOTP_ALREADY_ENABLED');
   const secret = authenticator.generateSecret(20);
-  await ctx.db.update(users).set({ totpSecretEnc: await sealForUser(ctx, user.id, 'totpSecret', secret), totpLastStep: null }).where(eq(users.id, user.id));
+  const sealed = await sealForUser(ctx, user.id, 'totpSecret', secret);
+  await ctx.db.transaction(async (tx) => {
+    await tx.update(users).set({ totpSecretEnc: sealed, totpLastStep: null }).where(eq(users.id, user.id));
+    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.totp_enrolment_started', subject: user.subjectId });
+  });
   const otpauthUrl = authenticator.keyuri(label, ISSUER, secret);
   return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl) };
 }

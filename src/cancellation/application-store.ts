@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { applications } from './cancellation.tables.ts';
 import type { ApplicationStatus } from '../domain/application-transitions.ts';
@@ -31,7 +32,7 @@ export async function latestApplicationIn(db: Db, userId: string, statuses: read
 /** The pseudonymous subject id of a user, for audit entries. */
 export async function subjectIdOf(db: Db, userId: string): Promise<string> {
   const rows = await db.select({ subjectId: users.subjectId }).from(users).where(eq(users.id, userId)).limit(1);
-  if (!rows[0]) throw new Error('user vanished');
+  if (!rows[0]) throw new AppError('ACCOUNT_NOT_FOUND');
   return rows[0].subjectId;
 }
 

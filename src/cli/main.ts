@@ -10,10 +10,12 @@ Commands:
   verify-certificate FILE [--keys FILE]     verify a deletion certificate offline
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
+  secret webhook                            print a fresh Standard Webhooks secret (whsec_…)
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
   datamap check                             exit 1 naming every column of every store the data map misses
   datamap discover --store NAME [--out FILE] a draft data map of a configured (MySQL) store
+  openapi [--dev-tools]                     print the OpenAPI 3.1 document (JSON) without serving it
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -25,9 +27,11 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./audit.ts')).auditCommand,
   seed: async () => (await import('./seed.ts')).seedCommand,
   erase: async () => (await import('./erase.ts')).eraseCommand,
+  secret: async () => (await import('./secret.ts')).secretCommand,
   'demo-idp': async () => (await import('./demo-idp.ts')).demoIdpCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
   datamap: async () => (await import('./datamap.ts')).datamapCommand,
+  openapi: async () => (await import('./openapi.ts')).openapiCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 

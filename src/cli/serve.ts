@@ -3,6 +3,7 @@ import { buildApp } from '../http/app.ts';
 import { markDraining } from '../http/readiness.ts';
 import { closeContext } from '../context.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
+import { listenForMetrics } from '../metrics/install-metrics.ts';
 import { onShutdown, startContext } from './startup.ts';
 
 export async function serveCommand(args: string[]): Promise<void> {
@@ -25,14 +26,16 @@ export async function serveCommand(args: string[]): Promise<void> {
   const url = address.replace('[::1]', 'localhost');
   // Port 0 and no configured publicUrl: the default was built with port 0, so use the real one.
   if (ctx.config.http.port === 0 && /:0$/.test(ctx.config.publicUrl)) ctx.config.publicUrl = url;
+  const metrics = ctx.config.metrics.port !== undefined ? await listenForMetrics(app, ctx) : null;
   onShutdown(async () => {
     // Readiness turns 503 first, so a load balancer stops sending; then the listener closes (new
     // connections refused, requests in flight finish) while the worker stops fetching and lets
     // its running jobs end. Only then do the pools close.
     markDraining(ctx);
-    await Promise.all([app.close(), ctx.jobs.stop()]);
+    await Promise.all([app.close(), metrics?.server.close(), ctx.jobs.stop()]);
     await closeContext(ctx);
   }, ctx.config.http.shutdownTimeoutSeconds);
   // Announced only once a signal would be handled.
   process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
+  if (metrics) process.stdout.write(`Metrics are served on ${metrics.url}/metrics\n`);
 }

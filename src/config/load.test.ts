@@ -103,6 +103,19 @@ describe('configuration', () => {
     expect(loadConfig({ env: { NODE_ENV: 'production' } }).production).toBe(true);
   });
 
+  it('refuses a webhook or provider secret that is not whsec_ + base64, unless legacyRawSecret is set', () => {
+    const raw = 'a-raw-shared-secret-0123456789';
+    const good = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
+    const hook = (extra: object) => ({ ADIEU_CONFIG: file({ webhooks: [{ name: 'crm', url: 'http://127.0.0.1:4000/x', ...extra }] }) });
+    expect(failure(hook({ secret: raw }))).toMatch(/^configuration error: webhooks\.0\.secret: expected a Standard Webhooks secret .*npx adieu secret webhook/);
+    expect(failure(hook({ secret: good, previousSecret: raw }))).toMatch(/^configuration error: webhooks\.0\.previousSecret: /);
+    expect(failure({ ADIEU_CONFIG: file({ eligibility: { providers: [{ name: 'p', url: 'http://127.0.0.1:4000/x', secret: raw }] } }) })).toMatch(
+      /^configuration error: eligibility\.providers\.0\.secret: /,
+    );
+    expect(loadConfig({ env: hook({ secret: raw, legacyRawSecret: true }) }).webhooks[0].legacyRawSecret).toBe(true);
+    expect(loadConfig({ env: hook({ secret: good, previousSecret: good }) }).webhooks[0].previousSecret).toBe(good);
+  });
+
   it('says when the file cannot be used', () => {
     expect(failure({ ADIEU_CONFIG: join(dir, 'missing.json') })).toMatch(/^configuration error: ADIEU_CONFIG: cannot read the file /);
     expect(failure({ ADIEU_CONFIG: file('{"http": ') })).toMatch(/^configuration error: ADIEU_CONFIG: .* is not valid JSON$/);

@@ -19,6 +19,8 @@ const ENV_KEYS: Array<[string, string[], 'string' | 'number' | 'boolean']> = [
   ['ADIEU_DEV_TOOLS', ['devTools'], 'boolean'],
   ['SMTP_URL', ['mail', 'smtpUrl'], 'string'],
   ['LOG_LEVEL', ['log', 'level'], 'string'],
+  ['ADIEU_METRICS_TOKEN', ['metrics', 'token'], 'string'],
+  ['METRICS_PORT', ['metrics', 'port'], 'number'],
 ];
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();

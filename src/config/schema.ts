@@ -1,6 +1,26 @@
 import { z } from 'zod';
+import { isStandardSecret, SECRET_RULE } from '../webhooks/standard-webhooks.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/**
+ * A receiver's or provider's Standard Webhooks secret, and during a rotation the previous one
+ * (both sign deliveries, either is accepted on confirmations). `legacyRawSecret` keeps an old
+ * receiver that signs with the raw UTF-8 bytes of a free-form secret working; nothing new uses it.
+ */
+const signingSecrets = {
+  secret: z.string().min(16, 'at least 16 characters'),
+  previousSecret: z.string().min(16, 'at least 16 characters').optional(),
+  legacyRawSecret: z.boolean().default(false),
+};
+
+function checkSecrets(entry: { secret: string; previousSecret?: string; legacyRawSecret: boolean }, context: z.RefinementCtx): void {
+  if (entry.legacyRawSecret) return;
+  for (const key of ['secret', 'previousSecret'] as const) {
+    const value = entry[key];
+    if (value !== undefined && !isStandardSecret(value)) context.addIssue({ code: 'custom', path: [key], message: SECRET_RULE });
+  }
+}
 
 /**
  * An identity provider's URL: https, or plain http on this machine only (tests, `adieu demo-idp`).
@@ -83,9 +103,15 @@ export const configSchema = z
          * index (cost follows the buyer's data), or every row (cost follows the platform's data).
          */
         verifyScope: z.enum(['subject', 'everything']).default('subject'),
+        /**
+         * How far the scrub after the data steps goes on PostgreSQL stores: nothing, VACUUM (dead
+         * row versions become reusable space), or VACUUM FULL (tables rewritten; locks each table
+         * while it runs). The embedded database always gets the full scrub, WAL included.
+         */
+        scrub: z.enum(['none', 'vacuum', 'vacuum-full']).default('vacuum'),
       })
       .strict()
-      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000, verifyScope: 'subject' }),
+      .default({ graceDays: 7, quarantineDays: 0, stores: {}, stepAttempts: 6, webhookRetryHours: 72, webhookTimeoutMs: 10000, verifyScope: 'subject', scrub: 'vacuum' }),
     documents: z
       .object({ retainDaysAfterDecision: z.number().int().min(0).max(365).default(30) })
       .strict()
@@ -116,9 +142,10 @@ export const configSchema = z
           .object({
             name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, - and _'),
             url: z.string().url(),
-            secret: z.string().min(16, 'at least 16 characters'),
+            ...signingSecrets,
           })
-          .strict(),
+          .strict()
+          .superRefine(checkSecrets),
       )
       .default([]),
     eligibility: z
@@ -129,10 +156,11 @@ export const configSchema = z
               .object({
                 name: z.string().min(1),
                 url: z.string().url(),
-                secret: z.string().min(16),
+                ...signingSecrets,
                 timeoutMs: z.number().int().min(100).max(30000).default(3000),
               })
-              .strict(),
+              .strict()
+              .superRefine(checkSecrets),
           )
           .default([]),
       })
@@ -170,6 +198,19 @@ export const configSchema = z
       .strict()
       .refine((identity) => identity.local || identity.oidc || identity.handoff, 'local is false, so set identity.oidc or identity.handoff (else no buyer can sign in)')
       .default({ local: true }),
+    /**
+     * Who may read `/metrics`: with `token`, only requests carrying `Authorization: Bearer <token>`;
+     * with `port`, only a separate listener on that port (on `host`, default `http.host`), never the
+     * public one. Both may be set.
+     */
+    metrics: z
+      .object({
+        token: z.string().min(24, 'at least 24 characters (e.g. openssl rand -base64 32)').max(500).optional(),
+        port: z.coerce.number().int().min(0).max(65535).optional(),
+        host: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -18,6 +18,7 @@ const SAFE = {
   http: { trustProxy: '10.0.0.0/8' },
   webhooks: [{ name: 'crm', url: 'https://crm.example.com/erasure', secret: GOOD_SECRET }],
   eligibility: { providers: [{ name: 'billing', url: 'https://billing.example.com/eligibility', secret: GOOD_SECRET }] },
+  metrics: { port: 9464 },
 };
 
 let n = 0;
@@ -65,19 +66,14 @@ describe('setting rules', () => {
       'ADIEU_KEYSTORE_URL (keys.url): the key store is the main database, so its backups hold the keys of erased buyers; set ADIEU_KEYSTORE_URL to a separate PostgreSQL database, kept out of the main backups',
     ],
     [
-      'a short webhook secret',
-      (c) => (c.webhooks[0].secret = 'twenty-chars-secret!'),
-      'webhooks.0.secret (crm): shorter than 24 bytes; set a random secret of 24 to 64 bytes, e.g. whsec_ followed by `openssl rand -base64 32`',
+      'a short raw webhook secret (legacyRawSecret)',
+      (c) => Object.assign(c.webhooks[0], { secret: 'twenty-chars-secret!', legacyRawSecret: true }),
+      'webhooks.0.secret (crm): shorter than 24 bytes; move the receiver to a Standard Webhooks secret (`npx adieu secret webhook`), or use a random secret of 24 to 64 bytes',
     ],
     [
-      'a short whsec_ webhook secret (decoded bytes count)',
-      (c) => (c.webhooks[0].secret = `whsec_${Buffer.alloc(16, 1).toString('base64')}`),
-      'webhooks.0.secret (crm): shorter than 24 bytes; set a random secret of 24 to 64 bytes, e.g. whsec_ followed by `openssl rand -base64 32`',
-    ],
-    [
-      'a short provider secret',
-      (c) => (c.eligibility.providers[0].secret = 'sixteen-chars-ok'),
-      'eligibility.providers.0.secret (billing): shorter than 24 bytes; set a random secret of 24 to 64 bytes, e.g. whsec_ followed by `openssl rand -base64 32`',
+      'a short raw provider secret (legacyRawSecret)',
+      (c) => Object.assign(c.eligibility.providers[0], { secret: 'sixteen-chars-ok', legacyRawSecret: true }),
+      'eligibility.providers.0.secret (billing): shorter than 24 bytes; move the provider to a Standard Webhooks secret (`npx adieu secret webhook`), or use a random secret of 24 to 64 bytes',
     ],
     [
       'a demo identity provider on plain http',
@@ -109,6 +105,14 @@ describe('setting rules', () => {
     ]);
   });
 
+  it('warn in production when /metrics is on the public listener without a token', () => {
+    expect(lines((c) => delete c.metrics)).toEqual([
+      'configuration warning: metrics: /metrics is served to anyone on the public listener; set metrics.port (a separate listener for the scraper) or metrics.token (ADIEU_METRICS_TOKEN, sent as a bearer token)',
+    ]);
+    expect(lines((c) => (c.metrics = { token: 'a-scraper-token-of-32-characters!' }))).toEqual([]);
+    expect(lines((c) => delete c.metrics, false)).toEqual([]);
+  });
+
   it('accept plain http to loopback, a localhost trial, and a key folder outside the data directory', () => {
     expect(
       lines((c) => {
@@ -126,6 +130,7 @@ describe('setting rules', () => {
     expect(settingFindings(config).map((f) => [f.key, f.level])).toEqual([
       ['publicUrl', 'failure'],
       ['SMTP_URL (mail.smtpUrl)', 'failure'],
+      ['metrics', 'warning'],
     ]);
   });
 });

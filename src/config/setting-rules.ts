@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Config } from './schema.ts';
+import { secretKey } from '../webhooks/standard-webhooks.ts';
 
 /**
  * The rules a deployment's settings must follow, as a pure function of the validated
@@ -27,9 +28,11 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 export const isLoopbackHost = (hostname: string): boolean => LOOPBACK.test(hostname);
 
-/** The bytes of an HMAC secret: `whsec_<base64>` decoded (as Standard Webhooks does), anything else as UTF-8. */
-const secretLength = (secret: string): number =>
-  secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64').length : Buffer.byteLength(secret, 'utf8');
+/**
+ * The bytes of an HMAC key. The schema already holds Standard Webhooks secrets to 24–64 bytes;
+ * what is left to catch is a short raw secret of an old receiver (`legacyRawSecret`).
+ */
+const secretLength = (entry: { secret: string; legacyRawSecret?: boolean }): number => secretKey(entry.secret, entry.legacyRawSecret).length;
 
 /** Same server and database name: the key store would share the main database's backups. */
 function sameDatabase(a: string, b: string): boolean {
@@ -106,21 +109,21 @@ export function settingFindings(config: Config): SettingFinding[] {
   }
 
   config.webhooks.forEach((hook, i) => {
-    if (secretLength(hook.secret) < SECRET_MIN_BYTES) {
+    if (secretLength(hook) < SECRET_MIN_BYTES) {
       found.push({
         key: `webhooks.${i}.secret (${hook.name})`,
         problem: `shorter than ${SECRET_MIN_BYTES} bytes`,
-        remedy: `set a random secret of ${SECRET_MIN_BYTES} to 64 bytes, e.g. whsec_ followed by \`openssl rand -base64 32\``,
+        remedy: `move the receiver to a Standard Webhooks secret (\`npx adieu secret webhook\`), or use a random secret of ${SECRET_MIN_BYTES} to 64 bytes`,
         refuse: true,
       });
     }
   });
   config.eligibility.providers.forEach((provider, i) => {
-    if (secretLength(provider.secret) < SECRET_MIN_BYTES) {
+    if (secretLength(provider) < SECRET_MIN_BYTES) {
       found.push({
         key: `eligibility.providers.${i}.secret (${provider.name})`,
         problem: `shorter than ${SECRET_MIN_BYTES} bytes`,
-        remedy: `set a random secret of ${SECRET_MIN_BYTES} to 64 bytes, e.g. whsec_ followed by \`openssl rand -base64 32\``,
+        remedy: `move the provider to a Standard Webhooks secret (\`npx adieu secret webhook\`), or use a random secret of ${SECRET_MIN_BYTES} to 64 bytes`,
         refuse: true,
       });
     }
@@ -142,6 +145,15 @@ export function settingFindings(config: Config): SettingFinding[] {
       key: 'http.trustProxy',
       problem: 'true believes X-Forwarded-For from any client, so rate limits can be dodged',
       remedy: 'set http.trustProxy to the load balancers\' addresses or CIDRs, e.g. "10.0.0.0/8"',
+      refuse: false,
+    });
+  }
+
+  if (config.production && config.metrics.token === undefined && config.metrics.port === undefined) {
+    found.push({
+      key: 'metrics',
+      problem: '/metrics is served to anyone on the public listener',
+      remedy: 'set metrics.port (a separate listener for the scraper) or metrics.token (ADIEU_METRICS_TOKEN, sent as a bearer token)',
       refuse: false,
     });
   }

@@ -8,10 +8,11 @@ import { readUploadForm } from './upload-form.ts';
 import { assertUploadAllowed, uploadDocument } from './upload-document.ts';
 import { deleteOwnDocument, listOwnDocuments, viewDocumentForReview, viewOwnDocument, type DocumentImage } from './document-views.ts';
 import { MAX_FILE_BYTES } from './upload-limits.ts';
+import { id } from '../http/params.ts';
 
 // Any string: a malformed id gets the same 404 as an unknown one, not a different error.
-const documentParams = z.object({ documentId: z.string().max(200) });
-const reviewParams = z.object({ id: z.string().max(200), documentId: z.string().max(200) });
+const documentParams = z.object({ documentId: id });
+const reviewParams = z.object({ id, documentId: id });
 
 /**
  * An identity document as a response: never cached, never sniffed into something else, and if a

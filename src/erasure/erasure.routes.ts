@@ -15,14 +15,14 @@ import { enableEndpoint, recordDownstreamException, retryFailedRun } from './adm
 import { dryRunErasure } from './dry-run.ts';
 import { acceptConfirmation } from './webhooks/confirmations.ts';
 import { CONFIRMATIONS_PATH } from './webhooks/deliver.ts';
+import { id, idParams, name } from '../http/params.ts';
 
-const runId = z.object({ id: z.string().min(1).max(100) });
 const AUDIT_PAGE = 50;
 
 /** Public: certificates by their unguessable id, and the keys to check them. */
 function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/api/certificates/:id', { schema: { tags: ['erasure'], params: runId } }, async (request) => {
+    app.get('/api/certificates/:id', { schema: { tags: ['erasure'], params: idParams } }, async (request) => {
       const [certificate] = await ctx.db.select().from(deletionCertificates).where(eq(deletionCertificates.id, request.params.id));
       if (!certificate) throw new AppError('CERTIFICATE_NOT_FOUND');
       return { id: certificate.id, jws: certificate.jws, payload: certificate.payload };
@@ -60,7 +60,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['admin'],
-          querystring: z.object({ applicationId: z.string().max(100).optional(), state: z.enum(['running', 'pending_external', 'completed', 'failed']).optional() }),
+          querystring: z.object({ applicationId: id.optional(), state: z.enum(['running', 'pending_external', 'completed', 'failed']).optional() }),
         },
       },
       async (request) => {
@@ -74,14 +74,14 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return dryRunErasure(ctx, request.query.subject);
     });
 
-    app.get('/api/admin/erasures/:id', { schema: { tags: ['admin'], params: runId } }, async (request) => {
+    app.get('/api/admin/erasures/:id', { schema: { tags: ['admin'], params: idParams } }, async (request) => {
       requireRole(request, 'admin');
       return getRunView(ctx, request.params.id);
     });
 
     app.post(
       '/api/admin/erasures/:id/exceptions',
-      { schema: { tags: ['admin'], params: runId, body: z.object({ name: z.string().min(1).max(63), reason: z.string().trim().min(10).max(1000) }).strict() } },
+      { schema: { tags: ['admin'], params: idParams, body: z.object({ name: z.string().min(1).max(63), reason: z.string().trim().min(10).max(1000) }).strict() } },
       async (request) => {
         const { user } = requireRole(request, 'admin');
         await recordDownstreamException(ctx, request.params.id, request.body, user);
@@ -89,7 +89,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.post('/api/admin/erasures/:id/retry', { schema: { tags: ['admin'], params: runId } }, async (request) => {
+    app.post('/api/admin/erasures/:id/retry', { schema: { tags: ['admin'], params: idParams } }, async (request) => {
       const { user } = requireRole(request, 'admin');
       await retryFailedRun(ctx, request.params.id, user);
       return getRunView(ctx, request.params.id);
@@ -100,7 +100,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       return webhookHealth(ctx);
     });
 
-    app.post('/api/admin/webhooks/:name/enable', { schema: { tags: ['admin'], params: z.object({ name: z.string().min(1).max(63) }) } }, async (request) => {
+    app.post('/api/admin/webhooks/:name/enable', { schema: { tags: ['admin'], params: z.object({ name }) } }, async (request) => {
       const { user } = requireRole(request, 'admin');
       await enableEndpoint(ctx, request.params.name, user);
       return webhookHealth(ctx);

@@ -5,10 +5,13 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import swaggerUi from '@fastify/swagger-ui';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from '../context.ts';
-import { installErrorHandler, installNotFound } from './error-handler.ts';
+import { frameworkErrors, installErrorHandler, installNotFound } from './error-handler.ts';
+import { installNulGuard } from './refuse-nul.ts';
 import { installRequestAuth } from './request-auth.ts';
+import { swaggerOptions } from './openapi/document.ts';
 import { healthRoutes } from './health.routes.ts';
 import { installMetrics } from '../metrics/install-metrics.ts';
 import { installRequestLog } from './request-log.ts';
@@ -23,7 +26,6 @@ import { cancellationRoutes } from '../cancellation/cancellation.routes.ts';
 import { installFrozenGuard } from '../cancellation/frozen-guard.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { erasureRoutes } from '../erasure/erasure.routes.ts';
-import { VERSION } from '../version.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -38,11 +40,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // One line per request, written by installRequestLog when it ends (not Fastify's two).
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: ctx.config.http.trustProxy,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installNulGuard(app);
 
   await app.register(cookie);
   await app.register(helmet, {
@@ -61,14 +65,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'Adieu', description: 'Account cancellation: eligibility, review, provable erasure.', version: VERSION },
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, swaggerOptions(ctx.config));
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
   installRequestAuth(app, ctx);
   installFrozenGuard(app);

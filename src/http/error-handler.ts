@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
 
@@ -44,6 +44,8 @@ export function installErrorHandler(app: FastifyInstance): void {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
       return reply.status(error.status).send(error.toBody());
     }
+    // A path parameter that fails its schema (an id of the wrong form) names nothing: 404, as an unknown id.
+    if (error.validation && error.validationContext === 'params') return send(reply, 'NOT_FOUND');
     if (hasZodFastifySchemaValidationErrors(error) || error.validation) {
       return send(reply, 'VALIDATION_FAILED', { fields: fieldsOf(error) });
     }
@@ -69,6 +71,24 @@ export function installErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: loggableError(error) }, 'unhandled error');
     return send(reply, 'INTERNAL');
   });
+}
+
+/**
+ * Fastify's `frameworkErrors` option: the errors it raises before routing (invalid UTF-8 or
+ * percent-escapes in the path, an over-long path parameter) answer in the error shape too.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      send(reply, 'BAD_REQUEST', {}, 'The address of this request is not valid.');
+      return;
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      send(reply, 'URI_TOO_LONG');
+      return;
+    default:
+      request.log.error({ err: loggableError(error) }, 'framework error');
+      send(reply, 'INTERNAL');
+  }
 }
 
 /** Unknown API paths answer JSON; any other GET loads the single-page web UI when it is built. */

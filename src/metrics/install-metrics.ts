@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../context.ts';
 import { databaseGauges } from './database-gauges.ts';
@@ -6,10 +7,41 @@ import { processRegistry } from './process-metrics.ts';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The scrape answer of this app's metrics, for the separate `metrics.port` listener. */
+    metricsExposition: () => Promise<{ contentType: string; text: string }>;
+  }
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** Whether the request carries `Authorization: Bearer <token>` (compared in constant time). */
+function hasBearer(request: FastifyRequest, token: string): boolean {
+  const match = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '');
+  return !!match && timingSafeEqual(digest(match[1]), digest(token));
+}
+
+/** The `/metrics` handler: with `metrics.token`, only for the scraper that presents it. */
+function metricsHandler(app: FastifyInstance, ctx: AppContext) {
+  const token = ctx.config.metrics.token;
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    if (token !== undefined && !hasBearer(request, token)) {
+      return reply
+        .status(401)
+        .header('www-authenticate', 'Bearer realm="metrics"')
+        .send({ error: { code: 'AUTH_REQUIRED', message: 'Send the metrics token as a bearer token.' } });
+    }
+    const { contentType, text } = await app.metricsExposition();
+    return reply.header('content-type', contentType).header('cache-control', 'no-store').send(text);
+  };
+}
+
 /**
  * `/metrics` in Prometheus text format, and a latency histogram of every request. Requests are
  * labelled by route pattern (`/api/account/sessions/:id`), never the raw URL, so no id, token or
- * address can reach a label; unknown paths share one label.
+ * address can reach a label; unknown paths share one label. With `metrics.port` the endpoint is
+ * not on this (public) listener at all: `listenForMetrics` serves it on its own port.
  */
 export function installMetrics(app: FastifyInstance, ctx: AppContext): void {
   const registry = new Registry();
@@ -28,9 +60,17 @@ export function installMetrics(app: FastifyInstance, ctx: AppContext): void {
     requestDuration.observe({ route, method, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.decorate('metricsExposition', async () => {
     await gauges.refresh();
-    const text = (await processRegistry().metrics()) + (await registry.metrics());
-    return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(text);
+    return { contentType: registry.contentType, text: (await processRegistry().metrics()) + (await registry.metrics()) };
   });
+  if (ctx.config.metrics.port === undefined) app.get('/metrics', { schema: { hide: true } }, metricsHandler(app, ctx));
+}
+
+/** The separate `/metrics` listener of `metrics.port` (on `metrics.host`, default `http.host`); returns it for closing. */
+export async function listenForMetrics(app: FastifyInstance, ctx: AppContext): Promise<{ server: FastifyInstance; url: string }> {
+  const server = Fastify({ logger: false });
+  server.get('/metrics', metricsHandler(app, ctx));
+  const url = await server.listen({ port: ctx.config.metrics.port ?? 0, host: ctx.config.metrics.host ?? ctx.config.http.host });
+  return { server, url };
 }

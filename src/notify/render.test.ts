@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMessage, renderSms } from './render.ts';
+import { LOCALES, renderMessage, renderSms } from './render.ts';
 
 const base = { publicUrl: 'https://shop.example', antiPhishingCode: 'Kite7' } as const;
 
@@ -22,5 +22,12 @@ describe('a reviewer message in the buyer’s mail and text', () => {
     expect(sms).toContain('…”');
     expect(sms).not.toContain('the number.');
     expect(renderSms({ ...base, template: 'application_rejected', locale: 'en', vars: { reasonCode: 'ID_UNREADABLE' } })).not.toContain('Customer service');
+  });
+});
+
+describe('renderMessage', () => {
+  it.each(LOCALES)('marks the HTML with the language of the message (%s)', (locale) => {
+    const { html } = renderMessage({ template: 'password_changed', locale, publicUrl: 'https://adieu.example' });
+    expect(html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}">`));
   });
 });

@@ -76,7 +76,7 @@ export function renderMessage(input: RenderInput): RenderedMessage {
   textParts.push('', t('common.signature'));
 
   const html = [
-    '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5;color:#1d2433">',
+    `<!doctype html><html lang="${escapeHtml(input.locale)}"><body style="font-family:sans-serif;line-height:1.5;color:#1d2433">`,
     `<p style="background:#eef3ff;padding:8px 12px;border-radius:6px">${escapeHtml(phishing)}</p>`,
     `<p>${escapeHtml(greeting)}</p>`,
     ...body.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`),

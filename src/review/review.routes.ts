@@ -13,8 +13,8 @@ import { decideApplication } from './decide-application.ts';
 import { listGuidanceTemplates, saveGuidanceTemplates } from './guidance-templates.ts';
 import { slaReport } from './sla-report.ts';
 import { DECISION_OUTCOMES, GUIDANCE_CODES } from './decision-reasons.ts';
+import { idParams } from '../http/params.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(100) });
 const statusList = z
   .string()
   .max(200)

@@ -9,8 +9,8 @@ import { startSubscription, setSubscriptionStatus } from './subscriptions.ts';
 import { issueCoupon, setCouponStatus } from './coupons.ts';
 import { setPoints } from './points.ts';
 import { ORDER_STATUSES } from './shop.tables.ts';
+import { id } from '../http/params.ts';
 
-const id = z.string().min(1).max(100);
 /** Money is an integer in minor units (fen, cents): 8850 is ¥88.50. */
 const minor = z.number({ error: 'an integer amount in minor units (fen, cents)' }).int('an integer amount in minor units (fen, cents)').min(0).max(1e12);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY');

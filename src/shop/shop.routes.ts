@@ -8,8 +8,8 @@ import { buyerOrderAction } from './orders.ts';
 import { setSubscriptionStatus } from './subscriptions.ts';
 import { withdrawWallet } from './wallet.ts';
 import { ORDER_STATUSES } from './shop.tables.ts';
+import { id } from '../http/params.ts';
 
-const id = z.string().min(1).max(100);
 
 /**
  * The buyer's own marketplace data for the web UI's "My account" pages, and the few moves a buyer

@@ -238,6 +238,9 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     await audit('status page (rejected)');
     await page.getByTestId('resubmit-text').fill(lang === 'en' ? 'Here is a sharper photo.' : '这是更清晰的照片。');
     await page.getByTestId('resubmit').click();
+    // Resubmitting asks for the same step-up as submitting: the password once more.
+    await page.getByLabel(t('auth.password'), { exact: true }).fill(ADA.password);
+    await page.getByRole('button', { name: t('reauth.submit'), exact: true }).click();
     await page.locator('[data-testid="status-summary"][data-status="submitted"]').waitFor();
     await snap('status-resubmitted');
     await act.signOut();
@@ -336,6 +339,40 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
     }
     await page.goto('/admin/audit');
     await expect.poll(() => page.getByTestId('chain-status').getAttribute('data-ok')).toBe('true');
+  });
+
+  it('the admin edits a guidance template with a preview, and previews an erasure', async () => {
+    // Guidance: the preview shows the words as the buyer reads them (plain text, markup not run).
+    const words = `${ANSWER[lang]} <b>${lang}</b>`;
+    await page.goto('/admin/guidance');
+    await page.getByRole('heading', { level: 1, name: t('admin.guidance.title') }).waitFor();
+    await page.getByLabel(t('admin.guidance.reason'), { exact: true }).selectOption('ID_UNREADABLE');
+    await page.getByLabel(t('admin.guidance.language'), { exact: true }).selectOption(lang);
+    await page.getByLabel(t('admin.guidance.body'), { exact: true }).fill(words);
+    const preview = page.getByTestId('guidance-preview');
+    await expect.poll(() => preview.textContent()).toBe(words);
+    expect(await preview.locator('b').count()).toBe(0);
+    await page.getByRole('button', { name: t('admin.guidance.save'), exact: true }).click();
+    await page.getByText(t('admin.guidance.saved')).waitFor();
+    const saved = await act.apiGet<{ items: Array<{ reasonCode: string; locale: string; body: string; edited: boolean }> }>('/api/review/guidance-templates');
+    expect(saved.items.find((x) => x.reasonCode === 'ID_UNREADABLE' && x.locale === lang)).toMatchObject({ body: words, edited: true });
+    await snap('admin-guidance');
+    await audit('admin guidance');
+    // Restoring brings the built-in text back.
+    await page.getByRole('button', { name: t('admin.guidance.restore'), exact: true }).click();
+    await page.getByTestId('guidance-state').getByText(t('admin.guidance.builtIn')).waitFor();
+    await expect.poll(() => preview.textContent()).not.toBe(words);
+
+    // Dry run: what erasing an account would touch, without touching it.
+    const { user } = await act.apiGet<{ user: { id: string } }>('/api/auth/session');
+    await page.goto('/admin/erasures');
+    await page.getByLabel(t('admin.erasures.dryRun.subject'), { exact: true }).fill(user.id);
+    await page.getByRole('button', { name: t('admin.erasures.dryRun.submit'), exact: true }).click();
+    const result = page.getByTestId('dry-run-result');
+    await result.waitFor();
+    expect(await result.locator('tbody tr').count()).toBeGreaterThan(0);
+    await snap('admin-erasure-preview');
+    await audit('admin erasure preview');
   });
 
   it('had no serious accessibility violations and no page errors', () => {

@@ -15,6 +15,12 @@ import { seedDemo } from '../../src/demo/seed-demo.ts';
 
 const BIN = join(process.cwd(), 'bin/adieu.js');
 
+function writeConfig(dir: string, content: unknown): string {
+  const path = join(dir, 'config.json');
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
 interface CliResult {
   code: number | null;
   stdout: string;
@@ -84,6 +90,46 @@ describe('adieu CLI: configuration errors', () => {
     const production = await runCli(['serve', '--demo'], { NODE_ENV: 'production', ADIEU_DATA_DIR: dataDir });
     expect(production.code).toBe(1);
     expect(production.stderr.trimEnd().split('\n')).toEqual(['adieu: configuration error: --demo (devTools): dev tools are refused when NODE_ENV=production']);
+  });
+
+  it('stops `serve` on a webhook secret that is not a Standard Webhooks secret, saying how to make one', async () => {
+    const config = join(dataDir, 'config.json');
+    writeFileSync(config, JSON.stringify({ webhooks: [{ name: 'crm', url: 'http://127.0.0.1:4000/erasure', secret: 'a-raw-shared-secret-0123456789' }] }));
+    const result = await runCli(['serve'], { ADIEU_CONFIG: config, ADIEU_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      'adieu: configuration error: webhooks.0.secret: expected a Standard Webhooks secret (whsec_ + base64 of 24–64 random bytes): generate one with `npx adieu secret webhook` (legacyRawSecret: true only for an old receiver)',
+    ]);
+  });
+
+  it('`secret webhook` prints a fresh secret that the configuration accepts', async () => {
+    const [first, second] = await Promise.all([runCli(['secret', 'webhook'], {}), runCli(['secret', 'webhook'], {})]);
+    expect(first.code).toBe(0);
+    const secret = first.stdout.trim();
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(second.stdout.trim()).not.toBe(secret);
+    const config = loadConfig({ env: { ADIEU_DATA_DIR: dataDir, ADIEU_CONFIG: writeConfig(dataDir, { webhooks: [{ name: 'crm', url: 'http://127.0.0.1:4000/erasure', secret }] }) } });
+    expect(config.webhooks[0].secret).toBe(secret);
+  });
+});
+
+describe('adieu openapi', () => {
+  it('prints the document of this configuration without serving it or touching its database', async () => {
+    const dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
+    try {
+      const config = join(dataDir, 'config.json');
+      writeFileSync(config, JSON.stringify({ publicUrl: 'https://adieu.example.org', database: { url: 'postgres://nobody@127.0.0.1:1/none' } }));
+      const result = await runCli(['openapi', '--dev-tools'], { ADIEU_CONFIG: config, ADIEU_DATA_DIR: dataDir });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      const document = JSON.parse(result.stdout);
+      expect(document.openapi).toBe('3.1.0');
+      expect(document.servers).toEqual([{ url: 'https://adieu.example.org', description: 'this deployment' }]);
+      expect(document.paths['/api/cancellation'].post.operationId).toBe('submitApplication');
+      expect(document.paths['/api/dev/clock'].get.operationId).toBe('devGetClock');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
 

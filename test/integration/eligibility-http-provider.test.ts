@@ -4,15 +4,28 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { verifySignedHeaders } from '../../src/eligibility/request-signature.ts';
+import { Webhook } from 'standardwebhooks';
+import { generateSecret } from '../../src/webhooks/standard-webhooks.ts';
+import { VERSION } from '../../src/version.ts';
 import type { EligibilityReport } from '../../src/eligibility/check-eligibility.ts';
 
-const SECRET = 'logistics-shared-secret-0123456789';
+const SECRET = generateSecret();
 
 interface Received {
   path: string;
   body: string;
   signatureValid: boolean;
+  userAgent: string | undefined;
+}
+
+/** The platform's check, with the official `standardwebhooks` library and its defaults. */
+function verified(request: IncomingMessage, body: string): boolean {
+  try {
+    new Webhook(SECRET).verify(body, request.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -24,8 +37,8 @@ function platformService(received: Received[]): Server {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
-    const signatureValid = verifySignedHeaders(SECRET, request.headers, body);
-    received.push({ path: request.url ?? '', body, signatureValid });
+    const signatureValid = verified(request, body);
+    received.push({ path: request.url ?? '', body, signatureValid, userAgent: request.headers['user-agent'] });
     if (!signatureValid) {
       response.writeHead(401).end('{"error":"bad signature"}');
       return;
@@ -96,6 +109,7 @@ describe.each(DATABASE_KINDS)('eligibility over HTTP providers (%s)', (kind) => 
     expect(report.warnings.map((w) => w.code)).toEqual(['UNUSED_COUPONS', 'POINTS_FORFEITED', 'MEMBERSHIP_CREDIT']);
     expect(received).toHaveLength(1);
     expect(received[0].signatureValid).toBe(true);
+    expect(received[0].userAgent).toBe(`Adieu/${VERSION}`);
     expect(JSON.parse(received[0].body)).toEqual({ subjectId, locale: 'en' });
     // Only the pseudonymous id leaves Adieu: no user id, no email.
     expect(received[0].body).not.toMatch(/usr_|@example\.com/);
@@ -131,7 +145,7 @@ describe.each(DATABASE_KINDS)('eligibility over HTTP providers (%s)', (kind) => 
   });
 
   it('is unavailable when the shared secret is configured wrong (the service refuses the signature)', async () => {
-    const { report } = await adaReport([{ name: 'logistics', path: '/clear', secret: 'not-the-shared-secret-at-all' }]);
+    const { report } = await adaReport([{ name: 'logistics', path: '/clear', secret: generateSecret() }]);
     expect(received[0].signatureValid).toBe(false);
     expect(report.eligible).toBe(false);
     expect(report.blockers.map((b) => b.code)).toEqual(['CHECK_UNAVAILABLE']);

@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lintMetrics } from '../helpers/prometheus-lint.ts';
+import { listenForMetrics } from '../../src/metrics/install-metrics.ts';
 import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
@@ -59,6 +63,24 @@ describe.each(DATABASE_KINDS)('metrics and readiness (%s)', (kind) => {
       }
     }
     expect(text).not.toContain('ada');
+  });
+
+  it("names every metric as promtool's rules ask, with one adieu_ prefix", async () => {
+    const text = await scrape();
+    expect(text).toContain('adieu_process_cpu_seconds_total');
+    expect(text).toContain('adieu_nodejs_active_handles');
+    expect(lintMetrics(text)).toEqual([]);
+    // The rules catch what they should: a gauge named like a counter, a doubled prefix, a counter without _total.
+    expect(lintMetrics('# HELP adieu_x_total a\n# TYPE adieu_x_total gauge\nadieu_x_total 1\n')).toHaveLength(1);
+    expect(lintMetrics('# HELP adieu_process_process_y a\n# TYPE adieu_process_process_y gauge\nadieu_process_process_y 1\n')).toHaveLength(1);
+    expect(lintMetrics('# HELP adieu_z a\n# TYPE adieu_z counter\nadieu_z 1\n')).toHaveLength(1);
+    expect(lintMetrics('# HELP adieu_t_milliseconds a\n# TYPE adieu_t_milliseconds gauge\nadieu_t_milliseconds 1\n')).toHaveLength(1);
+    // Where Debian's prometheus package is installed, the real promtool agrees.
+    if (existsSync('/usr/bin/promtool')) {
+      const promtool = spawnSync('/usr/bin/promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+      expect(promtool.stdout + promtool.stderr).toBe('');
+      expect(promtool.status).toBe(0);
+    }
   });
 
   it('reports job queue depth and age, applications by status and SLA breaches', async () => {
@@ -136,5 +158,39 @@ describe.each(DATABASE_KINDS)('metrics and readiness (%s)', (kind) => {
     expect(api.json().error.code).toBe('SERVICE_UNAVAILABLE');
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(value(text, 'adieu_metrics_database_up')).toBe(0);
+  });
+});
+
+describe('/metrics off the public listener', () => {
+  const TOKEN = 'a-scraper-token-of-32-characters!';
+  let t: TestApp;
+  afterEach(() => t.close());
+
+  it('with metrics.token, answers only a scraper presenting it as a bearer token', async () => {
+    t = await createTestApp('embedded', { metrics: { token: TOKEN } });
+    for (const authorization of [undefined, 'Bearer wrong-token', `Basic ${TOKEN}`, TOKEN]) {
+      const refused = await t.app.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(refused.body).not.toContain('adieu_process');
+    }
+    const allowed = await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.body).toContain('adieu_http_request_duration_seconds');
+  });
+
+  it('with metrics.port, serves /metrics only on its own listener', async () => {
+    t = await createTestApp('embedded', { metrics: { port: 0 } });
+    // The public listener has no /metrics (a GET outside /api gets the web UI's page, when built).
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).body).not.toContain('adieu_http_request_duration_seconds');
+    await t.app.inject({ method: 'GET', url: '/api/health' });
+    const { server, url } = await listenForMetrics(t.app, t.ctx);
+    try {
+      const response = await fetch(`${url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('adieu_http_request_duration_seconds_count{route="/api/health",method="GET",status_code="200"} 1');
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
@@ -10,9 +11,11 @@ import { AdjustableClock } from '../../src/clock/clock.ts';
 import { auditLog } from '../../src/audit/audit.tables.ts';
 import { erasureDownstream, erasureRuns } from '../../src/erasure/erasure.tables.ts';
 import { verifyCertificate } from '../../src/erasure/certificate-verify.ts';
+import { generateSecret } from '../../src/webhooks/standard-webhooks.ts';
+import { VERSION } from '../../src/version.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
-const SECRET = 'whsec_' + Buffer.from('a receiver secret of 32 bytes!!!').toString('base64');
+const SECRET = generateSecret();
 
 type Reply = { status: number; headers?: Record<string, string> } | 'hang' | ((request: Received) => Promise<{ status: number }>);
 interface Received {
@@ -55,20 +58,22 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; scr
   };
 }
 
-/** Standard Webhooks verification, written here independently of the service's code. */
+/** A receiver verifying with the official `standardwebhooks` library and its defaults. */
 function signatureValid(secret: string, r: Received): boolean {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = createHmac('sha256', key).update(`${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`).digest('base64');
-  return String(r.headers['webhook-signature']).split(' ').includes(`v1,${expected}`);
+  try {
+    new Webhook(secret).verify(r.body, r.headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** A receiver's signed confirmation callback. */
+/** A receiver's confirmation callback, signed with the official library. */
 function signedConfirmation(secret: string, messageId: string, options: { id?: string; timestamp?: number; outcome?: string; tamper?: boolean } = {}) {
   const id = options.id ?? `cb_${randomUUID()}`;
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const body = JSON.stringify({ type: 'erasure.confirmed', data: { messageId, outcome: options.outcome ?? 'erased' } });
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const signature = `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+  const signature = new Webhook(secret).sign(id, new Date(timestamp * 1000), body);
   return {
     method: 'POST' as const,
     url: '/api/erasure/confirmations',
@@ -85,7 +90,8 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
 
   beforeEach(async () => {
     receiver = await startReceiver();
-    t = await createTestApp(kind, { webhooks: [{ name: 'crm', url: receiver.url, secret: SECRET }], erasure: { webhookTimeoutMs: 300 } });
+    // Long enough for the receiver that confirms inside its delivery on a loaded machine; a hang still times out.
+    t = await createTestApp(kind, { webhooks: [{ name: 'crm', url: receiver.url, secret: SECRET }], erasure: { webhookTimeoutMs: 2000 } });
     clock = t.ctx.clock as AdjustableClock;
     await seedDemo(t.ctx);
     const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
@@ -141,9 +147,11 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(new Set(receiver.received.map((r) => r.body)).size).toBe(1);
     for (const r of receiver.received) expect(signatureValid(SECRET, r)).toBe(true);
+    for (const r of receiver.received) expect(r.headers['user-agent']).toBe(`Adieu/${VERSION}`);
     const body = JSON.parse(receiver.received[0].body);
     expect(body).toMatchObject({ type: 'erasure.requested', data: { requestId: applicationId, runId, subject: expect.stringMatching(/^sub_/), categories: expect.arrayContaining(['user.contact.email']) } });
-    expect(receiver.received[0].body).not.toMatch(/ada|lovelace|example\.com|138/i);
+    // The buyer's own values, not letter runs: the body's random ids may contain "ada" or "138".
+    expect(receiver.received[0].body).not.toMatch(/ada@example\.com|lovelace|example\.com|13800000001/i);
 
     const row = await downstream(runId);
     expect(row.state).toBe('confirmed');
@@ -159,15 +167,14 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
     expect(certificate.payload.downstream).toEqual([{ name: 'crm', state: 'confirmed', outcome: 'erased', confirmedAt: expect.any(String) }]);
   });
 
-  it('refuses bad signatures, stale timestamps, tampered bodies and unknown requests alike', async () => {
+  it('refuses bad signatures, stale timestamps and tampered bodies; a validly signed unknown request gets 404 UNKNOWN_DELIVERY', async () => {
     const runId = await beginErasure(t.ctx, applicationId);
     await drainJobs(t.ctx);
     const { messageId } = await downstream(runId);
     const bad = [
-      signedConfirmation('whsec_' + Buffer.from('some other secret entirely, 32 b').toString('base64'), messageId),
+      signedConfirmation(generateSecret(), messageId),
       signedConfirmation(SECRET, messageId, { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
       signedConfirmation(SECRET, messageId, { tamper: true }),
-      signedConfirmation(SECRET, 'msg_unknown'),
     ];
     for (const request of bad) {
       const response = await t.app.inject(request);
@@ -176,6 +183,11 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
     }
     const noSignature = await t.app.inject({ ...bad[0], headers: { 'content-type': 'application/json' } });
     expect(noSignature.statusCode).toBe(401);
+    const unknown = await t.app.inject(signedConfirmation(SECRET, 'msg_unknown'));
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('UNKNOWN_DELIVERY');
+    const unknownBadlySigned = await t.app.inject(signedConfirmation('whsec_' + Buffer.from('some other secret entirely, 32 b').toString('base64'), 'msg_unknown'));
+    expect(unknownBadlySigned.statusCode).toBe(401);
     expect((await downstream(runId)).state).toBe('delivered');
     expect((await runState(runId)).state).toBe('pending_external');
   });
@@ -227,5 +239,48 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
     expect(row.attempts).toBeGreaterThan(5);
     expect(await t.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'erasure.webhook_gave_up'))).toHaveLength(1);
     expect((await runState(runId)).state).toBe('pending_external');
+  });
+});
+
+describe.each(DATABASE_KINDS)('rotating a receiver\'s secret (%s)', (kind) => {
+  const [OLD, NEW] = [generateSecret(), generateSecret()];
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let t: TestApp | undefined;
+  beforeEach(async () => {
+    receiver = await startReceiver();
+  });
+  afterEach(async () => {
+    await t?.close();
+    await receiver.close();
+  });
+
+  async function eraseAda(webhook: { secret: string; previousSecret?: string }): Promise<string> {
+    t = await createTestApp(kind, { webhooks: [{ name: 'crm', url: receiver.url, ...webhook }] });
+    await seedDemo(t.ctx);
+    const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+    const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
+    const runId = await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx);
+    return (await t.ctx.db.select().from(erasureDownstream).where(eq(erasureDownstream.runId, runId)))[0].messageId;
+  }
+
+  it('signs with both secrets during the switch, accepts confirmations under either, and only the new one after', async () => {
+    const during = await eraseAda({ secret: NEW, previousSecret: OLD });
+    const delivery = receiver.received.at(-1)!;
+    expect(String(delivery.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    // A receiver still on the old secret and one already on the new one both accept the delivery.
+    expect(signatureValid(OLD, delivery)).toBe(true);
+    expect(signatureValid(NEW, delivery)).toBe(true);
+    expect((await t!.app.inject(signedConfirmation(OLD, during))).statusCode).toBe(200);
+    expect((await t!.app.inject(signedConfirmation(NEW, during))).json().status).toBe('duplicate');
+    await t!.close();
+
+    const after = await eraseAda({ secret: NEW });
+    const last = receiver.received.at(-1)!;
+    expect(signatureValid(NEW, last)).toBe(true);
+    expect(signatureValid(OLD, last)).toBe(false);
+    const refused = await t!.app.inject(signedConfirmation(OLD, after));
+    expect(refused.statusCode).toBe(401);
+    expect((await t!.app.inject(signedConfirmation(NEW, after))).json().status).toBe('accepted');
   });
 });

@@ -7,10 +7,11 @@ import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { erasureDownstream, erasureRuns } from '../../src/erasure/erasure.tables.ts';
+import { generateSecret } from '../../src/webhooks/standard-webhooks.ts';
 import { pingReceiver } from '../../src/erasure/webhooks/ping.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
-const SECRET = 'whsec_' + Buffer.from('the example receiver secret 32b!').toString('base64');
+const SECRET = generateSecret();
 
 async function freePort(): Promise<number> {
   const server = createServer();

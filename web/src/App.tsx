@@ -34,6 +34,7 @@ const ErasuresPage = lazy(() => import('./pages/admin/ErasuresPage.tsx'));
 const AuditPage = lazy(() => import('./pages/admin/AuditPage.tsx'));
 const DataMapPage = lazy(() => import('./pages/admin/DataMapPage.tsx'));
 const WebhooksPage = lazy(() => import('./pages/admin/WebhooksPage.tsx'));
+const GuidanceTemplatesPage = lazy(() => import('./pages/admin/GuidanceTemplatesPage.tsx'));
 const DevToolsPage = lazy(() => import('./pages/dev/DevToolsPage.tsx'));
 const MailboxPage = lazy(() => import('./pages/dev/MailboxPage.tsx'));
 
@@ -97,6 +98,7 @@ export function App() {
               <Route path="audit" element={<AuditPage />} />
               <Route path="datamap" element={<DataMapPage />} />
               <Route path="webhooks" element={<WebhooksPage />} />
+              <Route path="guidance" element={<GuidanceTemplatesPage />} />
             </Route>
             <Route path="dev" element={<DevToolsPage />} />
             <Route path="dev/mailbox" element={<MailboxPage />} />

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../../config/schema.ts';
-import { signedHeaders } from '../request-signature.ts';
+import { VERSION } from '../../version.ts';
+import { configuredKeys, messageId, signedHeaders } from '../../webhooks/standard-webhooks.ts';
 import { describeFinding } from '../texts.ts';
 import type { Blocker } from '../check-eligibility.ts';
 import type { CheckInput, CheckProvider } from '../check-provider.ts';
@@ -61,10 +62,10 @@ export function httpProvider(config: HttpProviderConfig): CheckProvider {
       try {
         const body = JSON.stringify({ subjectId: input.subjectId, locale: input.locale });
         // Transport time, not business time: the receiver compares the timestamp with its own clock.
-        const headers = signedHeaders(config.secret, body, new Date());
+        const headers = signedHeaders(configuredKeys(config), messageId(), Math.floor(Date.now() / 1000), body);
         const response = await fetch(config.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'Adieu-Eligibility/1', ...headers },
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': `Adieu/${VERSION}`, ...headers },
           body,
           redirect: 'error',
           signal: AbortSignal.timeout(config.timeoutMs),

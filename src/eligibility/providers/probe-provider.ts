@@ -1,5 +1,6 @@
 import { answerSchema, type HttpProviderConfig } from './http-provider.ts';
-import { signedHeaders } from '../request-signature.ts';
+import { VERSION } from '../../version.ts';
+import { configuredKeys, messageId, signedHeaders } from '../../webhooks/standard-webhooks.ts';
 
 /** What a provider is sent by `adieu doctor`: no buyer, only the question "are you there?". */
 export const PROBE_BODY = JSON.stringify({ probe: true });
@@ -17,7 +18,7 @@ export async function probeProvider(config: HttpProviderConfig): Promise<ProbeOu
   try {
     response = await fetch(config.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'Adieu-Eligibility/1', ...signedHeaders(config.secret, PROBE_BODY, new Date()) },
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': `Adieu/${VERSION}`, ...signedHeaders(configuredKeys(config), messageId(), Math.floor(Date.now() / 1000), PROBE_BODY) },
       body: PROBE_BODY,
       redirect: 'error',
       signal: AbortSignal.timeout(config.timeoutMs),

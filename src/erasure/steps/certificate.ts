@@ -22,14 +22,20 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
   const receivers = await downstreamOf(ctx.db, run.id);
   const doneAt = (kind: string) => iso(steps.find((s) => s.spec.kind === kind)?.doneAt);
 
-  const stores = new Map<string, { store: string; rows: number; tables: Array<{ table: string; action: string; rows: number }> }>();
+  const stores = new Map<string, { store: string; rows: number; scrub: string; tables: Array<{ table: string; action: string; rows: number }> }>();
   for (const step of steps) {
     if (step.spec.kind !== 'sql') continue;
     const label = describeStep(step.spec);
-    if (!stores.has(label.store)) stores.set(label.store, { store: label.store, rows: 0, tables: [] });
+    if (!stores.has(label.store)) stores.set(label.store, { store: label.store, rows: 0, scrub: 'none', tables: [] });
     const entry = stores.get(label.store)!;
     entry.rows += step.rows ?? 0;
     entry.tables.push({ table: label.table, action: label.action, rows: step.rows ?? 0 });
+  }
+  // Which scrub ran on each store (see steps/vacuum.ts); a store without one had nothing rewritten.
+  for (const step of steps) {
+    if (step.spec.kind !== 'vacuum') continue;
+    const entry = stores.get(step.spec.store);
+    if (entry) entry.scrub = ((step.result as { level?: string } | null)?.level ?? 'vacuum');
   }
   const keptColumns = new Map(steps.filter((s) => s.spec.kind === 'sql').map((s) => [(s.spec as SqlStep).table, (s.spec as SqlStep).retainedColumns ?? []]));
   const shred = steps.find((s) => s.spec.kind === 'shred');

@@ -6,7 +6,7 @@ import { appendAudit } from '../../audit/audit-log.ts';
 import { erasureConfirmations, erasureDownstream } from '../erasure.tables.ts';
 import { resumeIfSettled, SETTLED } from '../downstream-state.ts';
 import { lockRun } from '../run-state.ts';
-import { verifySignature } from './signature.ts';
+import { configuredKeys, verifySignature } from '../../webhooks/standard-webhooks.ts';
 
 /** What a receiver reports: it erased the subject's data, held none, or keeps some on its own legal basis. */
 export const CONFIRMATION_OUTCOMES = ['erased', 'not_found', 'retained'] as const;
@@ -27,8 +27,9 @@ export interface ConfirmationHeaders {
 }
 
 /**
- * A receiver's signed callback. The request it confirms names the receiver, and so the secret
- * to verify with; an unknown request and a bad signature get the same answer. Duplicates (same
+ * A receiver's signed callback. A signature no configured receiver made gets 401, whatever the
+ * body says; a receiver's valid callback for a request that was not sent to it gets 404
+ * `UNKNOWN_DELIVERY`, so it can tell a wrong id from a wrong secret. Duplicates (same
  * callback id, or a second callback for a settled request) and callbacks that arrive before the
  * delivery was recorded are all accepted; only the first settles anything.
  */
@@ -43,15 +44,16 @@ export async function acceptConfirmation(
   } catch {
     throw new AppError('VALIDATION_FAILED', { fields: { body: 'expected { type: "erasure.confirmed", data: { messageId, outcome } }' } });
   }
-  const [request] = await ctx.db.select().from(erasureDownstream).where(eq(erasureDownstream.messageId, parsed.data.messageId));
-  const hook = request ? ctx.config.webhooks.find((w) => w.name === request.name) : undefined;
   // Replay protection uses transport time, like the sender's timestamp.
-  if (!request || !hook || !verifySignature(hook.secret, headers, rawBody, Math.floor(Date.now() / 1000))) {
-    throw new AppError('WEBHOOK_SIGNATURE_INVALID');
-  }
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  const signedBy = ctx.config.webhooks.filter((w) => verifySignature(configuredKeys(w), headers, rawBody, nowSeconds)).map((w) => w.name);
+  if (signedBy.length === 0) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
+  // Only a configured receiver gets here: telling it that it confirms nothing we sent it helps it, and tells a stranger nothing.
+  const [request] = await ctx.db.select().from(erasureDownstream).where(eq(erasureDownstream.messageId, parsed.data.messageId));
+  if (!request || !signedBy.includes(request.name)) throw new AppError('UNKNOWN_DELIVERY');
   return ctx.db.transaction(async (tx) => {
     const run = await lockRun(tx, request.runId);
-    if (!run) throw new AppError('WEBHOOK_SIGNATURE_INVALID');
+    if (!run) throw new AppError('UNKNOWN_DELIVERY');
     const now = ctx.clock.now();
     const fresh = await tx
       .insert(erasureConfirmations)

@@ -4,7 +4,8 @@ import type { Db } from '../../db/database.ts';
 import { appendAudit } from '../../audit/audit-log.ts';
 import { nextAttempt, parseRetryAfter } from '../../domain/erasure-webhook-retry.ts';
 import { erasureDownstream, erasureRuns, erasureWebhookEndpoints } from '../erasure.tables.ts';
-import { webhookHeaders } from './signature.ts';
+import { VERSION } from '../../version.ts';
+import { configuredKeys, signedHeaders } from '../../webhooks/standard-webhooks.ts';
 
 export const CONFIRMATIONS_PATH = '/api/erasure/confirmations';
 const LEASE_SECONDS = 120;
@@ -96,7 +97,9 @@ export async function deliverWebhookJob(ctx: AppContext, data: { runId: string; 
   const body = requestBody(run, claimed.messageId, ctx.config.publicUrl);
   // Transport time, not business time: receivers check the signature's freshness against their own clock.
   const timestamp = Math.floor(Date.now() / 1000);
-  const attempt = await post(hook.url, webhookHeaders(hook.secret, claimed.messageId, timestamp, body), body, ctx.config.erasure.webhookTimeoutMs);
+  // During a rotation both secrets sign, so the receiver may switch at its own pace.
+  const headers = { 'content-type': 'application/json', 'user-agent': `Adieu/${VERSION}`, ...signedHeaders(configuredKeys(hook), claimed.messageId, timestamp, body) };
+  const attempt = await post(hook.url, headers, body, ctx.config.erasure.webhookTimeoutMs);
   const after = ctx.clock.now();
 
   await ctx.db.transaction(async (tx) => {

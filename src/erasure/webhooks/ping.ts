@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config/schema.ts';
-import { webhookHeaders } from './signature.ts';
+import { VERSION } from '../../version.ts';
+import { configuredKeys, signedHeaders } from '../../webhooks/standard-webhooks.ts';
 
 export type PingOutcome = { ok: true; status: number } | { ok: false; status: number | null; reason: string };
 
@@ -10,13 +11,13 @@ export type PingOutcome = { ok: true; status: number } | { ok: false; status: nu
  * A receiver answers any event type it does not act on with a 2xx, so a 2xx proves the URL and
  * that the request got through; 401/403 means the secrets differ.
  */
-export async function pingReceiver(hook: Config['webhooks'][number], timeoutMs: number): Promise<PingOutcome> {
+export async function pingReceiver(hook: Pick<Config['webhooks'][number], 'name' | 'url' | 'secret' | 'previousSecret'> & { legacyRawSecret?: boolean }, timeoutMs: number): Promise<PingOutcome> {
   const body = JSON.stringify({ type: 'adieu.ping', timestamp: new Date().toISOString(), data: {} });
   const id = `ping_${randomBytes(12).toString('base64url')}`;
   try {
     const response = await fetch(hook.url, {
       method: 'POST',
-      headers: webhookHeaders(hook.secret, id, Math.floor(Date.now() / 1000), body),
+      headers: { 'content-type': 'application/json', 'user-agent': `Adieu/${VERSION}`, ...signedHeaders(configuredKeys(hook), id, Math.floor(Date.now() / 1000), body) },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { api } from './client.ts';
+import { call } from './typed.ts';
 
 export const DEV_CLOCK_KEY = ['dev', 'clock'] as const;
 
@@ -15,7 +15,7 @@ export function useDevClock() {
     queryKey: DEV_CLOCK_KEY,
     queryFn: async (): Promise<DevClock | null> => {
       try {
-        const { now } = await api<{ now: string }>('/api/dev/clock', { quiet401: true });
+        const { now } = await call('get', '/api/dev/clock', { quiet401: true });
         return { now, offsetMs: new Date(now).getTime() - Date.now() };
       } catch {
         return null;

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { api, isApiError } from './client.ts';
-import type { Account, Application, Eligibility, Message, SessionRow } from './types.ts';
+import { isApiError } from './client.ts';
+import { call } from './typed.ts';
+import type { Application } from './types.ts';
 
 export const keys = {
   account: ['account'] as const,
@@ -13,25 +14,25 @@ export const keys = {
 };
 
 /** `null` when the endpoint is not there (yet): pages show a calm empty state instead of an error. */
-async function optional<T>(path: string): Promise<T | null> {
+async function optional<T>(request: Promise<T>): Promise<T | null> {
   try {
-    return await api<T>(path);
+    return await request;
   } catch (error) {
     if (isApiError(error) && (error.status === 404 || error.status === 405) && error.code === 'NOT_FOUND') return null;
     throw error;
   }
 }
 
-export const useAccount = () => useQuery({ queryKey: keys.account, queryFn: () => api<Account>('/api/account') });
+export const useAccount = () => useQuery({ queryKey: keys.account, queryFn: () => call('get', '/api/account') });
 
-export const useSessions = () => useQuery({ queryKey: keys.sessions, queryFn: () => api<{ items: SessionRow[] }>('/api/account/sessions') });
+export const useSessions = () => useQuery({ queryKey: keys.sessions, queryFn: () => call('get', '/api/account/sessions') });
 
-export const useShopOverview = () => useQuery({ queryKey: keys.overview, queryFn: () => optional<Record<string, unknown>>('/api/shop/overview') });
+export const useShopOverview = () => useQuery({ queryKey: keys.overview, queryFn: () => optional(call('get', '/api/shop/overview')) });
 
 export const useMyApplication = () =>
   useQuery({
     queryKey: keys.application,
-    queryFn: async () => (await optional<{ application: Application | null }>('/api/cancellation'))?.application ?? null,
+    queryFn: async () => (await optional(call('get', '/api/cancellation')))?.application ?? null,
   });
 
 /** Eligibility, its sentences in the page's language. */
@@ -40,7 +41,7 @@ export function useEligibility(enabled = true) {
   const language = i18n.resolvedLanguage ?? 'en';
   return useQuery({
     queryKey: [...keys.eligibility, language],
-    queryFn: () => api<Eligibility>(`/api/cancellation/eligibility?locale=${encodeURIComponent(language)}`),
+    queryFn: () => call('get', '/api/cancellation/eligibility', { query: { locale: language === 'zh-CN' ? 'zh-CN' : 'en' } }),
     enabled,
     staleTime: 0,
   });
@@ -50,9 +51,8 @@ export const useMessages = (enabled = true) =>
   useQuery({
     queryKey: keys.messages,
     queryFn: async () => {
-      const answer = await optional<{ items: Message[] } | Message[]>('/api/cancellation/messages');
-      if (!answer) return null;
-      return Array.isArray(answer) ? answer : answer.items;
+      const answer = await optional(call('get', '/api/cancellation/messages'));
+      return answer ? answer.items : null;
     },
     enabled,
     refetchInterval: 30_000,

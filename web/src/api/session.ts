@@ -1,12 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, setCsrfToken } from './client.ts';
+import { setCsrfToken } from './client.ts';
+import { call } from './typed.ts';
 import type { Role, SessionInfo, SessionUser } from './types.ts';
 import { clearAllDrafts, setDraftOwner } from '../pages/cancel/wizardDraft.ts';
 
 export const SESSION_KEY = ['session'] as const;
 
 export async function fetchSession(): Promise<SessionInfo> {
-  const session = await api<SessionInfo>('/api/auth/session', { quiet401: true });
+  const session = await call('get', '/api/auth/session', { quiet401: true });
   setCsrfToken(session.csrfToken);
   setDraftOwner(session.user?.id);
   return session;
@@ -45,7 +46,9 @@ export function useSignOutReset() {
     setCsrfToken(null);
     setDraftOwner(null);
     clearAllDrafts();
+    // How one signs in does not change with signing out: keep the methods the server named.
+    const methods = client.getQueryData<SessionInfo>(SESSION_KEY)?.methods ?? ['password'];
     client.clear();
-    client.setQueryData(SESSION_KEY, { user: null, csrfToken: null } satisfies SessionInfo);
+    client.setQueryData(SESSION_KEY, { user: null, csrfToken: null, methods } satisfies SessionInfo);
   };
 }

@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { call } from '../api/typed.ts';
 import { useSession } from '../api/session.ts';
 import { LANGUAGES } from '../i18n.ts';
 
@@ -11,7 +11,7 @@ export function LanguageSwitcher() {
   const id = useId();
   const change = (language: string) => {
     void i18n.changeLanguage(language);
-    if (session?.user) void api('/api/account/preferences', { method: 'PATCH', body: { locale: language } }).catch(() => undefined);
+    if (session?.user) void call('patch', '/api/account/preferences', { body: { locale: language as 'en' | 'zh-CN' } }).catch(() => undefined);
   };
   return (
     <div className="lang">

@@ -1,7 +1,7 @@
 import { Suspense } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/client.ts';
+import { call } from '../api/typed.ts';
 import { hasRole, useSession, useSignOutReset } from '../api/session.ts';
 import { useDevClock } from '../api/dev.ts';
 import { LanguageSwitcher } from './LanguageSwitcher.tsx';
@@ -17,7 +17,7 @@ export function Layout() {
   const user = session?.user ?? null;
 
   const signOut = async () => {
-    await api('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    await call('post', '/api/auth/logout').catch(() => undefined);
     reset();
     navigate('/sign-in');
   };

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../api/client.ts';
+import { call } from '../api/typed.ts';
 import { useSession, useSessionRefresh } from '../api/session.ts';
 import { Button } from './Button.tsx';
 import { TextField } from './Field.tsx';
@@ -26,7 +26,7 @@ export function ReauthForm({ totpEnabled, onDone, submitLabel }: ReauthFormProps
   const [errors, setErrors] = useState<FieldErrors>({});
   const reauth = useMutation({
     mutationFn: (body: { password: string } | { totp: string }) =>
-      api<{ reauthenticatedUntil: string; csrfToken: string }>('/api/auth/reauth', { method: 'POST', body, quiet401: true }),
+      call('post', '/api/auth/reauth', { body, quiet401: true }),
     onSuccess: async (answer) => {
       await refresh(answer.csrfToken);
       onDone(answer.reauthenticatedUntil);

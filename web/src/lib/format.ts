@@ -49,7 +49,5 @@ export function formatMoney(locale: string, value: number | Money | null | undef
   const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency });
   if (typeof value === 'number') return fmt.format(value);
   const digits = fmt.resolvedOptions().maximumFractionDigits ?? 2;
-  const minor = value.value ?? value.amountMinor ?? value.cents;
-  if (typeof minor === 'number') return fmt.format(minor / 10 ** digits);
-  return typeof value.amount === 'number' ? fmt.format(value.amount) : '—';
+  return typeof value.value === 'number' ? fmt.format(value.value / 10 ** digits) : '—';
 }

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { keys } from '../../api/queries.ts';
 import type { Account } from '../../api/types.ts';
 import { Card } from '../../components/Card.tsx';
@@ -17,7 +17,7 @@ export function AntiPhishingCard({ account }: { account: Account }) {
   const [value, setValue] = useState('');
   const [error, setError] = useState<string>();
   const save = useMutation({
-    mutationFn: (code: string) => api('/api/account/security', { method: 'PATCH', body: { antiPhishingCode: code } }),
+    mutationFn: (code: string) => call('patch', '/api/account/security', { body: { antiPhishingCode: code } }),
     onSuccess: () => {
       setValue('');
       void client.invalidateQueries({ queryKey: keys.account });

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { keys, useSessions } from '../../api/queries.ts';
 import { useSignOutReset } from '../../api/session.ts';
 import { Card } from '../../components/Card.tsx';
@@ -28,7 +28,7 @@ export function SessionsCard() {
   const signedOut = useSignOutReset();
   const sessions = useSessions();
   const end = useMutation({
-    mutationFn: (id: string) => api(`/api/account/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    mutationFn: (id: string) => call('delete', '/api/account/sessions/{id}', { path: { id } }),
     onSuccess: (_data, id) => {
       if (sessions.data?.items.find((s) => s.id === id)?.current) {
         signedOut();
@@ -37,7 +37,7 @@ export function SessionsCard() {
     },
   });
   const endOthers = useMutation({
-    mutationFn: () => api('/api/account/sessions', { method: 'DELETE' }),
+    mutationFn: () => call('delete', '/api/account/sessions'),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.sessions }),
   });
 

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useAccount } from '../../api/queries.ts';
 import { Card } from '../../components/Card.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -18,7 +18,7 @@ export default function SettingsPage() {
   const fmt = useFormat();
   const account = useAccount();
   const saveLocale = useMutation({
-    mutationFn: (locale: string) => api('/api/account/preferences', { method: 'PATCH', body: { locale } }),
+    mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: locale === 'zh-CN' ? 'zh-CN' : 'en' } }),
   });
 
   if (account.isPending) return <Loading />;

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { keys } from '../../api/queries.ts';
 import type { Account } from '../../api/types.ts';
 import { Card } from '../../components/Card.tsx';
@@ -32,14 +33,14 @@ export function TotpCard({ account }: { account: Account }) {
   // Binding a new authenticator is a step-up action: the server asks for the password again first.
   const [stepUp, setStepUp] = useState(false);
   const setup = useMutation({
-    mutationFn: () => api<Enrolment>('/api/auth/totp/setup', { method: 'POST' }),
+    mutationFn: () => call('post', '/api/auth/totp/setup'),
     onSuccess: setEnrolment,
     onError: (error) => {
       if (isApiError(error) && error.code === 'REAUTH_REQUIRED') setStepUp(true);
     },
   });
   const confirm = useMutation({
-    mutationFn: (c: string) => api<{ recoveryCodes: string[] }>('/api/auth/totp/confirm', { method: 'POST', body: { code: c } }),
+    mutationFn: (c: string) => call('post', '/api/auth/totp/confirm', { body: { code: c } }),
     onSuccess: (answer) => {
       setRecoveryCodes(answer.recoveryCodes);
       setEnrolment(null);
@@ -51,7 +52,7 @@ export function TotpCard({ account }: { account: Account }) {
   const [offCode, setOffCode] = useState('');
   const [offCodeError, setOffCodeError] = useState<string>();
   const disable = useMutation({
-    mutationFn: (c: string) => api('/api/auth/totp/disable', { method: 'POST', body: { code: c }, quiet401: true }),
+    mutationFn: (c: string) => call('post', '/api/auth/totp/disable', { body: { code: c }, quiet401: true }),
     onSuccess: () => {
       setDisabling(false);
       setOffCode('');

@@ -7,6 +7,7 @@ const SECTIONS = [
   { to: '/admin/audit', key: 'audit' },
   { to: '/admin/datamap', key: 'datamap' },
   { to: '/admin/webhooks', key: 'webhooks' },
+  { to: '/admin/guidance', key: 'guidance' },
 ];
 
 /** The privacy officer's pages, one tab each. */

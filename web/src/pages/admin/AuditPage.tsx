@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call, type Answer } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -9,44 +9,25 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
 
-interface AuditEntry {
-  seq: number | string;
-  at: string;
-  actor: string;
-  action: string;
-  subject?: string | null;
-  target?: string | null;
-  data?: Record<string, unknown>;
-  hash?: string;
-}
+type AuditPageAnswer = Answer<'/api/admin/audit', 'get'>;
+type ChainStatus = Answer<'/api/admin/audit/verify', 'get'>;
 
-interface ChainStatus {
-  ok?: boolean;
-  intact?: boolean;
-  valid?: boolean;
-  checked?: number;
-  entries?: number;
-  firstBad?: unknown;
-  firstBadSeq?: number | string | null;
-  brokenAt?: unknown;
-}
-
-const chainOk = (s: ChainStatus) => s.ok ?? s.intact ?? s.valid ?? false;
+const chainOk = (s: ChainStatus) => s.intact;
 
 /** The hash-chained audit log, newest first, and whether the chain is intact. */
 export default function AuditPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const verify = useQuery({ queryKey: ['admin', 'audit', 'verify'], queryFn: () => api<ChainStatus>('/api/admin/audit/verify'), staleTime: 0 });
+  const verify = useQuery({ queryKey: ['admin', 'audit', 'verify'], queryFn: () => call('get', '/api/admin/audit/verify'), staleTime: 0 });
   const log = useInfiniteQuery({
     queryKey: ['admin', 'audit'],
-    queryFn: ({ pageParam }) => api<{ items: AuditEntry[]; nextCursor: string | null }>(`/api/admin/audit${pageParam ? `?cursor=${encodeURIComponent(pageParam)}` : ''}`),
+    queryFn: ({ pageParam }): Promise<AuditPageAnswer> => call('get', '/api/admin/audit', { query: { cursor: pageParam ? Number(pageParam) : undefined } }),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const entries = log.data?.pages.flatMap((p) => p.items) ?? [];
   const status = verify.data;
-  const bad = status?.firstBadSeq ?? status?.firstBad ?? status?.brokenAt;
+  const bad = status?.firstBadSeq;
   return (
     <>
       <PageHeader title={t('admin.audit.title')} lead={t('admin.audit.lead')} />
@@ -64,10 +45,10 @@ export default function AuditPage() {
         {status && (
           <p data-testid="chain-status" data-ok={String(chainOk(status))}>
             {chainOk(status) ? (
-              <span className="chain-ok">✓ {t('admin.audit.intact', { count: status.checked ?? status.entries ?? entries.length })}</span>
+              <span className="chain-ok">✓ {t('admin.audit.intact', { count: status.entries })}</span>
             ) : (
               <span className="chain-bad">
-                ✕ {t('admin.audit.broken')} {bad !== undefined && bad !== null && <code>{typeof bad === 'object' ? JSON.stringify(bad) : String(bad)}</code>}
+                ✕ {t('admin.audit.broken')} {bad !== undefined && <code>{bad}</code>}
               </span>
             )}
           </p>

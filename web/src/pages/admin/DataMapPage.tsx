@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Badge } from '../../components/Badge.tsx';
@@ -9,26 +9,12 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 
 type Column = string | { action: string; category?: string; note?: string; identifier?: string; encrypted?: boolean; value?: unknown };
 
-interface TableSpec {
-  description?: string;
-  rows: string;
-  retain?: { legalBasis: string; period: string; from?: string };
-  columns?: Record<string, Column>;
-}
-
-interface DataMap {
-  hash: string;
-  stores: Array<{ store: string; title?: string; database: string; vacuum?: boolean; tables: Record<string, TableSpec> }>;
-  plan: Array<{ seq: number; kind: string; store: string; table: string; action: string }>;
-  categories: string[];
-}
-
 const actionOf = (c: Column) => (typeof c === 'string' ? c : c.action);
 
 /** Where a buyer's personal data lives, and what erasure does to each table and column. */
 export default function DataMapPage() {
   const { t } = useTranslation();
-  const map = useQuery({ queryKey: ['admin', 'datamap'], queryFn: () => api<DataMap>('/api/admin/datamap') });
+  const map = useQuery({ queryKey: ['admin', 'datamap'], queryFn: () => call('get', '/api/admin/datamap') });
   const data = map.data;
   return (
     <>

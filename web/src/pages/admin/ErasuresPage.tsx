@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -12,6 +12,11 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
+import { ErasureDryRun } from './ErasureDryRun.tsx';
+import { DownstreamException } from './DownstreamException.tsx';
+
+/** Receivers in these states are done: nothing to record an exception for. */
+const SETTLED = new Set(['confirmed', 'exception']);
 
 export interface ErasureRun {
   id: string;
@@ -34,7 +39,7 @@ export default function ErasuresPage() {
   const [filter, setFilter] = useState(applicationId);
   const runs = useQuery({
     queryKey: ['admin', 'erasures', applicationId],
-    queryFn: () => api<{ items: ErasureRun[] }>(`/api/admin/erasures${applicationId ? `?applicationId=${encodeURIComponent(applicationId)}` : ''}`),
+    queryFn: () => call('get', '/api/admin/erasures', { query: { applicationId: applicationId || undefined } }),
     refetchInterval: (q) => (q.state.data?.items.some((r) => r.state === 'running' || r.state === 'pending_external') ? 5_000 : false),
   });
   return (
@@ -57,6 +62,7 @@ export default function ErasuresPage() {
       {runs.error && <ErrorAlert error={runs.error} />}
       {runs.data?.items.length === 0 && <EmptyState title={t('admin.erasures.empty')} />}
       {runs.data?.items.map((run) => <RunCard key={run.id} run={run} />)}
+      <ErasureDryRun />
     </>
   );
 }
@@ -64,6 +70,11 @@ export default function ErasuresPage() {
 function RunCard({ run }: { run: ErasureRun }) {
   const { t } = useTranslation();
   const fmt = useFormat();
+  const client = useQueryClient();
+  const retry = useMutation({
+    mutationFn: () => call('post', '/api/admin/erasures/{id}/retry', { path: { id: run.id } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['admin', 'erasures'] }),
+  });
   const done = run.steps.filter((s) => s.state === 'done').length;
   const confirmed = run.downstream.filter((d) => d.state === 'confirmed').length;
   return (
@@ -103,6 +114,15 @@ function RunCard({ run }: { run: ErasureRun }) {
         </div>
       </dl>
       {run.failureReason && <p className="field-error">{run.failureReason}</p>}
+      {run.state === 'failed' && (
+        <p>
+          <Button size="sm" busy={retry.isPending} onClick={() => retry.mutate()}>
+            {t('admin.erasures.retry')}
+          </Button>
+          <span className="small muted"> {t('admin.erasures.retryHint')}</span>
+        </p>
+      )}
+      {retry.error && <ErrorAlert error={retry.error} />}
       <details>
         <summary>{t('admin.erasures.details')}</summary>
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
@@ -140,7 +160,7 @@ function RunCard({ run }: { run: ErasureRun }) {
             <h3 className="subhead">{t('admin.erasures.downstream')}</h3>
             <ul className="list">
               {run.downstream.map((d) => (
-                <li key={d.name} className="list-item">
+                <li key={d.name} className="list-item list-item-wrap">
                   <span>
                     {d.name}
                     {(d.exceptionReason || d.lastError) && <span className="small muted"> — {d.exceptionReason ?? d.lastError}</span>}
@@ -148,6 +168,7 @@ function RunCard({ run }: { run: ErasureRun }) {
                   <span>
                     <StatusBadge status={d.state} /> {d.confirmedAt && <span className="small muted">{fmt.dateTime(d.confirmedAt)}</span>}
                   </span>
+                  {!SETTLED.has(d.state) && <DownstreamException runId={run.id} name={d.name} />}
                 </li>
               ))}
             </ul>

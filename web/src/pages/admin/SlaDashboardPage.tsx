@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { SelectField } from '../../components/Field.tsx';
@@ -11,25 +11,11 @@ import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { BarChart, HBarList } from './charts.tsx';
 
-interface SlaReport {
-  generatedAt: string;
-  windowDays: number;
-  slaWorkingDays: number;
-  countsByStatus: Record<string, number>;
-  decisions: number;
-  medianWorkingDaysToDecision: number | null;
-  medianDaysToDecision: number | null;
-  breaches: { total: number; open: number; inWindow: number };
-  applicationsPerDay: Array<{ date: string; count: number }>;
-  reasons: Array<{ reasonCode: string; count: number }>;
-  decisionReasons: Array<{ outcome: string; reasonCode: string; count: number }>;
-}
-
 export default function SlaDashboardPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const [days, setDays] = useState('30');
-  const report = useQuery({ queryKey: ['admin', 'sla', days], queryFn: () => api<SlaReport>(`/api/admin/reports/sla?days=${days}`) });
+  const report = useQuery({ queryKey: ['admin', 'sla', days], queryFn: () => call('get', '/api/admin/reports/sla', { query: { days: Number(days) } }) });
   const r = report.data;
   const shortDate = (date: string) => new Intl.DateTimeFormat(fmt.locale, { month: 'numeric', day: 'numeric', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
   const perDay = r?.applicationsPerDay.map((d) => ({ label: shortDate(d.date), value: d.count })) ?? [];

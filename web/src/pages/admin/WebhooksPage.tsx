@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Button } from '../../components/Button.tsx';
 import { StatusBadge } from '../../components/Badge.tsx';
@@ -9,27 +9,14 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
 
-interface Endpoint {
-  name: string;
-  origin: string;
-  status: 'healthy' | 'failing' | 'disabled' | string;
-  disabledAt?: string;
-  disabledReason?: string;
-  lastSuccessAt?: string;
-  lastFailureAt?: string;
-  lastStatus?: number;
-  consecutiveFailures: number;
-  waiting: Record<string, number>;
-}
-
 /** Downstream receivers of erasure requests, and how well each is answering. */
 export default function WebhooksPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const client = useQueryClient();
-  const hooks = useQuery({ queryKey: ['admin', 'webhooks'], queryFn: async () => (await api<{ items: Endpoint[] }>('/api/admin/webhooks')).items });
+  const hooks = useQuery({ queryKey: ['admin', 'webhooks'], queryFn: async () => (await call('get', '/api/admin/webhooks')).items });
   const enable = useMutation({
-    mutationFn: (name: string) => api(`/api/admin/webhooks/${encodeURIComponent(name)}/enable`, { method: 'POST' }),
+    mutationFn: (name: string) => call('post', '/api/admin/webhooks/{name}/enable', { path: { name } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['admin', 'webhooks'] }),
   });
   return (

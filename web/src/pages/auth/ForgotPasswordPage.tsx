@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { Button, ButtonLink } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -14,7 +14,7 @@ export default function ForgotPasswordPage() {
   const { t } = useTranslation();
   const [identifier, setIdentifier] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
-  const forgot = useMutation({ mutationFn: (id: string) => api('/api/auth/password/forgot', { method: 'POST', body: { identifier: id } }) });
+  const forgot = useMutation({ mutationFn: (id: string) => call('post', '/api/auth/password/forgot', { body: { identifier: id } }) });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

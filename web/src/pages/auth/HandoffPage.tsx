@@ -2,7 +2,8 @@ import { useEffect, useRef } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api, isApiError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useSessionRefresh } from '../../api/session.ts';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
@@ -23,7 +24,7 @@ export default function HandoffPage() {
   const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
   const sent = useRef(false);
   const handoff = useMutation({
-    mutationFn: (body: { token: string; returnTo: string }) => api<{ csrfToken: string }>('/api/auth/handoff', { method: 'POST', body, quiet401: true }),
+    mutationFn: (body: { token: string; returnTo: string }) => call('post', '/api/auth/handoff', { body, quiet401: true }),
     onSuccess: async (answer) => {
       await refresh(answer.csrfToken);
       navigate(returnTo, { replace: true });

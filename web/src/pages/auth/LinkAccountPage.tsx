@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useSessionRefresh } from '../../api/session.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
@@ -22,9 +22,9 @@ export default function LinkAccountPage() {
   const refresh = useSessionRefresh();
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
-  const pending = useQuery({ queryKey: ['pending-link'], queryFn: () => api<{ email: string | null; returnTo: string }>('/api/auth/link', { quiet401: true }) });
+  const pending = useQuery({ queryKey: ['pending-link'], queryFn: () => call('get', '/api/auth/link', { quiet401: true }) });
   const link = useMutation({
-    mutationFn: (body: { password: string }) => api<{ csrfToken: string; returnTo: string }>('/api/auth/link', { method: 'POST', body, quiet401: true }),
+    mutationFn: (body: { password: string }) => call('post', '/api/auth/link', { body, quiet401: true }),
     onSuccess: async (answer) => {
       await refresh(answer.csrfToken);
       navigate(safeNext(answer.returnTo) ?? '/account', { replace: true });

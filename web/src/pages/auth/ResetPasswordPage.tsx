@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useSignOutReset } from '../../api/session.ts';
 import { Button, ButtonLink } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
@@ -26,7 +26,7 @@ export default function ResetPasswordPage() {
   const [values, setValues] = useState({ token: fromLink, password: '', confirm: '' });
   const [errors, setErrors] = useState<FieldErrors>({});
   const reset = useMutation({
-    mutationFn: (body: { token: string; password: string }) => api('/api/auth/password/reset', { method: 'POST', body }),
+    mutationFn: (body: { token: string; password: string }) => call('post', '/api/auth/password/reset', { body }),
     onSuccess: () => signedOut(),
   });
   useEffect(() => {

@@ -2,9 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api, isApiError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { homeFor, useSession, useSessionRefresh } from '../../api/session.ts';
-import type { SessionUser } from '../../api/types.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
@@ -12,11 +12,6 @@ import { PageHeader } from '../../components/PageHeader.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { check, secondFactorSchema, signInSchema, type FieldErrors } from '../../lib/schemas.ts';
 import { safeNext } from './safeNext.ts';
-
-interface LoginAnswer {
-  user: SessionUser;
-  csrfToken: string;
-}
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -32,7 +27,7 @@ export function SignInPage() {
 
   const login = useMutation({
     mutationFn: (body: { identifier: string; password: string; totp?: string }) =>
-      api<LoginAnswer>('/api/auth/login', { method: 'POST', body, quiet401: true }),
+      call('post', '/api/auth/login', { body, quiet401: true }),
     onSuccess: async (answer) => {
       await refresh(answer.csrfToken);
       navigate(safeNext(params.get('next')) ?? homeFor(answer.user), { replace: true });

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useSessionRefresh } from '../../api/session.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
@@ -20,9 +20,9 @@ export default function SignUpPage() {
 
   const signUp = useMutation({
     mutationFn: async (body: { displayName: string; email?: string; phone?: string; password: string }) => {
-      await api('/api/auth/signup', { method: 'POST', body: { ...body, locale: i18n.resolvedLanguage } });
+      await call('post', '/api/auth/signup', { body: { ...body, locale: i18n.resolvedLanguage === 'zh-CN' ? 'zh-CN' : 'en' } });
       const identifier = body.email ?? body.phone!;
-      const login = await api<{ csrfToken: string }>('/api/auth/login', { method: 'POST', body: { identifier, password: body.password }, quiet401: true });
+      const login = await call('post', '/api/auth/login', { body: { identifier, password: body.password }, quiet401: true });
       return login.csrfToken;
     },
     onSuccess: async (csrf) => {

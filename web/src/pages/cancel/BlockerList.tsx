@@ -19,7 +19,7 @@ export function BlockerList({ blockers, warnings, showClear = true, staff = fals
   const { t } = useTranslation();
   const fmt = useFormat();
   const row = (b: Blocker, tone: 'blocker' | 'warning') => {
-    const link = b.link ?? b.href;
+    const link = b.link;
     return (
       <li key={`${tone}-${b.code}`} className={`checklist-item checklist-${tone}`} data-code={b.code}>
         <span className="checklist-icon" aria-hidden="true">

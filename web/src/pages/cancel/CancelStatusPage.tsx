@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { isOpen, keys, useAccount, useEligibility, useMessages, useMyApplication } from '../../api/queries.ts';
-import type { Application, Message, UploadedDocument } from '../../api/types.ts';
+import type { Application, UploadedDocument } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button, ButtonLink } from '../../components/Button.tsx';
@@ -165,8 +166,7 @@ function ResubmitCard({ app }: { app: Application }) {
   const [needsReauth, setNeedsReauth] = useState(false);
   const resubmit = useMutation({
     mutationFn: () =>
-      api<Application>('/api/cancellation/resubmit', {
-        method: 'POST',
+      call('post', '/api/cancellation/resubmit', {
         body: { ...(reasonText.trim() ? { reasonText: reasonText.trim() } : {}), ...(documents.length ? { documentIds: documents.map((d) => d.documentId) } : {}) },
       }),
     onSuccess: (updated) => {
@@ -234,7 +234,7 @@ function MessagesCard({ app }: { app: Application }) {
   const client = useQueryClient();
   const messages = useMessages();
   const send = useMutation({
-    mutationFn: (body: string) => api<Message>('/api/cancellation/messages', { method: 'POST', body: { body } }),
+    mutationFn: (body: string) => call('post', '/api/cancellation/messages', { body: { body } }),
     onSuccess: () => client.invalidateQueries({ queryKey: keys.messages }),
   });
   if (messages.isPending) return <Loading />;
@@ -263,7 +263,7 @@ function WithdrawCard() {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const withdraw = useMutation({
-    mutationFn: () => api<Application>('/api/cancellation/withdraw', { method: 'POST' }),
+    mutationFn: () => call('post', '/api/cancellation/withdraw'),
     onSuccess: (updated) => {
       setOpen(false);
       client.setQueryData(keys.application, updated);

@@ -2,11 +2,12 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, isApiError } from '../../api/client.ts';
+import { isApiError } from '../../api/client.ts';
+import { call, type RequestBody } from '../../api/typed.ts';
 import { isOpen, keys, useAccount, useEligibility, useMyApplication } from '../../api/queries.ts';
 import { useSession } from '../../api/session.ts';
 import { useServiceNow } from '../../api/dev.ts';
-import type { Application, UploadedDocument } from '../../api/types.ts';
+import type { UploadedDocument } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Stepper } from '../../components/Stepper.tsx';
 import { Card } from '../../components/Card.tsx';
@@ -23,7 +24,6 @@ import { DocumentUploader } from './DocumentUploader.tsx';
 import { clearDraft, loadDraft, saveDraft, type WizardDraft } from './wizardDraft.ts';
 
 const STEPS = ['consequences', 'checklist', 'reason', 'identity', 'confirm'] as const;
-
 
 export default function CancelWizardPage() {
   const { t } = useTranslation();
@@ -205,7 +205,7 @@ function usePendingDocuments() {
     queryKey: ['cancellation', 'documents'],
     queryFn: async () => {
       try {
-        const answer = await api<{ items: Array<UploadedDocument & { applicationId?: string | null }> }>('/api/cancellation/documents');
+        const answer = await call('get', '/api/cancellation/documents');
         return answer.items.filter((d) => !d.applicationId);
       } catch {
         return null;
@@ -297,10 +297,9 @@ function ConfirmStep({ draft, back }: { draft: WizardDraft; back: (step?: number
 
   const submit = useMutation({
     mutationFn: () =>
-      api<Application>('/api/cancellation', {
-        method: 'POST',
+      call('post', '/api/cancellation', {
         headers: { 'idempotency-key': draft.idempotencyKey },
-        body: { reasonCode: draft.reasonCode, ...(draft.reasonText.trim() ? { reasonText: draft.reasonText.trim() } : {}), documentIds: draft.documentIds, acknowledge: true },
+        body: { reasonCode: draft.reasonCode as RequestBody<'/api/cancellation', 'post'>['reasonCode'], ...(draft.reasonText.trim() ? { reasonText: draft.reasonText.trim() } : {}), documentIds: draft.documentIds, acknowledge: true },
       }),
     onSuccess: (application) => {
       clearDraft();

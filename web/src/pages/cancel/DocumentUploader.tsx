@@ -1,7 +1,8 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation } from '@tanstack/react-query';
-import { api, apiBlobUrl } from '../../api/client.ts';
+import { apiBlobUrl } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import type { DocumentKind, Redaction, UploadedDocument } from '../../api/types.ts';
 import { Button } from '../../components/Button.tsx';
 import { SelectField } from '../../components/Field.tsx';
@@ -52,7 +53,7 @@ export function DocumentUploader({ documents, onChange }: DocumentUploaderProps)
       form.set('kind', kind);
       if (redactions.length > 0) form.set('redactions', JSON.stringify(redactions));
       form.set('file', blob, blob instanceof File ? blob.name : 'document.jpg');
-      return api<UploadedDocument>('/api/cancellation/documents', { method: 'POST', body: form });
+      return call('post', '/api/cancellation/documents', { body: form });
     },
     onSuccess: (doc) => {
       onChange([...documents, doc]);
@@ -62,7 +63,7 @@ export function DocumentUploader({ documents, onChange }: DocumentUploaderProps)
     },
   });
   const remove = useMutation({
-    mutationFn: (id: string) => api(`/api/cancellation/documents/${encodeURIComponent(id)}`, { method: 'DELETE' }),
+    mutationFn: (id: string) => call('delete', '/api/cancellation/documents/{documentId}', { path: { documentId: id } }),
     onSuccess: (_data, id) => onChange(documents.filter((d) => d.documentId !== id)),
   });
 

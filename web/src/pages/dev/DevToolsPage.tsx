@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { DEV_CLOCK_KEY, useDevClock } from '../../api/dev.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
@@ -25,14 +25,14 @@ export default function DevToolsPage() {
   const [custom, setCustom] = useState('');
   const [customError, setCustomError] = useState<string>();
   const advance = useMutation({
-    mutationFn: (duration: string) => api<{ now: string }>('/api/dev/clock', { method: 'POST', body: { advance: duration } }),
+    mutationFn: (duration: string) => call('post', '/api/dev/clock', { body: { advance: duration } }),
     onSuccess: async () => {
       await client.invalidateQueries({ queryKey: DEV_CLOCK_KEY });
       void client.invalidateQueries();
     },
   });
   const runJobs = useMutation({
-    mutationFn: () => api<{ queues: Record<string, number> }>('/api/dev/jobs/run', { method: 'POST' }),
+    mutationFn: () => call('post', '/api/dev/jobs/run'),
     onSuccess: () => client.invalidateQueries(),
   });
 

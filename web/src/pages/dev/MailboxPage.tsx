@@ -1,8 +1,7 @@
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
-import type { MailboxMessage } from '../../api/types.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -33,7 +32,7 @@ export default function MailboxPage() {
   const [applied, setApplied] = useState('');
   const mail = useQuery({
     queryKey: ['dev', 'mailbox', applied],
-    queryFn: () => api<MailboxMessage[]>(`/api/dev/mailbox${applied ? `?to=${encodeURIComponent(applied)}` : ''}`),
+    queryFn: () => call('get', '/api/dev/mailbox', { query: { to: applied || undefined } }),
     refetchInterval: 10_000,
   });
   return (

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import { api } from '../../api/client.ts';
+import { compactVerify, createLocalJWKSet } from 'jose';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -34,8 +34,8 @@ type Verdict = { valid: true; kid: string; payload: CertificatePayload } | { val
  */
 async function verify(id: string): Promise<{ verdict: Verdict; jws: string; raw: unknown }> {
   const [certificate, jwks] = await Promise.all([
-    api<{ id: string; jws: string; payload: unknown }>(`/api/certificates/${encodeURIComponent(id)}`),
-    api<JSONWebKeySet>('/.well-known/adieu/certificate-keys'),
+    call('get', '/api/certificates/{id}', { path: { id } }),
+    call('get', '/.well-known/adieu/certificate-keys'),
   ]);
   try {
     const { payload, protectedHeader } = await compactVerify(certificate.jws, createLocalJWKSet(jwks), { algorithms: ['EdDSA', 'Ed25519'] });

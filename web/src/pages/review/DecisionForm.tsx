@@ -1,17 +1,18 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call, type RequestBody } from '../../api/typed.ts';
 import type { Application } from '../../api/types.ts';
 import { Button } from '../../components/Button.tsx';
 import { RadioGroup, SelectField, TextAreaField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { MESSAGE_MAX, check, decisionSchema, type FieldErrors } from '../../lib/schemas.ts';
-import type { GuidanceTemplate } from './reviewTypes.ts';
 
 const DECISION_REASONS = ['ID_UNREADABLE', 'ID_MISMATCH', 'BLOCKERS_PRESENT', 'SUSPECTED_FRAUD', 'DOCUMENTS_INCOMPLETE', 'OTHER'];
 const LOCALES = ['en', 'zh-CN'];
+
+type DecisionBody = RequestBody<'/api/review/applications/{id}/decision', 'post'>;
 
 interface DecisionFormProps {
   applicationId: string;
@@ -29,7 +30,7 @@ export function DecisionForm({ applicationId, version, blockers, onDecided }: De
   const [message, setMessage] = useState('');
   const [edited, setEdited] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const templates = useQuery({ queryKey: ['review', 'guidance'], queryFn: () => api<{ items: GuidanceTemplate[] }>('/api/review/guidance-templates'), staleTime: 300_000 });
+  const templates = useQuery({ queryKey: ['review', 'guidance'], queryFn: () => call('get', '/api/review/guidance-templates'), staleTime: 300_000 });
 
   const effectiveCode = outcome === 'approve' ? 'APPROVED' : reasonCode;
   // Picking a reason (or language) fills in its guidance, unless the reviewer already wrote their own.
@@ -40,8 +41,8 @@ export function DecisionForm({ applicationId, version, blockers, onDecided }: De
   }, [effectiveCode, locale, templates.data, edited]);
 
   const decide = useMutation({
-    mutationFn: (body: { outcome: string; reasonCode?: string; message: string; version: number }) =>
-      api<Application>(`/api/review/applications/${encodeURIComponent(applicationId)}/decision`, { method: 'POST', body }),
+    mutationFn: (body: DecisionBody) =>
+      call('post', '/api/review/applications/{id}/decision', { path: { id: applicationId }, body }),
     onSuccess: onDecided,
   });
 
@@ -49,7 +50,7 @@ export function DecisionForm({ applicationId, version, blockers, onDecided }: De
     const result = check(decisionSchema, { outcome, reasonCode: effectiveCode, message });
     if (!result.ok) return setErrors(result.errors);
     setErrors({});
-    decide.mutate({ outcome, ...(outcome === 'approve' ? {} : { reasonCode }), message: result.data.message, version });
+    decide.mutate({ outcome: outcome as DecisionBody['outcome'], ...(outcome === 'approve' ? {} : { reasonCode }), message: result.data.message, version });
   };
 
   const useTemplate = () => {

@@ -1,10 +1,9 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useServiceNow } from '../../api/dev.ts';
 import { useSession } from '../../api/session.ts';
-import type { Message } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -18,7 +17,7 @@ import { useFormat } from '../../lib/format.ts';
 import { BlockerList } from '../cancel/BlockerList.tsx';
 import { DocumentViewer } from './DocumentViewer.tsx';
 import { DecisionForm } from './DecisionForm.tsx';
-import { slaState, type ReviewDetail, type ThreadAnswer } from './reviewTypes.ts';
+import { slaState } from './reviewTypes.ts';
 
 export default function ReviewCasePage() {
   const { id = '' } = useParams();
@@ -28,13 +27,13 @@ export default function ReviewCasePage() {
   const client = useQueryClient();
   const { data: session } = useSession();
   const key = ['review', 'case', id];
-  const detail = useQuery({ queryKey: key, queryFn: () => api<ReviewDetail>(`/api/review/applications/${encodeURIComponent(id)}`) });
+  const detail = useQuery({ queryKey: key, queryFn: () => call('get', '/api/review/applications/{id}', { path: { id } }) });
   const claim = useMutation({
-    mutationFn: () => api(`/api/review/applications/${encodeURIComponent(id)}/claim`, { method: 'POST' }),
+    mutationFn: () => call('post', '/api/review/applications/{id}/claim', { path: { id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
   const release = useMutation({
-    mutationFn: () => api(`/api/review/applications/${encodeURIComponent(id)}/claim`, { method: 'DELETE' }),
+    mutationFn: () => call('delete', '/api/review/applications/{id}/claim', { path: { id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
 
@@ -160,13 +159,13 @@ function ReviewerMessages({ applicationId, closed }: { applicationId: string; cl
   const messages = useQuery({
     queryKey: key,
     queryFn: async () => {
-      const answer = await api<ThreadAnswer>(`/api/review/applications/${encodeURIComponent(applicationId)}/messages`);
+      const answer = await call('get', '/api/review/applications/{id}/messages', { path: { id: applicationId } });
       return Array.isArray(answer) ? answer : answer.items;
     },
     refetchInterval: 30_000,
   });
   const send = useMutation({
-    mutationFn: (body: string) => api<Message>(`/api/review/applications/${encodeURIComponent(applicationId)}/messages`, { method: 'POST', body: { body } }),
+    mutationFn: (body: string) => call('post', '/api/review/applications/{id}/messages', { path: { id: applicationId }, body: { body } }),
     onSuccess: () => client.invalidateQueries({ queryKey: key }),
   });
   return (

@@ -2,9 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useInfiniteQuery, useMutation } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { useServiceNow } from '../../api/dev.ts';
-import type { Page } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -13,7 +12,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
-import { slaState, type ReviewQueueItem } from './reviewTypes.ts';
+import { slaState } from './reviewTypes.ts';
 
 const STATUS_FILTERS = ['', 'submitted', 'in_review', 'needs_info', 'rejected', 'approved', 'grace', 'erasing', 'erased', 'withdrawn'];
 
@@ -30,17 +29,14 @@ export default function ReviewQueuePage() {
   const queue = useInfiniteQuery({
     queryKey: ['review', 'queue', status],
     queryFn: ({ pageParam }) => {
-      const q = new URLSearchParams();
-      if (status) q.set('status', status);
-      if (pageParam) q.set('cursor', pageParam);
-      return api<Page<ReviewQueueItem>>(`/api/review/applications?${q}`);
+      return call('get', '/api/review/applications', { query: { status: status || undefined, cursor: pageParam || undefined } });
     },
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: 60_000,
   });
   const claimCase = useMutation({
-    mutationFn: (id: string) => api(`/api/review/applications/${encodeURIComponent(id)}/claim`, { method: 'POST' }),
+    mutationFn: (id: string) => call('post', '/api/review/applications/{id}/claim', { path: { id } }),
     onSuccess: (_d, id) => navigate(`/review/${encodeURIComponent(id)}`),
   });
 

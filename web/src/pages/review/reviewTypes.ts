@@ -1,44 +1,10 @@
-import type { Application, Eligibility, Message } from '../../api/types.ts';
+import type { Message, QueueItem } from '../../api/types.ts';
+import type { Answer, Schema } from '../../api/typed.ts';
 
-export interface ReviewQueueItem {
-  id: string;
-  status: Application['status'];
-  reasonCode: string;
-  submittedAt: string;
-  dueAt: string;
-  claimedBy?: string;
-  claimExpiresAt?: string;
-  claimedByMe: boolean;
-  blockersNow: number;
-  riskFlags: string[];
-  firstApprovalBy?: string;
-  needsOtherReviewer: boolean;
-  slaBreached: boolean;
-  unreadMessages: number;
-}
-
-export interface ReviewDetail {
-  application: Application & {
-    version: number;
-    riskFlags: string[];
-    claimedBy: string | null;
-    claimExpiresAt: string | null;
-    firstApprovalBy: string | null;
-    slaBreachedAt: string | null;
-  };
-  buyer: { subjectId: string; displayName: string | null; email: string | null; phone: string | null; createdAt: string; status: string };
-  eligibility: Eligibility;
-  documents: Array<{ documentId: string; kind: string }>;
-}
-
-export interface GuidanceTemplate {
-  reasonCode: string;
-  locale: string;
-  body: string;
-  edited?: boolean;
-}
-
-export type ThreadAnswer = { items: Message[] } | Message[];
+export type ReviewQueueItem = QueueItem;
+export type ReviewDetail = Schema<'ReviewDetail'>;
+export type GuidanceTemplate = Schema<'GuidanceTemplate'>;
+export type ThreadAnswer = Answer<'/api/review/applications/{id}/messages', 'get'> | Message[];
 
 /** How close a case is to its deadline: drives the queue's colours and words. */
 export function slaState(dueAt: string, now: number, breached = false): 'overdue' | 'due_soon' | 'on_track' {

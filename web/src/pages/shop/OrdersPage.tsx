@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
-import type { Page } from '../../api/types.ts';
+import { call, type Query } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { SelectField } from '../../components/Field.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -11,7 +10,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
-import { ORDER_STATUSES, type Order } from './shopTypes.ts';
+import { ORDER_STATUSES } from './shopTypes.ts';
 import { ReturnToCancel } from './ReturnToCancel.tsx';
 
 export default function OrdersPage() {
@@ -23,17 +22,14 @@ export default function OrdersPage() {
   const orders = useInfiniteQuery({
     queryKey: ['shop', 'orders', status],
     queryFn: ({ pageParam }) => {
-      const q = new URLSearchParams();
-      if (status) q.set('status', status);
-      if (pageParam) q.set('cursor', pageParam);
-      return api<Page<Order>>(`/api/shop/orders?${q}`);
+      return call('get', '/api/shop/orders', { query: { status: (status || undefined) as Query<'/api/shop/orders', 'get'>['status'], cursor: pageParam || undefined } });
     },
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const act = useMutation({
     mutationFn: ({ id, action }: { id: string; action: 'confirm-receipt' | 'cancel' }) =>
-      api(`/api/shop/orders/${encodeURIComponent(id)}/${action}`, { method: 'POST' }),
+      action === 'cancel' ? call('post', '/api/shop/orders/{orderId}/cancel', { path: { orderId: id } }) : call('post', '/api/shop/orders/{orderId}/confirm-receipt', { path: { orderId: id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['shop'] }),
   });
 

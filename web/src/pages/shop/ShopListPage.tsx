@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import type { Money } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -34,9 +34,9 @@ function ShopListPage({ kind }: { kind: Kind }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const client = useQueryClient();
-  const list = useQuery({ queryKey: ['shop', kind], queryFn: () => api<{ items: Row[] }>(`/api/shop/${kind}`) });
+  const list = useQuery({ queryKey: ['shop', kind], queryFn: (): Promise<{ items: Row[] }> => call('get', `/api/shop/${kind}` as `/api/shop/${Kind}`) });
   const cancel = useMutation({
-    mutationFn: (id: string) => api(`/api/shop/subscriptions/${encodeURIComponent(id)}/cancel`, { method: 'POST' }),
+    mutationFn: (id: string) => call('post', '/api/shop/subscriptions/{subscriptionId}/cancel', { path: { subscriptionId: id } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['shop'] }),
   });
   return (

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client.ts';
+import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
@@ -11,16 +11,15 @@ import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { useFormat } from '../../lib/format.ts';
-import type { Wallet } from './shopTypes.ts';
 import { ReturnToCancel } from './ReturnToCancel.tsx';
 
 export default function WalletPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const client = useQueryClient();
-  const wallet = useQuery({ queryKey: ['shop', 'wallet'], queryFn: () => api<Wallet>('/api/shop/wallet') });
+  const wallet = useQuery({ queryKey: ['shop', 'wallet'], queryFn: () => call('get', '/api/shop/wallet') });
   const withdraw = useMutation({
-    mutationFn: () => api<{ withdrawn: number; currency: string }>('/api/shop/wallet/withdraw', { method: 'POST' }),
+    mutationFn: () => call('post', '/api/shop/wallet/withdraw'),
     onSuccess: () => client.invalidateQueries({ queryKey: ['shop'] }),
   });
   return (

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { confirmationBody } from './confirmations.ts';
+
+/** The body of the outgoing `erasure.requested` delivery (see `requestBody` in deliver.ts). */
+export const ErasureRequestedEvent = z.object({
+  type: z.literal('erasure.requested'),
+  timestamp: z.string().describe('when the erasure run started (ISO 8601 UTC)'),
+  data: z.object({
+    messageId: z.string().describe('equals the webhook-id header; confirm with it'),
+    requestId: z.string().describe('the cancellation request'),
+    runId: z.string(),
+    subject: z.string().describe('pseudonymous subject id: the only identifier sent'),
+    categories: z.array(z.string()).describe('data categories to erase'),
+    confirmUrl: z.string().describe('where to POST the signed confirmation'),
+  }),
+});
+
+const header = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
+
+/** The Standard Webhooks headers of a signed request (deliveries and confirmations alike). */
+export const SIGNATURE_HEADERS = [
+  header('webhook-id', 'unique id of this message; the same on every retry'),
+  header('webhook-timestamp', 'Unix seconds; refused when more than 5 minutes from the receiver’s clock'),
+  header('webhook-signature', 'space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the receiver’s secret (whsec_ secrets: the base64-decoded bytes)'),
+];
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+};
+
+/** OpenAPI 3.1 `webhooks`: what Adieu sends to each configured downstream receiver. */
+export const WEBHOOKS = {
+  'erasure.requested': {
+    post: {
+      operationId: 'erasureRequested',
+      summary: 'Adieu asks a downstream receiver to erase a subject’s data',
+      description: 'Sent to every configured receiver when an erasure run reaches it, retried with backoff up to `erasure.webhookRetryHours`. Answer 2xx when received, then POST a signed `erasure.confirmed` to `confirmUrl` when done.',
+      tags: ['erasure'],
+      security: [],
+      parameters: SIGNATURE_HEADERS,
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(ErasureRequestedEvent, 'output') } } },
+      responses: {
+        '200': { description: 'Received (any 2xx); the confirmation follows at confirmUrl' },
+        '410': { description: 'Gone: Adieu disables the receiver until an admin enables it again' },
+        default: { description: 'Any other answer or a timeout: retried later (Retry-After honoured)' },
+      },
+    },
+  },
+};
+
+/** The request body of `POST /api/erasure/confirmations` (read raw: the signature covers the exact bytes). */
+export const CONFIRMATION_REQUEST = {
+  parameters: SIGNATURE_HEADERS,
+  requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(confirmationBody, 'input') } } },
+};

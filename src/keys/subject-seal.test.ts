@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileKeyStore } from './file-key-store.ts';
+import { openForSubject, sealForSubject } from './subject-seal.ts';
+
+describe('subject seal', () => {
+  let dir: string;
+  let keys: FileKeyStore;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'adieu-seal-'));
+    keys = new FileKeyStore(dir);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens what it sealed, only for the same subject and field', async () => {
+    const sealed = await sealForSubject(keys, 'sub_a', 'email', 'ada@example.com');
+    expect(sealed).not.toContain('ada');
+    expect(await openForSubject(keys, 'sub_a', 'email', sealed)).toBe('ada@example.com');
+    await expect(openForSubject(keys, 'sub_a', 'phone', sealed)).rejects.toThrow();
+    await sealForSubject(keys, 'sub_b', 'email', 'x');
+    await expect(openForSubject(keys, 'sub_b', 'email', sealed)).rejects.toThrow();
+    expect(await openForSubject(keys, 'sub_a', 'email', null)).toBeNull();
+  });
+
+  it('opens nothing once the subject is erased', async () => {
+    const sealed = await sealForSubject(keys, 'sub_a', 'reasonText', 'moving abroad');
+    await keys.destroySubjectKey('sub_a');
+    expect(await openForSubject(keys, 'sub_a', 'reasonText', sealed)).toBeNull();
+    expect(await openForSubject(keys, 'sub_never', 'reasonText', sealed)).toBeNull();
+  });
+});
