@@ -13,6 +13,8 @@ Commands:
   secret webhook                            print a fresh Standard Webhooks secret (whsec_…)
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
+  datamap check                             exit 1 naming every column of every store the data map misses
+  datamap discover --store NAME [--out FILE] a draft data map of a configured (MySQL) store
   openapi [--dev-tools]                     print the OpenAPI 3.1 document (JSON) without serving it
   staff add EMAIL --role reviewer|admin     create a staff account; prints a one-time set-password link
   staff list | staff remove EMAIL           list staff accounts, or take a person's staff roles away
@@ -30,6 +32,7 @@ const commands: Record<string, () => Promise<Command>> = {
   secret: async () => (await import('./secret.ts')).secretCommand,
   'demo-idp': async () => (await import('./demo-idp.ts')).demoIdpCommand,
   doctor: async () => (await import('./doctor.ts')).doctorCommand,
+  datamap: async () => (await import('./datamap.ts')).datamapCommand,
   openapi: async () => (await import('./openapi.ts')).openapiCommand,
   staff: async () => (await import('./staff.ts')).staffCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,

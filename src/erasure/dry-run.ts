@@ -6,6 +6,7 @@ import { describeStep, planErasure } from '../domain/erasure-plan.ts';
 import { buildCountSql } from '../domain/erasure-sql.ts';
 import { dataMap } from './datamap.ts';
 import { connectStore } from './store-connection.ts';
+import { storeConnector } from './connectors/connector.ts';
 import { resolveParams } from './params.ts';
 
 export interface DryRun {
@@ -30,16 +31,22 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
   if (!user) throw new AppError('NOT_FOUND', {}, { message: 'No account has this user id or subject id.' });
   const map = dataMap();
   const plan = planErasure(map);
-  const stores = new Map(map.stores.map((s) => [s.store, connectStore(ctx, s)]));
+  const stores = new Map(map.stores.map((s) => [s.store, storeConnector(ctx, s) ?? connectStore(ctx, s)]));
   const steps: DryRun['steps'] = [];
   const totals: Record<string, number> = {};
   for (const [seq, step] of plan.steps.entries()) {
     const label = describeStep(step);
     let rows: number | null = null;
     if (step.kind === 'sql') {
-      const built = buildCountSql(step);
-      const [row] = await stores.get(step.store)!.query(built.text, resolveParams(built.params, { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() }));
-      rows = Number(row?.n ?? 0);
+      const store = stores.get(step.store)!;
+      const values = { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() };
+      if ('plan' in store) {
+        rows = await store.plan(step, values);
+      } else {
+        const built = buildCountSql(step);
+        const [row] = await store.query(built.text, resolveParams(built.params, values));
+        rows = Number(row?.n ?? 0);
+      }
       totals[label.action] = (totals[label.action] ?? 0) + rows;
     }
     steps.push({ seq, kind: step.kind, ...label, rows });

@@ -9,6 +9,7 @@ import { QUEUES } from '../jobs/queues.ts';
 import { dataMap } from './datamap.ts';
 import { erasureRetentions, erasureRuns } from './erasure.tables.ts';
 import { connectStore } from './store-connection.ts';
+import { storeConnector } from './connectors/connector.ts';
 import { resolveParams } from './params.ts';
 import { stepsOf } from './run-state.ts';
 
@@ -68,6 +69,8 @@ export async function runRetentionJob(ctx: AppContext, data: { runId: string }):
     // The rows themselves say what is due; the ledger only says where to look.
     const store = map.stores.find((s) => s.store === spec.store);
     if (!entry || !store || !spec.retain) continue;
+    // Retained rows in stores of other connectors wait for their own purge (not built yet).
+    if (storeConnector(ctx, store)) continue;
     const now = ctx.clock.now();
     const connection = connectStore(ctx, store);
     const built = buildPurgeSql(spec, retainedChildren(spec));

@@ -5,6 +5,7 @@ import { buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasur
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { resolveParams } from './params.ts';
+import { storeConnector } from './connectors/connector.ts';
 
 export interface TableHit {
   store: string;
@@ -73,8 +74,9 @@ export async function scanDatabases(
   const values = { ...subject, now: ctx.clock.now(), needles };
   let jobTablesScanned = false;
   for (const store of map.stores) {
-    const connection = connectStore(ctx, store);
-    const skip = await unscannableColumns(connection.query, Object.keys(store.tables));
+    const connector = storeConnector(ctx, store);
+    const connection = connector ? null : connectStore(ctx, store);
+    const skip = connector ? await connector.unscannable(Object.keys(store.tables)) : await unscannableColumns(connection!.query, Object.keys(store.tables));
     const targets: ScanQueryInput[] = [];
     for (const [table, spec] of Object.entries(store.tables)) {
       const scannable = (columns: string[]) => columns.filter((c) => !skip.get(table)?.has(c)).sort();
@@ -85,13 +87,19 @@ export async function scanDatabases(
       if (only && subjectView && subjectView.surviving.length === 0) continue;
       targets.push({ table, columns: scannable(Object.keys(spec.columns)), only, subject: subjectView });
     }
-    if (connection.builtin && !jobTablesScanned) {
+    if (connection?.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
       for (const table of JOB_TABLES) targets.push({ table, columns: JOB_COLUMNS });
     }
     for (const target of targets) {
+      if (connector) {
+        report.tables += 1;
+        report.columns += target.columns.length;
+        for (const hit of await connector.scan(target, needles, values)) report.hits.push({ store: store.store, table: target.table, ...hit });
+        continue;
+      }
       const built = buildScanSql(target);
-      const rows = await connection.query(built.text, resolveParams(built.params, values));
+      const rows = await connection!.query(built.text, resolveParams(built.params, values));
       report.tables += 1;
       report.columns += target.columns.length;
       for (const row of rows) report.hits.push({ store: store.store, table: target.table, needle: Number(row.i) - 1, rows: Number(row.rows) });

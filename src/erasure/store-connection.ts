@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { rawQuery } from '../db/sql.ts';
 import type { StoreSpec } from '../domain/erasure-datamap.ts';
+import { closeMysqlPools } from './connectors/mysql.ts';
 
 export type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -82,5 +83,5 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
 export async function closeStoreConnections(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all(all.map((p) => p.end().catch(() => undefined)));
+  await Promise.all([...all.map((p) => p.end().catch(() => undefined)), closeMysqlPools()]);
 }

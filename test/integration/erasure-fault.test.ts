@@ -18,6 +18,7 @@ import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { deletionCertificates, erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { withDatabase, TMP_ROOT } from '../helpers/global-setup.ts';
 import { createTestApp } from '../helpers/test-app.ts';
+import { until } from '../helpers/until.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, liveTables } from './erasure-fixtures.ts';
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
@@ -92,18 +93,6 @@ function startWorker(url: string, dataDir: string): ChildProcess {
     env: { ...process.env, DATABASE_URL: url, ADIEU_DATA_DIR: dataDir, ADIEU_CONFIG: join(dataDir, 'config.json'), ADIEU_KEYSTORE_URL: '' },
     stdio: ['ignore', 'ignore', 'ignore'],
   });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => Promise<T | null | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
 }
 
 interface KillPoint {

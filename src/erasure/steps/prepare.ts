@@ -5,7 +5,7 @@ import { users } from '../../accounts/accounts.tables.ts';
 import { externalIdentities } from '../../identity/identity.tables.ts';
 import { openForUser } from '../../accounts/user-crypto.ts';
 import type { DataMap, IdentifierKind } from '../../domain/erasure-datamap.ts';
-import { reachPath } from '../../domain/erasure-plan.ts';
+import { reachPath, type ReachPath } from '../../domain/erasure-plan.ts';
 import { emailNeedle, phoneNeedle, weakNeedle, type Needle } from '../../domain/erasure-scan.ts';
 import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-sql.ts';
 import { dataMap } from '../datamap.ts';
@@ -14,7 +14,8 @@ import { sealRunSecrets } from '../run-keys.ts';
 import { quarantineHash } from '../quarantine-hash.ts';
 import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
-import { connectStore } from '../store-connection.ts';
+import { connectStore, type StoreConnection } from '../store-connection.ts';
+import { storeConnector } from '../connectors/connector.ts';
 import { resolveParams } from '../params.ts';
 import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 import type { RunSecrets } from '../run-secrets.ts';
@@ -30,7 +31,8 @@ const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudony
 async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
   const needles: Needle[] = [];
   for (const store of map.stores) {
-    const connection = connectStore(ctx, store);
+    const connector = storeConnector(ctx, store);
+    const connection = connector ? null : connectStore(ctx, store);
     for (const [table, spec] of Object.entries(store.tables)) {
       if (spec.rows === 'none') continue;
       const path = reachPath(map, table);
@@ -44,15 +46,11 @@ async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: st
           !(c.action === 'generalise' && c.generalise.method === 'keep'),
       );
       for (const [column, c] of columns) {
-        const predicate = subjectPredicate(path);
-        const text =
-          `SELECT DISTINCT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
-          `WHERE ${predicate.text} AND t.${quoteIdent(column)} IS NOT NULL ` +
-          `AND pg_typeof(t.${quoteIdent(column)})::text IN ('text', 'character varying') LIMIT ${SAMPLES_PER_COLUMN}`;
-        const rows = await connection.query(text, resolveParams(predicate.params, { ...subject, now: ctx.clock.now() }));
-        for (const row of rows) {
+        const found = connector
+          ? await connector.sample(table, column, path, { ...subject, now: ctx.clock.now() }, SAMPLES_PER_COLUMN)
+          : await sampleColumn(connection!, table, column, path, subject, ctx.clock.now());
+        for (const value of found) {
           const kind: IdentifierKind = c.identifier ?? 'other';
-          const value = String(row.v);
           const needle = kind === 'phone' ? phoneNeedle(phoneDigits(value)) : kind === 'email' ? emailNeedle(value) : weakNeedle(kind, value);
           if (needle) needles.push(kind === 'phone' || kind === 'email' ? { ...needle, strong: false } : needle);
         }
@@ -60,6 +58,17 @@ async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: st
     }
   }
   return needles;
+}
+
+/** PostgreSQL: distinct text values of one column of the subject's rows. */
+async function sampleColumn(connection: StoreConnection, table: string, column: string, path: ReachPath, subject: { userId: string; subjectId: string }, now: Date): Promise<string[]> {
+  const predicate = subjectPredicate(path);
+  const text =
+    `SELECT DISTINCT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
+    `WHERE ${predicate.text} AND t.${quoteIdent(column)} IS NOT NULL ` +
+    `AND pg_typeof(t.${quoteIdent(column)})::text IN ('text', 'character varying') LIMIT ${SAMPLES_PER_COLUMN}`;
+  const rows = await connection.query(text, resolveParams(predicate.params, { ...subject, now }));
+  return rows.map((row) => String(row.v));
 }
 
 /** The national number of a phone however it was written (`+86 138…` or `138…`). */

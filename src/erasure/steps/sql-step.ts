@@ -7,7 +7,8 @@ import { retentionSummary, type RetentionSummary } from '../../domain/erasure-re
 import { dataMap } from '../datamap.ts';
 import { erasureRetentions } from '../erasure.tables.ts';
 import { hmacHalves } from '../run-keys.ts';
-import { resolveParams } from '../params.ts';
+import { resolveParams, type ParamValues } from '../params.ts';
+import { storeConnector } from '../connectors/connector.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
 import { lockForStep, markStepDone, StepAlreadyDone, type RunRow, type StepRow } from '../run-state.ts';
 
@@ -105,6 +106,12 @@ export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: St
   });
 }
 
+/** The values a connector resolves its own statements' parameters from. */
+async function stepParamValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<ParamValues> {
+  const hmac = spec.sets.some((s) => s.op === 'pseudonymise') ? await hmacHalves(ctx, run.id) : undefined;
+  return { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac };
+}
+
 async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<unknown[]> {
   const built = buildStepSql(spec);
   const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
@@ -121,6 +128,16 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
   const spec = step.spec as SqlStep;
   const store = dataMap().stores.find((s) => s.store === spec.store);
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
+  const connector = storeConnector(ctx, store);
+  if (connector) {
+    const outcome = await connector.execute(spec, await stepParamValues(ctx, run, spec), { runId: run.id, seq: step.seq });
+    await ctx.db.transaction(async (tx) => {
+      const locked = await lockForStep(tx, run.id, step.seq);
+      if (!locked) return;
+      await recordDone(ctx, tx, locked, step, spec, outcome);
+    });
+    return;
+  }
   const connection = connectStore(ctx, store);
   if (connection.builtin) return runBuiltinSqlSteps(ctx, run, [step]);
   const values = await stepValues(ctx, run, spec);

@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.ts';
 import { quoteTable } from '../../domain/erasure-sql.ts';
 import { dataMap } from '../datamap.ts';
 import { connectStore } from '../store-connection.ts';
+import { storeConnector } from '../connectors/connector.ts';
 import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
@@ -26,17 +27,18 @@ export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const embedded = store?.database === 'adieu' && ctx.database.kind === 'embedded';
   const level: ScrubLevel = embedded ? 'embedded-full' : ctx.config.erasure.scrub;
   if (store && level !== 'none') {
-    const connection = connectStore(ctx, store);
-    const vacuum = level === 'vacuum' ? 'VACUUM' : 'VACUUM FULL';
+    const connector = storeConnector(ctx, store);
+    const statement = level === 'vacuum' ? 'VACUUM' : 'VACUUM FULL';
+    const vacuum = connector ? (table: string) => connector.vacuum(table) : (table: string) => connectStore(ctx, store).exec(`${statement} ${quoteTable(table)}`);
     for (const table of step.spec.tables) {
       try {
-        await connection.exec(`${vacuum} ${quoteTable(table)}`);
+        await vacuum(table);
         vacuumed.push(table);
       } catch (error) {
         skipped.push({ table, reason: String((error as { code?: string }).code ?? 'unsupported') });
       }
     }
-    if (embedded) await connection.exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
+    if (embedded) await connectStore(ctx, store).exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
   }
   await completeStep(ctx, run, step, { rows: vacuumed.length, result: { level, vacuumed, skipped } });
 }
