@@ -7,12 +7,11 @@ import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { StatusBadge } from '../../components/Badge.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { useFormat } from '../../lib/format.ts';
+import { StoresTable } from '../../components/StoresTable.tsx';
 
 /** What erasing one account would touch now, without touching it (GET /api/admin/erasures/preview). */
 export function ErasureDryRun() {
   const { t } = useTranslation();
-  const fmt = useFormat();
   const [subject, setSubject] = useState('');
   const preview = useMutation({ mutationFn: (s: string) => call('get', '/api/admin/erasures/preview', { query: { subject: s } }) });
   const tableSteps = preview.data?.steps.filter((s) => s.rows !== null) ?? [];
@@ -37,31 +36,10 @@ export function ErasureDryRun() {
           <p>
             {t('admin.erasures.dryRun.account', { subject: preview.data.subject })} <StatusBadge status={preview.data.status} />
           </p>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
-            <table className="table">
-              <caption className="visually-hidden">{t('admin.erasures.dryRun.title')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.erasures.store')}</th>
-                  <th scope="col">{t('admin.erasures.table')}</th>
-                  <th scope="col">{t('admin.erasures.action')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.erasures.rows')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {tableSteps.map((s) => (
-                  <tr key={s.seq}>
-                    <td>{s.store}</td>
-                    <td className="mono">{s.table}</td>
-                    <td>{t(`admin.actions.${s.action}`, { defaultValue: s.action })}</td>
-                    <td className="num">{fmt.number(s.rows ?? 0)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StoresTable
+            caption={t('admin.erasures.dryRun.title')}
+            rows={tableSteps.map((s) => ({ key: String(s.seq), store: s.store, table: s.table, action: s.action, rows: s.rows ?? 0 }))}
+          />
           <p className="small muted">
             {preview.data.downstream.length > 0 ? t('admin.erasures.dryRun.downstream', { names: preview.data.downstream.join(', ') }) : t('admin.erasures.dryRun.noDownstream')}
           </p>

@@ -12,6 +12,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
+import { StoresTable } from '../../components/StoresTable.tsx';
 import { ErasureDryRun } from './ErasureDryRun.tsx';
 import { DownstreamException } from './DownstreamException.tsx';
 
@@ -125,36 +126,23 @@ function RunCard({ run }: { run: ErasureRun }) {
       {retry.error && <ErrorAlert error={retry.error} />}
       <details>
         <summary>{t('admin.erasures.details')}</summary>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.erasures.store')}</th>
-                <th scope="col">{t('admin.erasures.table')}</th>
-                <th scope="col">{t('admin.erasures.action')}</th>
-                <th scope="col" className="num">
-                  {t('admin.erasures.rows')}
-                </th>
-                <th scope="col">{t('admin.erasures.state')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {run.steps.map((s) => (
-                <tr key={s.seq}>
-                  <td>{s.store}</td>
-                  <td className="mono">{s.table === '-' ? '' : s.table}</td>
-                  <td>{t(`admin.actions.${s.action}`, { defaultValue: s.action })}</td>
-                  <td className="num">{s.rows ?? '—'}</td>
-                  <td>
-                    <StatusBadge status={s.state} />
-                    {s.state !== 'done' && (s.attempts ?? 0) > 0 && <div className="small muted">{t('admin.erasures.attempts', { count: s.attempts })}</div>}
-                    {s.lastError && s.state !== 'done' && <div className="small field-error">{s.lastError}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StoresTable
+          withState
+          rows={run.steps.map((s) => ({
+            key: String(s.seq),
+            store: s.store,
+            table: s.table === '-' ? '' : s.table,
+            action: s.action,
+            rows: s.rows ?? null,
+            state: (
+              <>
+                <StatusBadge status={s.state} />
+                {s.state !== 'done' && (s.attempts ?? 0) > 0 && <div className="small muted">{t('admin.erasures.attempts', { count: s.attempts })}</div>}
+                {s.lastError && s.state !== 'done' && <div className="small field-error">{s.lastError}</div>}
+              </>
+            ),
+          }))}
+        />
         {run.downstream.length > 0 && (
           <>
             <h3 className="subhead">{t('admin.erasures.downstream')}</h3>

@@ -4,7 +4,7 @@ import { Link, useLocation } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from '../../api/client.ts';
 import { call } from '../../api/typed.ts';
-import { isOpen, keys, useAccount, useEligibility, useMessages, useMyApplication } from '../../api/queries.ts';
+import { isOpen, keys, useEligibility, useMessages, useMyApplication } from '../../api/queries.ts';
 import type { Application, UploadedDocument } from '../../api/types.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Card } from '../../components/Card.tsx';
@@ -16,7 +16,7 @@ import { Alert } from '../../components/Alert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { ConfirmDialog } from '../../components/ConfirmDialog.tsx';
 import { TextAreaField } from '../../components/Field.tsx';
-import { ReauthForm } from '../../components/ReauthForm.tsx';
+import { StepUpAlert } from '../../components/StepUpAlert.tsx';
 import { Timeline } from '../../components/Timeline.tsx';
 import { MessageThread } from '../../components/MessageThread.tsx';
 import { useFormat } from '../../lib/format.ts';
@@ -162,7 +162,6 @@ function ResubmitCard({ app }: { app: Application }) {
   const [reasonText, setReasonText] = useState('');
   const [documents, setDocuments] = useState<UploadedDocument[]>([]);
   const eligibility = useEligibility();
-  const account = useAccount();
   const [needsReauth, setNeedsReauth] = useState(false);
   const resubmit = useMutation({
     mutationFn: () =>
@@ -205,16 +204,13 @@ function ResubmitCard({ app }: { app: Application }) {
           <DocumentUploader documents={documents} onChange={setDocuments} />
         </div>
         {resubmit.error && !needsReauth && <ErrorAlert error={resubmit.error} />}
-        {needsReauth && account.data && (
-          <Alert tone="warning" title={t('errors.REAUTH_REQUIRED')}>
-            <ReauthForm
-              totpEnabled={account.data.totpEnabled}
-              onDone={() => {
-                setNeedsReauth(false);
-                resubmit.mutate();
-              }}
-            />
-          </Alert>
+        {needsReauth && (
+          <StepUpAlert
+            onDone={() => {
+              setNeedsReauth(false);
+              resubmit.mutate();
+            }}
+          />
         )}
         <div className="form-actions">
           <Button busy={resubmit.isPending} onClick={() => resubmit.mutate()} data-testid="resubmit">

@@ -17,6 +17,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { ReauthForm } from '../../components/ReauthForm.tsx';
+import { StepUpAlert } from '../../components/StepUpAlert.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { REASON_CODES, REASON_TEXT_MAX, check, reasonSchema, type FieldErrors } from '../../lib/schemas.ts';
 import { BlockerList } from './BlockerList.tsx';
@@ -288,7 +289,6 @@ function ConfirmStep({ draft, back }: { draft: WizardDraft; back: (step?: number
   const { t } = useTranslation();
   const navigate = useNavigate();
   const client = useQueryClient();
-  const account = useAccount();
   const word = t('wizard.confirm.word');
   const [typed, setTyped] = useState('');
   const [acknowledged, setAcknowledged] = useState(false);
@@ -340,16 +340,13 @@ function ConfirmStep({ draft, back }: { draft: WizardDraft; back: (step?: number
           {t('wizard.confirm.backToChecklist')}
         </Button>
       )}
-      {needsReauth && account.data && (
-        <Alert tone="warning" title={t('errors.REAUTH_REQUIRED')}>
-          <ReauthForm
-            totpEnabled={account.data.totpEnabled}
-            onDone={() => {
-              setNeedsReauth(false);
-              submit.mutate();
-            }}
-          />
-        </Alert>
+      {needsReauth && (
+        <StepUpAlert
+          onDone={() => {
+            setNeedsReauth(false);
+            submit.mutate();
+          }}
+        />
       )}
       <div className="form typed-confirm">
         <Checkbox label={t('wizard.confirm.acknowledge')} checked={acknowledged} onChange={(e) => setAcknowledged(e.target.checked)} error={errors.ack} />

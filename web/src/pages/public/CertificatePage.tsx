@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { compactVerify, createLocalJWKSet } from 'jose';
 import { call } from '../../api/typed.ts';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { StoresTable } from '../../components/StoresTable.tsx';
 import { Card } from '../../components/Card.tsx';
 import { Button } from '../../components/Button.tsx';
 import { Loading } from '../../components/Loading.tsx';
@@ -155,32 +156,11 @@ function CertificateBody({ verdict }: { verdict: Extract<Verdict, { valid: true 
       </Card>
       {p.stores && p.stores.length > 0 && (
         <Card title={t('certificate.stores')} id="stores">
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('common.scrollTable')}>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('admin.erasures.store')}</th>
-                  <th scope="col">{t('admin.erasures.table')}</th>
-                  <th scope="col">{t('admin.erasures.action')}</th>
-                  <th scope="col" className="num">
-                    {t('admin.erasures.rows')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {p.stores.flatMap((s) =>
-                  s.tables.map((tb, i) => (
-                    <tr key={`${s.store}-${tb.table}-${i}`}>
-                      <td>{i === 0 ? s.store : ''}</td>
-                      <td className="mono">{tb.table}</td>
-                      <td>{t(`admin.actions.${tb.action}`, { defaultValue: tb.action })}</td>
-                      <td className="num">{fmt.number(tb.rows)}</td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
-          </div>
+          <StoresTable
+            rows={p.stores.flatMap((s) =>
+              s.tables.map((tb, i) => ({ key: `${s.store}-${tb.table}-${i}`, store: i === 0 ? s.store : '', table: tb.table, action: tb.action, rows: tb.rows })),
+            )}
+          />
         </Card>
       )}
       {p.retained && p.retained.length > 0 && (
