@@ -6,7 +6,7 @@ import { call } from '../../api/typed.ts';
 import { Button, ButtonLink } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import { AuthCard } from '../../components/AuthCard.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { check, forgotSchema, type FieldErrors } from '../../lib/schemas.ts';
 
@@ -26,45 +26,37 @@ export default function ForgotPasswordPage() {
 
   const byPhone = identifier.trim().startsWith('+');
   return (
-    <div className="narrow">
-      <PageHeader title={t('auth.forgot.title')} lead={t('auth.forgot.lead')} />
-      <div className="card">
-        <div className="card-body">
-          {forgot.isSuccess ? (
-            <div className="stack">
-              <Alert tone="success" title={t('auth.forgot.sentTitle')} live="polite">
-                {byPhone ? t('auth.forgot.sentSms') : t('auth.forgot.sentEmail')}
-              </Alert>
-              {byPhone && (
-                <ButtonLink to="/reset-password" variant="primary">
-                  {t('auth.forgot.enterCode')}
-                </ButtonLink>
-              )}
-            </div>
-          ) : (
-            <form onSubmit={submit} noValidate className="form">
-              {forgot.error && <ErrorAlert error={forgot.error} />}
-              <TextField
-                label={t('auth.identifier')}
-                hint={t('auth.identifierHint')}
-                autoComplete="username"
-                value={identifier}
-                onChange={(e) => setIdentifier(e.target.value)}
-                error={errors.identifier}
-                autoFocus
-              />
-              <div className="form-actions">
-                <Button type="submit" busy={forgot.isPending}>
-                  {t('auth.forgot.submit')}
-                </Button>
-              </div>
-            </form>
+    <AuthCard title={t('auth.forgot.title')} lead={t('auth.forgot.lead')} below={<Link to="/sign-in">{t('auth.backToSignIn')}</Link>}>
+      {forgot.isSuccess ? (
+        <div className="stack">
+          <Alert tone="success" title={t('auth.forgot.sentTitle')} live="polite">
+            {byPhone ? t('auth.forgot.sentSms') : t('auth.forgot.sentEmail')}
+          </Alert>
+          {byPhone && (
+            <ButtonLink to="/reset-password" variant="primary">
+              {t('auth.forgot.enterCode')}
+            </ButtonLink>
           )}
         </div>
-      </div>
-      <p className="below-card">
-        <Link to="/sign-in">{t('auth.backToSignIn')}</Link>
-      </p>
-    </div>
+      ) : (
+        <form onSubmit={submit} noValidate className="form">
+          {forgot.error && <ErrorAlert error={forgot.error} />}
+          <TextField
+            label={t('auth.identifier')}
+            hint={t('auth.identifierHint')}
+            autoComplete="username"
+            value={identifier}
+            onChange={(e) => setIdentifier(e.target.value)}
+            error={errors.identifier}
+            autoFocus
+          />
+          <div className="form-actions">
+            <Button type="submit" busy={forgot.isPending}>
+              {t('auth.forgot.submit')}
+            </Button>
+          </div>
+        </form>
+      )}
+    </AuthCard>
   );
 }

@@ -8,6 +8,7 @@ import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
+import { AuthCard } from '../../components/AuthCard.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { check, requiredSchema, type FieldErrors } from '../../lib/schemas.ts';
 import { safeNext } from './safeNext.ts';
@@ -53,30 +54,25 @@ export default function LinkAccountPage() {
   }
   const email = pending.data.email;
   return (
-    <div className="narrow">
-      <PageHeader title={t('auth.link.title')} lead={email ? t('auth.link.lead', { email }) : t('auth.link.leadNoEmail')} />
-      <div className="card">
-        <div className="card-body">
-          <form onSubmit={submit} noValidate className="form">
-            {link.error && <ErrorAlert error={link.error} />}
-            <TextField
-              label={t('auth.password')}
-              type="password"
-              name="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              error={errors.password}
-              autoFocus
-            />
-            <div className="form-actions">
-              <Button type="submit" busy={link.isPending}>
-                {t('auth.link.submit')}
-              </Button>
-            </div>
-          </form>
+    <AuthCard title={t('auth.link.title')} lead={email ? t('auth.link.lead', { email }) : t('auth.link.leadNoEmail')}>
+      <form onSubmit={submit} noValidate className="form">
+        {link.error && <ErrorAlert error={link.error} />}
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          autoFocus
+        />
+        <div className="form-actions">
+          <Button type="submit" busy={link.isPending}>
+            {t('auth.link.submit')}
+          </Button>
         </div>
-      </div>
-    </div>
+      </form>
+    </AuthCard>
   );
 }

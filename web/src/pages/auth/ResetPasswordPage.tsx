@@ -7,7 +7,7 @@ import { useSignOutReset } from '../../api/session.ts';
 import { Button, ButtonLink } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import { AuthCard } from '../../components/AuthCard.tsx';
 import { Alert } from '../../components/Alert.tsx';
 import { check, resetSchema, PASSWORD_MIN, type FieldErrors } from '../../lib/schemas.ts';
 
@@ -44,46 +44,38 @@ export default function ResetPasswordPage() {
   const set = (key: keyof typeof values) => (e: React.ChangeEvent<HTMLInputElement>) => setValues((v) => ({ ...v, [key]: e.target.value }));
 
   return (
-    <div className="narrow">
-      <PageHeader title={t('auth.reset.title')} lead={fromLink ? t('auth.reset.leadLink') : t('auth.reset.leadCode')} />
-      <div className="card">
-        <div className="card-body">
-          {reset.isSuccess ? (
-            <div className="stack">
-              <Alert tone="success" title={t('auth.reset.doneTitle')} live="polite">
-                {t('auth.reset.done')}
-              </Alert>
-              <ButtonLink to="/sign-in" variant="primary">
-                {t('nav.signIn')}
-              </ButtonLink>
-            </div>
-          ) : (
-            <form onSubmit={submit} noValidate className="form">
-              {reset.error && <ErrorAlert error={reset.error} />}
-              {!fromLink && <TextField label={t('auth.reset.code')} autoComplete="one-time-code" value={values.token} onChange={set('token')} error={errors.token} autoFocus />}
-              <TextField
-                label={t('auth.reset.newPassword')}
-                type="password"
-                autoComplete="new-password"
-                value={values.password}
-                onChange={set('password')}
-                error={errors.password}
-                hint={t('auth.passwordHint', { min: PASSWORD_MIN })}
-                autoFocus={!!fromLink}
-              />
-              <TextField label={t('auth.confirmPassword')} type="password" autoComplete="new-password" value={values.confirm} onChange={set('confirm')} error={errors.confirm} />
-              <div className="form-actions">
-                <Button type="submit" busy={reset.isPending}>
-                  {t('auth.reset.submit')}
-                </Button>
-              </div>
-            </form>
-          )}
+    <AuthCard title={t('auth.reset.title')} lead={fromLink ? t('auth.reset.leadLink') : t('auth.reset.leadCode')} below={<Link to="/forgot-password">{t('auth.reset.newLink')}</Link>}>
+      {reset.isSuccess ? (
+        <div className="stack">
+          <Alert tone="success" title={t('auth.reset.doneTitle')} live="polite">
+            {t('auth.reset.done')}
+          </Alert>
+          <ButtonLink to="/sign-in" variant="primary">
+            {t('nav.signIn')}
+          </ButtonLink>
         </div>
-      </div>
-      <p className="below-card">
-        <Link to="/forgot-password">{t('auth.reset.newLink')}</Link>
-      </p>
-    </div>
+      ) : (
+        <form onSubmit={submit} noValidate className="form">
+          {reset.error && <ErrorAlert error={reset.error} />}
+          {!fromLink && <TextField label={t('auth.reset.code')} autoComplete="one-time-code" value={values.token} onChange={set('token')} error={errors.token} autoFocus />}
+          <TextField
+            label={t('auth.reset.newPassword')}
+            type="password"
+            autoComplete="new-password"
+            value={values.password}
+            onChange={set('password')}
+            error={errors.password}
+            hint={t('auth.passwordHint', { min: PASSWORD_MIN })}
+            autoFocus={!!fromLink}
+          />
+          <TextField label={t('auth.confirmPassword')} type="password" autoComplete="new-password" value={values.confirm} onChange={set('confirm')} error={errors.confirm} />
+          <div className="form-actions">
+            <Button type="submit" busy={reset.isPending}>
+              {t('auth.reset.submit')}
+            </Button>
+          </div>
+        </form>
+      )}
+    </AuthCard>
   );
 }

@@ -7,7 +7,7 @@ import { useSessionRefresh } from '../../api/session.ts';
 import { Button } from '../../components/Button.tsx';
 import { TextField } from '../../components/Field.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { PageHeader } from '../../components/PageHeader.tsx';
+import { AuthCard } from '../../components/AuthCard.tsx';
 import { check, signUpSchema, PASSWORD_MIN, type FieldErrors } from '../../lib/schemas.ts';
 
 export default function SignUpPage() {
@@ -45,37 +45,29 @@ export default function SignUpPage() {
   };
 
   return (
-    <div className="narrow">
-      <PageHeader title={t('auth.signUp.title')} lead={t('auth.signUp.lead')} />
-      <div className="card">
-        <div className="card-body">
-          <form onSubmit={submit} noValidate className="form">
-            {signUp.error && <ErrorAlert error={signUp.error} />}
-            <TextField label={t('fields.displayName')} name="displayName" autoComplete="name" value={values.displayName} onChange={set('displayName')} error={errors.displayName} autoFocus />
-            <TextField label={t('fields.email')} type="email" name="email" autoComplete="email" value={values.email} onChange={set('email')} error={errors.email} hint={t('auth.signUp.contactHint')} />
-            <TextField label={t('fields.phone')} type="tel" name="phone" autoComplete="tel" value={values.phone} onChange={set('phone')} error={errors.phone} hint={t('auth.phoneHint')} requiredMark={false} />
-            <TextField
-              label={t('fields.password')}
-              type="password"
-              name="new-password"
-              autoComplete="new-password"
-              value={values.password}
-              onChange={set('password')}
-              error={errors.password}
-              hint={t('auth.passwordHint', { min: PASSWORD_MIN })}
-            />
-            <TextField label={t('auth.confirmPassword')} type="password" name="confirm" autoComplete="new-password" value={values.confirm} onChange={set('confirm')} error={errors.confirm} />
-            <div className="form-actions">
-              <Button type="submit" busy={signUp.isPending}>
-                {t('auth.signUp.submit')}
-              </Button>
-            </div>
-          </form>
+    <AuthCard title={t('auth.signUp.title')} lead={t('auth.signUp.lead')} below={<Link to="/sign-in">{t('auth.signUp.haveAccount')}</Link>}>
+      <form onSubmit={submit} noValidate className="form">
+        {signUp.error && <ErrorAlert error={signUp.error} />}
+        <TextField label={t('fields.displayName')} name="displayName" autoComplete="name" value={values.displayName} onChange={set('displayName')} error={errors.displayName} autoFocus />
+        <TextField label={t('fields.email')} type="email" name="email" autoComplete="email" value={values.email} onChange={set('email')} error={errors.email} hint={t('auth.signUp.contactHint')} />
+        <TextField label={t('fields.phone')} type="tel" name="phone" autoComplete="tel" value={values.phone} onChange={set('phone')} error={errors.phone} hint={t('auth.phoneHint')} requiredMark={false} />
+        <TextField
+          label={t('fields.password')}
+          type="password"
+          name="new-password"
+          autoComplete="new-password"
+          value={values.password}
+          onChange={set('password')}
+          error={errors.password}
+          hint={t('auth.passwordHint', { min: PASSWORD_MIN })}
+        />
+        <TextField label={t('auth.confirmPassword')} type="password" name="confirm" autoComplete="new-password" value={values.confirm} onChange={set('confirm')} error={errors.confirm} />
+        <div className="form-actions">
+          <Button type="submit" busy={signUp.isPending}>
+            {t('auth.signUp.submit')}
+          </Button>
         </div>
-      </div>
-      <p className="below-card">
-        <Link to="/sign-in">{t('auth.signUp.haveAccount')}</Link>
-      </p>
-    </div>
+      </form>
+    </AuthCard>
   );
 }
