@@ -2,7 +2,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { FileKeyStore } from './file-key-store.ts';
+import { LocalKeyWrapper } from './local-key-wrapper.ts';
+
+const wrapper = new LocalKeyWrapper(randomBytes(32));
 import { KeyDestroyedError } from './key-store.ts';
 
 describe('FileKeyStore', () => {
@@ -13,7 +17,7 @@ describe('FileKeyStore', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates one 256-bit key per subject, the same for every process that asks', async () => {
-    const stores = [new FileKeyStore(dir), new FileKeyStore(dir), new FileKeyStore(dir)];
+    const stores = [new FileKeyStore(dir, wrapper), new FileKeyStore(dir, wrapper), new FileKeyStore(dir, wrapper)];
     const keys = await Promise.all(stores.flatMap((store) => [store.subjectKey('sub_a'), store.subjectKey('sub_a')]));
     expect(keys[0]).toHaveLength(32);
     for (const key of keys) expect(key.equals(keys[0])).toBe(true);
@@ -24,17 +28,17 @@ describe('FileKeyStore', () => {
   });
 
   it('destroys a key for good: never found, never minted again', async () => {
-    const store = new FileKeyStore(dir);
+    const store = new FileKeyStore(dir, wrapper);
     await store.subjectKey('sub_a');
     await store.destroySubjectKey('sub_a');
     await store.destroySubjectKey('sub_a'); // twice is fine
     expect(await store.findSubjectKey('sub_a')).toBeNull();
     await expect(store.subjectKey('sub_a')).rejects.toBeInstanceOf(KeyDestroyedError);
-    expect(await new FileKeyStore(dir).findSubjectKey('sub_a')).toBeNull();
+    expect(await new FileKeyStore(dir, wrapper).findSubjectKey('sub_a')).toBeNull();
   });
 
   it('refuses ids that could escape its folder', async () => {
-    const store = new FileKeyStore(dir);
+    const store = new FileKeyStore(dir, wrapper);
     await expect(store.subjectKey('../x')).rejects.toThrow('invalid key id');
   });
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../../config/schema.ts';
-import { openKeyStore } from '../../keys/open-key-store.ts';
+import { openConfiguredKeyStore } from '../../keys/open-key-store.ts';
 import { connectionError, failure, ok, type CheckResult } from '../check-result.ts';
 
 const isPostgresUrl = (url: string | undefined): url is string => url !== undefined && /^postgres(ql)?:\/\//.test(url);
@@ -22,7 +22,7 @@ async function whereIs(url: string): Promise<string> {
  * may reach the same database). Whether a folder sits inside the data directory is a setting rule.
  */
 export async function checkKeyStore(config: Config): Promise<CheckResult> {
-  const keys = openKeyStore({ url: config.keys.url, dataDir: config.dataDir });
+  const keys = openConfiguredKeyStore(config);
   const where = isPostgresUrl(config.keys.url) ? 'PostgreSQL key database' : `folder ${config.keys.url ?? `${config.dataDir}/keys`}`;
   try {
     await keys.ping();
