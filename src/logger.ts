@@ -33,6 +33,7 @@ const serializers = {
  */
 export function createLogger(level: string, destination?: pino.DestinationStream, secrets: string[] = []): Logger {
   const needles = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))].sort((a, b) => b.length - a.length);
-  const hooks = needles.length === 0 ? undefined : { streamWrite: (line: string) => needles.reduce((out, needle) => out.split(needle).join('[redacted]'), line) };
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined, serializers, hooks }, destination);
+  // pino replaces its default hooks with whatever key is given, even undefined: only set one when needed.
+  const hooks = needles.length === 0 ? {} : { hooks: { streamWrite: (line: string) => needles.reduce((out, needle) => out.split(needle).join('[redacted]'), line) } };
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined, serializers, ...hooks }, destination);
 }

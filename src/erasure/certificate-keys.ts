@@ -73,8 +73,8 @@ export async function signingKey(keys: KeyStore): Promise<SigningKey> {
 /** The public keys as a JWKS, for `/.well-known/adieu/certificate-keys` and offline verification. */
 export async function certificateJwks(keys: KeyStore): Promise<{ keys: JWK[] }> {
   const entries = await signingKeys(keys);
-  // The active key first: a verifier that only looks at the first key still checks new certificates.
-  return { keys: [...entries.filter((e) => e.state === 'active'), ...entries.filter((e) => e.state !== 'active')].map((e) => e.publicJwk) };
+  // The active key first, then the newest: a verifier that only looks at the first key still checks new certificates.
+  return { keys: [...entries.filter((e) => e.state === 'active'), ...entries.filter((e) => e.state !== 'active').reverse()].map((e) => e.publicJwk) };
 }
 
 /** `adieu keys rotate-signing`: a new key signs from now on; the one before stays in the JWKS. */
