@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 
 const built = new URL('../dist/cli/main.js', import.meta.url);
+// eslint-disable-next-line no-restricted-properties -- the launcher picks the runtime before any configuration code is loaded
 if (process.env.NODE_ENV === 'production' && existsSync(built)) {
   await import(built.href);
 } else {
