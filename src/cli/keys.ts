@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { openConfiguredKeyStore } from '../keys/open-key-store.ts';
 import { readIdentity, rewrapKeyStore } from '../keys/key-store-binding.ts';
 import { retireSigningKey, rotateSigningKey, signingKeys } from '../erasure/certificate-keys.ts';
