@@ -16,7 +16,7 @@ import { accountView, endOtherSessions, listSessions, revokeSession, setAntiPhis
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
 import { idParams } from '../http/params.ts';
-import { signInMethods } from '../identity/sign-in-methods.ts';
+import { signInMethods } from './sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
 const userView = (user: { id: string; roles: string[] }, displayName: string | null) => ({ id: user.id, displayName: displayName ?? '', roles: user.roles });

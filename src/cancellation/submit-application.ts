@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification } from '../accounts/notifications.ts';
 import { toLocale } from '../notify/render.ts';
 import { newId } from '../ids.ts';
 import { isReauthenticated, type SessionRow, type UserRow } from '../accounts/sessions.ts';

@@ -13,7 +13,7 @@ import { createSession, csrfTokenFor, type UserRow } from '../accounts/sessions.
 import type { SignInResult } from '../accounts/sign-in.ts';
 import { isUniqueViolation } from '../cancellation/application-store.ts';
 import { isHashQuarantined, isQuarantined } from '../accounts/quarantine.ts';
-import { quarantineHash } from '../erasure/quarantine-hash.ts';
+import { quarantineHash } from '../accounts/quarantine-hash.ts';
 import { externalIdentities, externalSessions, type ExternalMethod } from './identity.tables.ts';
 
 /** What a provider or a handoff token says about the buyer (already verified). */
