@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { users } from '../accounts/accounts.tables.ts';
+import { queryRows } from '../db/sql.ts';
 import { deployment } from './deployment.tables.ts';
 import type { KeyStore } from './key-store.ts';
 import { KekError } from './key-wrapper.ts';
@@ -44,11 +44,15 @@ export async function checkKek(keys: KeyStore, identity: KeyStoreIdentity): Prom
   }
 }
 
+/** Whether the main database holds any account (by table name: the accounts floor sits above this one). */
+async function hasAccounts(db: Db): Promise<boolean> {
+  return (await queryRows(db, sql`SELECT 1 FROM users LIMIT 1`)).length > 0;
+}
+
 async function mainDatabase(db: Db): Promise<{ databaseId: string; keyStoreId: string | null; hasAccounts: boolean }> {
   await db.insert(deployment).values({ id: 1, databaseId: `db_${randomBytes(8).toString('hex')}` }).onConflictDoNothing();
   const [row] = await db.select().from(deployment);
-  const accounts = await db.select({ id: users.id }).from(users).limit(1);
-  return { databaseId: row.databaseId, keyStoreId: row.keyStoreId, hasAccounts: accounts.length > 0 };
+  return { databaseId: row.databaseId, keyStoreId: row.keyStoreId, hasAccounts: await hasAccounts(db) };
 }
 
 /**
@@ -81,8 +85,7 @@ export function bindingProblem(
 /** The verdict without changing anything (for `adieu doctor`): null when start-up would proceed. */
 export async function inspectBinding(db: Db, keys: KeyStore): Promise<{ problem: string | null; databaseId: string | null; storeId: string | null }> {
   const [row] = await db.select().from(deployment);
-  const accounts = await db.select({ id: users.id }).from(users).limit(1);
-  const main = { databaseId: row?.databaseId ?? '(none yet)', keyStoreId: row?.keyStoreId ?? null, hasAccounts: accounts.length > 0 };
+  const main = { databaseId: row?.databaseId ?? '(none yet)', keyStoreId: row?.keyStoreId ?? null, hasAccounts: await hasAccounts(db) };
   const identity = await readIdentity(keys);
   let problem = bindingProblem(main, identity, { where: keys.where, hasKeys: await keys.hasKeys() });
   if (!problem && identity) {
