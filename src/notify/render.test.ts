@@ -28,6 +28,6 @@ describe('a reviewer message in the buyer’s mail and text', () => {
 describe('renderMessage', () => {
   it.each(LOCALES)('marks the HTML with the language of the message (%s)', (locale) => {
     const { html } = renderMessage({ template: 'password_changed', locale, publicUrl: 'https://adieu.example' });
-    expect(html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}">`));
+    expect(html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}" dir="${locale === 'ar' ? 'rtl' : 'ltr'}">`));
   });
 });

@@ -1,3 +1,4 @@
+import { negotiateLocale } from '../../../../src/domain/locales.ts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
@@ -18,7 +19,7 @@ export default function SettingsPage() {
   const fmt = useFormat();
   const account = useAccount();
   const saveLocale = useMutation({
-    mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: locale === 'zh-CN' ? 'zh-CN' : 'en' } }),
+    mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: negotiateLocale(locale) } }),
   });
 
   if (account.isPending) return <Loading />;
