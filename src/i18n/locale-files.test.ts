@@ -82,9 +82,18 @@ function argumentsOf(elements: MessageFormatElement[], out = new Set<string>()):
   return out;
 }
 
-/** Plural selectors missing for the language's CLDR categories (`=0` etc. are extras, never substitutes). */
+/**
+ * The CLDR plural categories that whole counts reach in a language (Russian: one, few, many, other;
+ * Arabic: all six). Categories only compact numbers reach (Spanish `many` for "1 M") are left out.
+ */
+const countCategories = (locale: string) => {
+  const rules = new Intl.PluralRules(locale);
+  return [...new Set(Array.from({ length: 1001 }, (_, n) => rules.select(n)))];
+};
+
+/** Plural selectors missing for the language's categories (`=0` etc. are extras, never substitutes). */
 function missingPluralForms(elements: MessageFormatElement[], locale: string): string[] {
-  const needed = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+  const needed = countCategories(locale);
   const missing: string[] = [];
   for (const el of elements) {
     if (el.type === TYPE.plural && el.pluralType !== 'ordinal') {
