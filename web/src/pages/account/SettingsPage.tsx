@@ -33,7 +33,7 @@ export default function SettingsPage() {
 
   return (
     <>
-      <PageHeader title={t('settings.title')} lead={t('settings.lead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('settings.title')} lead={t('settings.lead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <Card title={t('settings.profile')} id="profile">
         <dl className="facts">
           <div>
@@ -42,11 +42,11 @@ export default function SettingsPage() {
           </div>
           <div>
             <dt>{t('fields.email')}</dt>
-            <dd>{me.email ?? t('common.none')}</dd>
+            <dd>{me.email ? <bdi dir="ltr">{me.email}</bdi> : t('common.none')}</dd>
           </div>
           <div>
             <dt>{t('fields.phone')}</dt>
-            <dd>{me.phone ?? t('common.none')}</dd>
+            <dd>{me.phone ? <bdi dir="ltr">{me.phone}</bdi> : t('common.none')}</dd>
           </div>
           <div>
             <dt>{t('settings.memberSince')}</dt>

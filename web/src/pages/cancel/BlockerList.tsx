@@ -39,7 +39,7 @@ export function BlockerList({ blockers, warnings, showClear = true, staff = fals
           {!staff && <p className="checklist-hint">{b.resolveHint}</p>}
           {!staff && link && isInternal(link) && (
             <p>
-              <Link to={link}>{t(`checklist.link.${b.code}`, { defaultValue: t('checklist.link.default') })} →</Link>
+              <Link to={link}>{t(`checklist.link.${b.code}`, { defaultValue: t('checklist.link.default') })} <span className="dir-arrow" aria-hidden="true">→</span></Link>
             </p>
           )}
         </div>

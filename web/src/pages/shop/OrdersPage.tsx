@@ -36,7 +36,7 @@ export default function OrdersPage() {
   const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
-      <PageHeader title={t('shop.ordersTitle')} lead={t('shop.ordersLead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('shop.ordersTitle')} lead={t('shop.ordersLead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <ReturnToCancel />
       <div className="filters">
         <SelectField
