@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { negotiateLocale } from '../../../../src/domain/locales.ts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -18,6 +19,8 @@ export default function SettingsPage() {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const account = useAccount();
+  // The language emails use is the account's; the page may show another until the reader picks one here.
+  const [chosen, setChosen] = useState<string | null>(null);
   const saveLocale = useMutation({
     mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: negotiateLocale(locale) } }),
   });
@@ -27,6 +30,7 @@ export default function SettingsPage() {
   const me = account.data;
 
   const choose = (locale: string) => {
+    setChosen(locale);
     void i18n.changeLanguage(locale);
     saveLocale.mutate(locale);
   };
@@ -59,7 +63,7 @@ export default function SettingsPage() {
         <RadioGroup
           legend={t('settings.languageLegend')}
           name="locale"
-          value={i18n.resolvedLanguage ?? 'en'}
+          value={chosen ?? me.locale ?? i18n.resolvedLanguage ?? 'en'}
           onChange={choose}
           options={LANGUAGES.map((l) => ({ value: l.code, label: <span lang={l.code}>{l.label}</span> }))}
         />

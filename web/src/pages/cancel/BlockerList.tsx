@@ -25,7 +25,7 @@ export function BlockerList({ blockers, warnings, showClear = true, staff = fals
         <span className="checklist-icon" aria-hidden="true">
           {tone === 'blocker' ? '✕' : '!'}
         </span>
-        <div>
+        <div data-server-text>
           <p className="checklist-title">
             <span className="visually-hidden">{tone === 'blocker' ? t('checklist.blockerPrefix') : t('checklist.warningPrefix')} </span>
             {b.title}

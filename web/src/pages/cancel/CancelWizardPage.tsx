@@ -92,7 +92,7 @@ function ConsequencesStep({ draft, update, next }: Omit<StepProps, 'back'>) {
       {eligibility.isPending ? (
         <Loading />
       ) : (
-        <ul className="consequences" data-testid="consequences">
+        <ul className="consequences" data-testid="consequences" data-server-text>
           {consequences.map((c) => (
             <li key={c}>{c}</li>
           ))}
