@@ -65,7 +65,7 @@ export default function OrdersPage() {
                 <p className="stat-sm">{fmt.money(o.total)}</p>
               </div>
               {o.items.length > 0 && (
-                <ul className="order-items">
+                <ul className="order-items" data-user-content>
                   {o.items.map((item, i) => (
                     <li key={i}>
                       {item.productName} × {item.qty} · {fmt.money(item.price)}
