@@ -40,3 +40,25 @@ describe('eligibility texts', () => {
     expect(describeConsequences('zh-CN', 7).join('')).toContain('7 天的冷静期');
   });
 });
+
+describe('blocker titles count like the language does', () => {
+  const title = (locale: 'ru' | 'pl' | 'ar', count: number) => describeFinding({ code: 'PENDING_ORDERS', count, amounts: [] }, locale).title;
+  const n = (locale: string, value: number) => new Intl.NumberFormat(locale).format(value);
+  it.each([
+    ['ru', 1, '1 заказ ещё не завершён'],
+    ['ru', 2, '2 заказа ещё не завершены'],
+    ['ru', 5, '5 заказов ещё не завершены'],
+    ['ru', 21, '21 заказ ещё не завершён'],
+    ['pl', 1, '1 zamówienie nie jest jeszcze zakończone'],
+    ['pl', 2, '2 zamówienia nie są jeszcze zakończone'],
+    ['pl', 5, '5 zamówień nie jest jeszcze zakończonych'],
+    ['pl', 21, '21 zamówień nie jest jeszcze zakończonych'],
+    ['ar', 0, 'لا طلبات غير مكتملة'],
+    ['ar', 1, 'طلب واحد لم يكتمل بعد'],
+    ['ar', 2, 'طلبان لم يكتملا بعد'],
+    ['ar', 5, `${n('ar', 5)} طلبات لم تكتمل بعد`],
+    ['ar', 21, `${n('ar', 21)} طلبًا لم يكتمل بعد`],
+  ] as const)('%s, %i orders', (locale, count, words) => {
+    expect(title(locale, count)).toBe(words);
+  });
+});
