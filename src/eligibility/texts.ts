@@ -1,12 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import type { Finding, Money } from '../domain/eligibility.ts';
-import { LOCALES, negotiateLocale, type Locale } from '../domain/locales.ts';
+import { negotiateLocale, type Locale } from '../domain/locales.ts';
 import { MessageCatalog } from '../i18n/catalog.ts';
-import { formatMoney } from '../shop/money.ts';
-import type { Blocker } from './check-eligibility.ts';
+import { formatMoney } from '../domain/money.ts';
+import { ELIGIBILITY_LOCALES, type Blocker, type EligibilityLocale } from './check-provider.ts';
 
-export const ELIGIBILITY_LOCALES = LOCALES;
-export type EligibilityLocale = Locale;
+export { ELIGIBILITY_LOCALES, type EligibilityLocale };
 
 /** The blockers', warnings' and consequences' words: ICU messages in `locales/<locale>.json`. */
 export const ELIGIBILITY_MESSAGES = MessageCatalog.fromDirectory(fileURLToPath(new URL('./locales', import.meta.url)));

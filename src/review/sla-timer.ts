@@ -1,13 +1,14 @@
 import { and, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import type { Timer } from '../jobs/timers.ts';
 import type { Db } from '../db/database.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification } from '../accounts/notifications.ts';
 import { newId } from '../ids.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { applicationEvents, applications } from '../cancellation/cancellation.tables.ts';
 import { regionDate } from '../cancellation/work-calendar.ts';
-import { allStaffIds } from './staff-recipients.ts';
+import { allStaffIds } from '../accounts/staff-recipients.ts';
 
 type Flagged = { id: string; userId: string; dueAt: Date; claimedBy: string | null; claimExpiresAt: Date | null };
 
@@ -76,3 +77,5 @@ async function notifyStaff(ctx: AppContext, tx: Db, template: string, cases: Fla
     });
   }
 }
+
+export const slaTimer: Timer = { name: 'review.sla', run: runSlaChecks };

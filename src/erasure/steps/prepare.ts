@@ -11,7 +11,7 @@ import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-s
 import { dataMap } from '../datamap.ts';
 import { erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
-import { quarantineHash } from '../quarantine-hash.ts';
+import { quarantineHash } from '../../accounts/quarantine-hash.ts';
 import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
@@ -93,7 +93,7 @@ function dedupe(needles: Needle[]): Needle[] {
  * key, and fills the quarantine.
  */
 export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, run.userId)).limit(1);
   const [email, phone, name, antiPhishingCode] = user
     ? await Promise.all([
