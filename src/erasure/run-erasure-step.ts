@@ -6,6 +6,7 @@ import { describeError, VerificationFailed } from './step-errors.ts';
 import { enqueueStep, failRun, leaseStep, loadRun, lockRun, pendingSteps, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
 import { GroupStepFailed, isBuiltinSqlStep, runBuiltinSqlSteps, runSqlStep } from './steps/sql-step.ts';
+import { runItemStep } from './steps/item-step.ts';
 import { runMailboxPurge } from './steps/mailbox.ts';
 import { runVacuum } from './steps/vacuum.ts';
 import { runAwaitDownstream } from './steps/await-downstream.ts';
@@ -20,6 +21,8 @@ type StepRunner = (ctx: AppContext, run: RunRow, step: StepRow) => Promise<void>
 const RUNNERS: Record<StepKind, StepRunner> = {
   prepare: runPrepare,
   sql: runSqlStep,
+  keys: runItemStep,
+  files: runItemStep,
   mailbox: runMailboxPurge,
   vacuum: runVacuum,
   await_downstream: runAwaitDownstream,
@@ -31,7 +34,7 @@ const RUNNERS: Record<StepKind, StepRunner> = {
 };
 
 /** Steps whose effect is outside the database: a lease keeps two workers from acting at once. */
-const LEASED: ReadonlySet<StepKind> = new Set(['mailbox', 'vacuum', 'verify', 'shred', 'notify', 'finish']);
+const LEASED: ReadonlySet<StepKind> = new Set(['keys', 'files', 'mailbox', 'vacuum', 'verify', 'shred', 'notify', 'finish']);
 
 /** Backoff between attempts of a failing step: 15 s, 30 s, 1 min … capped at 10 min, with jitter. */
 export function stepBackoffSeconds(attempt: number, random = Math.random): number {
