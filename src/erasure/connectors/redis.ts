@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { AppContext } from '../../context.ts';
 import type { KeyEntry, StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ItemStep } from '../../domain/erasure-plan.ts';
-import { needlesInText, type Needle } from '../../domain/erasure-scan.ts';
+import { needlesInText } from '../../domain/erasure-scan.ts';
 import { escapeRedisGlob, fillTemplate, hasPlaceholder, redisGlobRegExp, wildTemplate } from '../../domain/erasure-templates.ts';
 import { keyShape, type DescribedItems } from '../../domain/datamap-draft-items.ts';
 import { identityValue, type ParamValues } from '../params.ts';
