@@ -116,7 +116,7 @@ describe.skipIf(!redisUp)('erasure across every kind of store', () => {
     platform = await createPlatform({ redis: true, files: true });
     mapDir = mkdtempSync(join(TMP_ROOT, 'map-'));
     cpSync(DATAMAP_DIR, mapDir, { recursive: true });
-    for (const [file, text] of Object.entries(platform.maps())) writeFileSync(join(mapDir, file), text.replace(/action: delete_fields\n    fields: \["\{userId\}"\]/, 'action: non_personal'));
+    for (const [file, text] of Object.entries(platform.maps())) writeFileSync(join(mapDir, file), text.replace(/action: delete_fields\n {4}fields: \["\{userId\}"\]/, 'action: non_personal'));
     t = await createTestApp('embedded', { erasure: { datamapDir: mapDir, stores: platform.stores() } });
     await seedDemo(t.ctx);
     const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
@@ -130,5 +130,40 @@ describe.skipIf(!redisUp)('erasure across every kind of store', () => {
     expect(run.certificateId).toBeNull();
     expect(run.failureReason).toContain(`email in cache:keys.profile_cache (${platform.redis!.prefix}profile_cache)`);
     expect(run.failureReason).not.toContain('ada@example.com');
+  }, 120_000);
+
+  it('an unreachable Redis or file store fails the step with a clear reason and retries; the run never completes', async () => {
+    for (const [broken, reason] of [
+      [(good: Record<string, { url: string }>) => ({ ...good, cache: { url: 'redis://127.0.0.1:1/11' } }), /store cache \(redis\) is unreachable \(ECONNREFUSED\)/],
+      [(good: Record<string, { url: string }>) => ({ ...good, files: { url: `${good.files.url}-missing` } }), /store files \(file\) is unreachable: its folder does not exist \(ENOENT\)/],
+    ] as const) {
+      await t?.close();
+      await closeStoreConnections();
+      await platform?.close();
+      if (mapDir) rmSync(mapDir, { recursive: true, force: true });
+      platform = await createPlatform({ redis: true, files: true });
+      mapDir = mkdtempSync(join(TMP_ROOT, 'map-'));
+      cpSync(DATAMAP_DIR, mapDir, { recursive: true });
+      for (const [file, text] of Object.entries(platform.maps())) writeFileSync(join(mapDir, file), text);
+      const stores = broken(platform.stores());
+      t = await createTestApp('embedded', { erasure: { datamapDir: mapDir, stores } });
+      await seedDemo(t.ctx);
+      const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+      const ben = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
+      await platform.seed(ada, ben);
+      const before = await platform.dump();
+      const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
+      const runId = await beginErasure(t.ctx, applicationId);
+      await drainJobs(t.ctx, 16);
+      const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+      expect(run.state).not.toBe('completed');
+      expect(run.certificateId).toBeNull();
+      const failing = (await t.ctx.db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId))).find((s) => s.lastError);
+      expect(failing?.lastError).toMatch(reason);
+      // Retried (with backoff) rather than given up at the first failure.
+      expect(failing?.attempts).toBeGreaterThanOrEqual(2);
+      // Nothing of Ada's in the reachable store was touched.
+      expect(await platform.dump()).toEqual(before);
+    }
   }, 120_000);
 });

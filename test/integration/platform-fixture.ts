@@ -151,7 +151,7 @@ export async function createPlatform(parts: { mysql?: boolean; pg?: string; redi
           pipe.hset(`${p}cart:${buyer}`, { ship_to: `Flat ${n}B, ${n} Lovelace Lane`, [`item:${1000 + n}`]: '2' });
           const sessions = i === 0 ? (options.adaSessions ?? 2) : 1;
           for (let s = 0; s < sessions; s++) {
-            const key = `${p}session:${createHash('sha256').update(`${buyer}-${s}`).digest('hex').slice(0, 32)}`;
+            const key = `${p}session:${createHash('sha256').update(`${n}-${s}`).digest('hex').slice(0, 32)}`;
             if (i === 0) this.adaSessions.push(key);
             pipe.hset(key, { buyer_id: buyer, ip, user_agent: `Mozilla/5.0 (buyer ${n})` });
           }

@@ -90,6 +90,8 @@ function storeError(store: string, error: unknown): StoreError {
 }
 
 const clients = new Map<string, Redis>();
+/** The socket's own error (ECONNREFUSED…): ioredis rejects a failed connect only with "Connection is closed". */
+const lastErrors = new WeakMap<Redis, unknown>();
 
 /** One connection per URL; a fresh one after the last was lost, so a retried step reconnects. */
 async function clientFor(url: string): Promise<Redis> {
@@ -101,10 +103,16 @@ async function clientFor(url: string): Promise<Redis> {
   if (!client) {
     // No reconnect loop and no offline queue: a step against an unreachable store fails at once and is retried by the run.
     client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
-    client.on('error', () => undefined);
+    const created = client;
+    created.on('error', (error) => lastErrors.set(created, error));
     clients.set(url, client);
   }
-  if (client.status === 'wait') await client.connect();
+  if (client.status === 'wait') {
+    const connecting = client;
+    await connecting.connect().catch((error: unknown) => {
+      throw lastErrors.get(connecting) ?? error;
+    });
+  }
   return client;
 }
 
