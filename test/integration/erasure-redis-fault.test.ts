@@ -12,7 +12,7 @@ import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
-import { runTimers } from '../../src/jobs/timers.ts';
+import { runTimers } from '../../src/app/timers.ts';
 import type { AdjustableClock } from '../../src/clock/clock.ts';
 import { beginErasure, drainJobs, giveBuyerEverything } from './erasure-fixtures.ts';
 import { createPlatform, REDIS_BATCH } from './platform-fixture.ts';

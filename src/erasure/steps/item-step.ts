@@ -12,7 +12,7 @@ import { stepParamValues } from './sql-step.ts';
  */
 export async function runItemStep(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const spec = step.spec as ItemStep;
-  const store = dataMap().stores.find((s) => s.store === spec.store);
+  const store = dataMap(ctx.config).stores.find((s) => s.store === spec.store);
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
   const connector = itemConnector(ctx, store);
   if (!connector) throw new Error(`store ${spec.store}: its URL names no key or file connector`);

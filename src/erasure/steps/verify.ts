@@ -20,7 +20,7 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const scope = ctx.config.erasure.verifyScope;
   const db = await scanDatabases(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId }, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
-  const items = await scanItemStores(ctx, dataMap(), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
+  const items = await scanItemStores(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
   const found = [
     ...db.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.table} (${h.rows} row${h.rows === 1 ? '' : 's'})`),
     ...files.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in file ${h.file}`),
