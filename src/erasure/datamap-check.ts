@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { dataMapCoverage, mappedSchemas, type LiveColumn } from '../domain/erasure-datamap-coverage.ts';
 import type { StoreSpec, TableSpec } from '../domain/erasure-datamap.ts';
-import { storeConnector } from './connectors/connector.ts';
+import { itemConnector, storeConnector } from './connectors/connector.ts';
 import { draftDataMap, type DraftEntry } from '../domain/datamap-draft.ts';
 import { dataMap } from './datamap.ts';
 import { connectStore } from './store-connection.ts';
@@ -39,6 +39,14 @@ export async function checkDataMapCoverage(ctx: AppContext): Promise<StoreCovera
   }
   const report: StoreCoverage[] = [];
   for (const [database, stores] of groups) {
+    if (stores.some((s) => s.keys || s.files)) {
+      // Key and file stores: the shapes of items no entry of any of the map's stores on it matches.
+      const merged: StoreSpec = { ...stores[0], keys: Object.assign({}, ...stores.map((s) => s.keys ?? {})), files: Object.assign({}, ...stores.map((s) => s.files ?? {})) };
+      const connector = itemConnector(ctx, stores[0]);
+      if (!connector) throw new Error(`store ${stores[0].store}: its URL names no key or file connector`);
+      report.push({ database, stores: stores.map((s) => s.store), unmapped: await connector.unmapped(merged), stale: [] });
+      continue;
+    }
     const tables: Record<string, TableSpec> = Object.assign({}, ...stores.map((s) => s.tables));
     const live = await liveColumns(ctx, stores[0], mappedSchemas(tables));
     report.push({ database, stores: stores.map((s) => s.store), ...dataMapCoverage(tables, live) });
