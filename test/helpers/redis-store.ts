@@ -18,9 +18,9 @@ export async function redisReachable(): Promise<boolean> {
   }
 }
 
-/** A key prefix no other test uses (`t1a2b3c4d:`), and a cleanup that removes its keys (SCAN + UNLINK). */
+/** A key prefix no other test uses (letters only, so key shapes keep it: `tqkzmwhfbxa:`). */
 export function redisPrefix(): string {
-  return `t${randomBytes(4).toString('hex')}${process.pid}:`;
+  return `t${[...randomBytes(10)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}:`;
 }
 
 export async function dropPrefix(redis: Redis, prefix: string): Promise<void> {

@@ -125,7 +125,11 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     // The draft is a valid map as it stands (the review found nothing to change on this fixture).
     const spec = storeSchema.parse(parse(draft.yaml));
     expect(checkDataMap({ stores: [spec] })).toEqual([]);
-    writeFileSync(join(mapDir, 'crmsql.yaml'), draft.yaml);
+    // The running Adieu switches to the draft (the map is read again only when its folder changes).
+    const draftDir = mkdtempSync(join(TMP_ROOT, 'map-'));
+    cpSync(DATAMAP_DIR, draftDir, { recursive: true });
+    writeFileSync(join(draftDir, 'crmsql.yaml'), draft.yaml);
+    (t.ctx.config.erasure as { datamapDir?: string }).datamapDir = draftDir;
     const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
     const runId = await beginErasure(t.ctx, applicationId);
     await drainJobs(t.ctx, 12);
