@@ -12,6 +12,7 @@ import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
 import { dryRunErasure } from '../../src/erasure/dry-run.ts';
+import { runDoctor } from '../../src/doctor/run-doctor.ts';
 import { beginErasure, drainJobs, dumpOthers, findAnywhere, giveBuyerEverything, randomTag, subjectOf } from './erasure-fixtures.ts';
 import { ADA_VALUES, createPlatform, isAdas, OTHERS, type Platform } from './platform-fixture.ts';
 
@@ -165,5 +166,39 @@ describe.skipIf(!redisUp)('erasure across every kind of store', () => {
       // Nothing of Ada's in the reachable store was touched.
       expect(await platform.dump()).toEqual(before);
     }
+  }, 120_000);
+
+  it('adieu doctor probes Redis and file stores: reachable, writable, covered', async () => {
+    platform = await createPlatform({ redis: true, files: true });
+    mapDir = mkdtempSync(join(TMP_ROOT, 'map-'));
+    cpSync(DATAMAP_DIR, mapDir, { recursive: true });
+    for (const [file, text] of Object.entries(platform.maps())) writeFileSync(join(mapDir, file), text);
+    t = await createTestApp('embedded', { erasure: { datamapDir: mapDir, stores: platform.stores() } });
+    await seedDemo(t.ctx);
+    const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+    await platform.seed(ada, 'u_ben');
+    const lines = async (stores: Record<string, { url: string }>) =>
+      Object.fromEntries(
+        (await runDoctor({ ...t!.ctx.config, erasure: { ...t!.ctx.config.erasure, stores } }))
+          .filter((r) => r.check.includes('cache') || r.check.includes('files'))
+          .map((r) => [r.check, `${r.status}: ${r.detail}`]),
+      );
+    expect(await lines(platform.stores())).toEqual({
+      'store cache': 'ok: redis: reachable, may run scripts that remove keys',
+      'data map covers cache': 'ok: every key of the namespaces it names is mapped',
+      'store files': 'ok: file: folder reachable, readable and writable',
+      'data map covers files': 'ok: every file of the folder is mapped',
+    });
+    // A key and a file nobody mapped; a wrong port; a missing folder.
+    await platform.redis!.client.set(`${platform.redis!.prefix}wishlist:usr_7ben`, 'x');
+    writeFileSync(join(platform.files!.dir, 'export-2025.csv'), 'x');
+    expect(await lines(platform.stores())).toMatchObject({
+      'data map covers cache': `failure: 1 shape not mapped: ${platform.redis!.prefix}wishlist:*`,
+      'data map covers files': 'failure: 1 shape not mapped: *.csv',
+    });
+    expect(await lines({ cache: { url: 'redis://127.0.0.1:1/11' }, files: { url: `${platform.files!.url}-missing` } })).toEqual({
+      'store cache': 'failure: redis: is unreachable (ECONNREFUSED)',
+      'store files': 'failure: file: the folder does not exist (ENOENT)',
+    });
   }, 120_000);
 });

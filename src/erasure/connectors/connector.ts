@@ -99,7 +99,7 @@ const SCHEMES: Record<string, (ctx: AppContext, store: StoreSpec, url: string) =
   'mariadb:': mysqlConnector,
 };
 
-const ITEM_SCHEMES: Record<string, (ctx: AppContext, store: StoreSpec, url: string) => ItemStoreConnector> = {
+const ITEM_SCHEMES: Record<string, (store: StoreSpec, url: string) => ItemStoreConnector> = {
   'redis:': redisConnector,
   'rediss:': redisConnector,
   'file:': fileStoreConnector,
@@ -115,8 +115,13 @@ export function itemConnector(ctx: AppContext, store: StoreSpec): ItemStoreConne
   if (store.database === 'adieu') return null;
   const url = ctx.config.erasure.stores[store.database.config]?.url;
   if (!url) return null;
+  return itemConnectorFor(store, url);
+}
+
+/** The item connector for a URL (no running Adieu needed: `adieu doctor`). */
+export function itemConnectorFor(store: StoreSpec, url: string): ItemStoreConnector | null {
   const make = ITEM_SCHEMES[new URL(url).protocol];
-  return make ? make(ctx, store, url) : null;
+  return make ? make(store, url) : null;
 }
 
 /** Which kind of store a URL names: rows of tables, or items found by pattern. */

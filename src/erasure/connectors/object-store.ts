@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import picomatch from 'picomatch';
-import type { AppContext } from '../../context.ts';
 import type { FileEntry, StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ItemStep } from '../../domain/erasure-plan.ts';
 import { needlesInText } from '../../domain/erasure-scan.ts';
@@ -65,7 +64,7 @@ function matcherOf(glob: string): { base: string; test: (path: string) => boolea
   return { base, test: picomatch(glob, { dot: true }) };
 }
 
-export function fileStoreConnector(_ctx: AppContext, store: StoreSpec, url: string): ItemStoreConnector {
+export function fileStoreConnector(store: StoreSpec, url: string): ItemStoreConnector {
   const name = store.store;
   const scheme = new URL(url).protocol.slice(0, -1);
   const objects = OBJECT_STORES[`${scheme}:`](url);

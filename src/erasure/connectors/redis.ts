@@ -1,5 +1,4 @@
 import { Redis } from 'ioredis';
-import type { AppContext } from '../../context.ts';
 import type { KeyEntry, StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ItemStep } from '../../domain/erasure-plan.ts';
 import { needlesInText } from '../../domain/erasure-scan.ts';
@@ -251,7 +250,7 @@ async function removedParts(redis: Redis, entry: Entry, view: View, key: string,
   return removed;
 }
 
-export function redisConnector(_ctx: AppContext, store: StoreSpec, url: string): ItemStoreConnector {
+export function redisConnector(store: StoreSpec, url: string): ItemStoreConnector {
   const name = store.store;
 
   async function guarded<T>(work: (redis: Redis) => Promise<T>): Promise<T> {
