@@ -123,7 +123,7 @@ async function recordFailure(ctx: AppContext, runId: string, step: StepRow, erro
     const attempts = current.attempts + 1;
     if (error instanceof VerificationFailed || attempts >= ctx.config.erasure.stepAttempts) {
       await tx.update(erasureSteps).set({ attempts }).where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.seq, step.seq)));
-      await failRun(ctx, tx, run, current, `step ${step.seq} (${step.spec.kind}${step.spec.kind === 'sql' ? ` ${step.spec.table}` : ''}) failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`);
+      await failRun(ctx, tx, run, current, `step ${step.seq} (${step.spec.kind}${step.spec.kind === 'sql' ? ` ${step.spec.table}` : step.spec.kind === 'keys' || step.spec.kind === 'files' ? ` ${step.spec.store}.${step.spec.name}` : ''}) failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`);
       return;
     }
     const delay = stepBackoffSeconds(attempts);

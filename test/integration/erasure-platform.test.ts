@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -201,4 +202,38 @@ describe.skipIf(!redisUp)('erasure across every kind of store', () => {
       'store files': 'failure: file: the folder does not exist (ENOENT)',
     });
   }, 120_000);
+
+  it('adieu datamap check exits 1 naming the key and path shapes no entry maps (and exits, connections closed)', async () => {
+    platform = await createPlatform({ redis: true, files: true });
+    mapDir = mkdtempSync(join(TMP_ROOT, 'map-'));
+    cpSync(DATAMAP_DIR, mapDir, { recursive: true });
+    for (const [file, text] of Object.entries(platform.maps())) writeFileSync(join(mapDir, file), text);
+    await platform.seed('usr_1ada', 'usr_2ben');
+    const dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
+    try {
+      const config = join(dataDir, 'config.json');
+      writeFileSync(config, JSON.stringify({ log: { level: 'silent' }, erasure: { datamapDir: mapDir, stores: platform.stores() } }));
+      const check = () =>
+        new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+          const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'ADIEU_KEYSTORE_URL', 'REDIS_URL'].includes(k))) as Record<string, string>;
+          const child = spawn(process.execPath, ['bin/adieu.js', 'datamap', 'check'], { env: { ...env, ADIEU_CONFIG: config, ADIEU_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'ignore'] });
+          let stdout = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.on('error', reject);
+          child.on('close', (code) => resolve({ code, stdout }));
+        });
+      const clean = await check();
+      expect(clean.stdout).toContain('data map covers every column');
+      expect(clean.code).toBe(0);
+      await platform.redis!.client.hset(`${platform.redis!.prefix}wishlist:usr_7ben`, 'item', '1');
+      writeFileSync(join(platform.files!.dir, 'export-2025.csv'), 'x');
+      const dirty = await check();
+      expect(dirty.code).toBe(1);
+      expect(dirty.stdout).toContain(`cache: ${platform.redis!.prefix}wishlist:* is neither mapped nor declared non-personal`);
+      expect(dirty.stdout).toContain('files: *.csv is neither mapped nor declared non-personal');
+      expect(dirty.stdout).not.toContain('usr_7ben');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
