@@ -138,6 +138,7 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     expect(run.state).toBe('completed');
     const everything = Object.values(await dump(conn)).flat().join('\n').toLowerCase();
     for (const value of ['ada@example.com', '138-0000-0001', 'ada lovelace', 'flat 1b, 1 lovelace lane']) expect(everything).not.toContain(value);
+    rmSync(draftDir, { recursive: true, force: true });
   });
 
   it('the verification finds a value the map forgot in MySQL, and the run fails instead of certifying', async () => {
