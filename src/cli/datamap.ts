@@ -7,30 +7,33 @@ import { startContext } from './startup.ts';
 import { closeStoreConnections } from '../erasure/store-connection.ts';
 
 const USAGE = `Usage: adieu datamap check                         exit 1 naming every column the data map misses
-       adieu datamap discover --store NAME [--out FILE]   a draft data map of a configured store
+       adieu datamap discover --store NAME [--out FILE] [--match GLOB]   a draft data map of a configured store
+                                                  (--match narrows a Redis SCAN or a file walk)
 `;
 
 /** Writes the draft (stdout or a file) and a summary; sampled values are never printed. */
 async function discoverCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { store: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args, options: { store: { type: 'string' }, out: { type: 'string' }, match: { type: 'string' } }, strict: true });
   if (!values.store) {
     process.stderr.write(USAGE);
     return 1;
   }
   const ctx = await startContext({});
-  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sampling columns [{bar}] {value}/{total}' }, cliProgress.Presets.shades_classic) : null;
+  const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: 'sampling [{bar}] {value}/{total}' }, cliProgress.Presets.shades_classic) : null;
   try {
     let started = false;
     const draft = await discoverStore(ctx, values.store, (done, total) => {
       if (bar && !started) bar.start(total, 0);
       started = true;
       bar?.update(done);
-    });
+    }, { match: values.match });
     bar?.stop();
     if (values.out) writeFileSync(values.out, draft.yaml);
     else process.stdout.write(draft.yaml);
-    const personal = draft.entries.filter((e) => e.verdict.personal).length;
-    process.stderr.write(`${draft.entries.length} columns, ${personal} look personal${values.out ? `; draft written to ${values.out}` : ''}\n`);
+    const [count, personal, what] = draft.items
+      ? [draft.items.length, draft.items.filter((e) => e.verdict.personal).length, 'shapes']
+      : [draft.entries.length, draft.entries.filter((e) => e.verdict.personal).length, 'columns'];
+    process.stderr.write(`${count} ${what}, ${personal} look personal${values.out ? `; draft written to ${values.out}` : ''}\n`);
     return 0;
   } finally {
     bar?.stop();

@@ -14,7 +14,7 @@ Commands:
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to
   datamap check                             exit 1 naming every column of every store the data map misses
-  datamap discover --store NAME [--out FILE] a draft data map of a configured (MySQL) store
+  datamap discover --store NAME [--out FILE] a draft data map of a configured store (SQL, Redis, files)
   openapi [--dev-tools]                     print the OpenAPI 3.1 document (JSON) without serving it
   staff add EMAIL --role reviewer|admin     create a staff account; prints a one-time set-password link
   staff list | staff remove EMAIL           list staff accounts, or take a person's staff roles away

@@ -7,6 +7,7 @@ import { checkKeyStore } from './checks/key-store.ts';
 import { checkSmtp } from './checks/smtp.ts';
 import { checkProviders, checkReceivers } from './checks/downstream.ts';
 import { checkDataMap } from './checks/data-map.ts';
+import { closeRedisClients } from '../erasure/connectors/redis.ts';
 import { checkDisk } from './checks/disk.ts';
 import { checkIdentity } from './checks/identity.ts';
 
@@ -71,6 +72,8 @@ export async function runDoctor(config: Config): Promise<CheckResult[]> {
     results.push(...(await guarded('free disk', () => checkDisk(config.dataDir))));
   } finally {
     await database?.close().catch(() => undefined);
+    // Redis connections of the store probes would keep the process alive.
+    await closeRedisClients();
   }
   return results;
 }

@@ -32,7 +32,8 @@ export function draftDataMap(store: string, config: string, tables: DescribedTab
     }
     verdicts.set(table.name, byColumn);
   }
-  const identityOf = (table: DescribedTable) => table.columns.find((c) => verdicts.get(table.name)!.get(c.name)!.kind === 'identity')?.name;
+  // A column named like the buyer's id that is a foreign key (`customer_id` → customers.id) reaches them through that table, not by itself.
+  const identityOf = (table: DescribedTable) => table.columns.find((c) => verdicts.get(table.name)!.get(c.name)!.kind === 'identity' && !(c.name in table.foreignKeys))?.name;
   const byName = new Map(tables.map((t) => [t.name, t]));
   const referenced = new Set(tables.flatMap((t) => Object.values(t.foreignKeys).map((ref) => ref.split('.').slice(0, 2).join('.'))));
   const lines = [`# Draft written by adieu datamap discover: review every entry before use.`, `store: ${store}`, `database: { config: ${config} }`, `tables:`];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasPlaceholder, templateIdentities } from './erasure-templates.ts';
 
 /**
  * The data map: which store, table and column holds a buyer's personal data, how rows reach the
@@ -102,6 +103,50 @@ export const tableSchema = z
   .strict();
 export type TableSpec = z.infer<typeof tableSchema>;
 
+/** Redis value types a key entry may name (TYPE's answers). */
+export const KEY_TYPES = ['string', 'hash', 'list', 'set', 'zset', 'stream'] as const;
+const entryName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case name');
+
+/**
+ * A Redis key pattern (see datamap/README.md): `pattern` is a Redis glob with identity
+ * placeholders (`cart:{user_id}`, `session:*`). What the erasure removes: whole keys
+ * (`delete_key`, UNLINK), fields of hashes (`delete_fields`, HDEL), members of sets, sorted sets and
+ * lists (`remove_members`), entries of streams (`delete_entries`); or nothing (`non_personal`).
+ * `where` ties a key (or a stream entry) to the buyer by a hash field (entry field) holding an identity.
+ */
+export const keyEntrySchema = z
+  .object({
+    pattern: z.string().min(1).max(300),
+    type: z.enum(KEY_TYPES).optional(),
+    action: z.enum(['delete_key', 'delete_fields', 'remove_members', 'delete_entries', 'non_personal']),
+    where: z.object({ field: z.string().min(1).max(200), identity: z.enum(IDENTITIES) }).strict().optional(),
+    /** Hash fields to delete (templates: `{user_id}` names a field per buyer; globs allowed). */
+    fields: z.array(z.string().min(1).max(300)).min(1).optional(),
+    /** The buyer's members (a template, globs allowed): `{user_id}` or `{user_id}:*`. */
+    member: z.string().min(1).max(300).optional(),
+    ...common,
+  })
+  .strict();
+export type KeyEntry = z.infer<typeof keyEntrySchema>;
+
+/**
+ * A path template of a file store, relative to its root: `avatars/{user_id}/*`,
+ * `invoices/**\/{user_id}-*.pdf` (picomatch globs). `delete` removes every file it matches for
+ * the buyer; `non_personal` declares files that hold nobody's data.
+ */
+export const fileEntrySchema = z
+  .object({
+    path: z
+      .string()
+      .min(1)
+      .max(500)
+      .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'expected a path relative to the store, without ..'),
+    action: z.enum(['delete', 'non_personal']),
+    ...common,
+  })
+  .strict();
+export type FileEntry = z.infer<typeof fileEntrySchema>;
+
 export const storeSchema = z
   .object({
     store: z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/),
@@ -110,7 +155,11 @@ export const storeSchema = z
     database: z.union([z.literal('adieu'), z.object({ config: z.string().regex(/^[a-z][a-z0-9_-]*$/) }).strict()]),
     /** Whether the engine may VACUUM the tables it touched. */
     vacuum: z.boolean().default(true),
-    tables: z.record(qualifiedName, tableSchema),
+    tables: z.record(qualifiedName, tableSchema).default({}),
+    /** Redis stores: key patterns instead of tables. */
+    keys: z.record(entryName, keyEntrySchema).optional(),
+    /** File stores (and, later, object stores): path templates instead of tables. */
+    files: z.record(entryName, fileEntrySchema).optional(),
   })
   .strict();
 export type StoreSpec = z.infer<typeof storeSchema>;
@@ -188,8 +237,55 @@ export function checkDataMap(map: DataMap): string[] {
       }
     }
   }
+  for (const store of map.stores) {
+    for (const [name, entry] of Object.entries(store.keys ?? {})) problems.push(...checkKeyEntry(`${store.store}: keys.${name}`, entry));
+    for (const [name, entry] of Object.entries(store.files ?? {})) problems.push(...checkFileEntry(`${store.store}: files.${name}`, entry));
+    const kinds = [Object.keys(store.tables).length > 0, !!store.keys, !!store.files].filter(Boolean).length;
+    if (kinds > 1) problems.push(`store ${store.store}: tables, keys and files are for different kinds of store; use one per store`);
+  }
   const cycle = findCycle(tables.keys(), (name) => parentsOf(tables.get(name)!.spec).filter((parent) => tables.has(parent)));
   if (cycle) problems.push(`reference cycle: ${cycle.join(' -> ')}`);
+  return problems;
+}
+
+function placeholderProblems(where: string, templates: Array<string | undefined>): string[] {
+  return templates.flatMap((t) => (t ? templateIdentities(t).unknown.map((name) => `${where}: {${name}} is not an identity (${IDENTITIES.join(', ')})`) : []));
+}
+
+/** What the schema cannot say about a key entry: an erasure must name the buyer, and fit the type. */
+export function checkKeyEntry(where: string, entry: KeyEntry): string[] {
+  const problems = placeholderProblems(where, [entry.pattern, entry.member, ...(entry.fields ?? [])]);
+  const named = hasPlaceholder(entry.pattern) || !!entry.where;
+  const type = entry.type;
+  switch (entry.action) {
+    case 'delete_key':
+      if (!named) problems.push(`${where}: delete_key needs a placeholder in the pattern or a where field (it would delete everyone's keys)`);
+      if (entry.where && type && type !== 'hash') problems.push(`${where}: where names a hash field, so type must be hash`);
+      break;
+    case 'delete_fields':
+      if (type && type !== 'hash') problems.push(`${where}: delete_fields is for hashes`);
+      if (!entry.fields) problems.push(`${where}: delete_fields needs fields`);
+      else if (!named && !entry.fields.some(hasPlaceholder)) problems.push(`${where}: delete_fields needs a placeholder in the pattern or the fields, or a where field`);
+      break;
+    case 'remove_members':
+      if (!type || !['set', 'zset', 'list'].includes(type)) problems.push(`${where}: remove_members needs type set, zset or list`);
+      if (!entry.member || !hasPlaceholder(entry.member)) problems.push(`${where}: remove_members needs a member template naming the buyer ({user_id})`);
+      break;
+    case 'delete_entries':
+      if (type !== 'stream') problems.push(`${where}: delete_entries needs type stream`);
+      if (!entry.where) problems.push(`${where}: delete_entries needs where (the entry field naming the buyer)`);
+      break;
+    case 'non_personal':
+      break;
+  }
+  if (entry.action !== 'delete_fields' && entry.fields) problems.push(`${where}: fields is only for delete_fields`);
+  if (entry.action !== 'remove_members' && entry.member) problems.push(`${where}: member is only for remove_members`);
+  return problems;
+}
+
+export function checkFileEntry(where: string, entry: FileEntry): string[] {
+  const problems = placeholderProblems(where, [entry.path]);
+  if (entry.action === 'delete' && !hasPlaceholder(entry.path)) problems.push(`${where}: delete needs a placeholder in the path (it would delete everyone's files)`);
   return problems;
 }
 

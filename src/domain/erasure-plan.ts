@@ -1,4 +1,4 @@
-import { parentsOf, tableOf, type ColumnSpec, type DataMap, type IdentityKind, type RetainSpec, type StoreSpec, type TableSpec } from './erasure-datamap.ts';
+import { parentsOf, tableOf, type ColumnSpec, type DataMap, type FileEntry, type IdentityKind, type KeyEntry, type RetainSpec, type StoreSpec, type TableSpec } from './erasure-datamap.ts';
 
 /**
  * The erasure planner: from the data map, an ordered list of steps for one subject. Children come
@@ -39,10 +39,31 @@ export interface SqlStep {
   retainedColumns?: string[];
 }
 
+/** One key pattern of a Redis store (the entry is frozen into the plan, as a table's reach is). */
+export interface KeysStep {
+  kind: 'keys';
+  store: string;
+  name: string;
+  entry: KeyEntry;
+}
+
+/** One path template of a file store. */
+export interface FilesStep {
+  kind: 'files';
+  store: string;
+  name: string;
+  entry: FileEntry;
+}
+
+/** A step of a store of items found by pattern rather than rows of tables. */
+export type ItemStep = KeysStep | FilesStep;
+
 export type StepSpec =
   /** Reads the identifiers (while the buyer's key still exists), samples values, fills the quarantine. */
   | { kind: 'prepare' }
   | SqlStep
+  | KeysStep
+  | FilesStep
   /** Removes every message to the buyer from the dev mailbox. */
   | { kind: 'mailbox' }
   | { kind: 'vacuum'; store: string; tables: string[] }
@@ -176,6 +197,9 @@ export function categoriesOf(map: DataMap): string[] {
     if (t.spec.rows === 'none') continue;
     for (const c of Object.values(t.spec.columns)) if (c.category && c.action !== 'non_personal') found.add(c.category);
   }
+  for (const store of map.stores) {
+    for (const e of [...Object.values(store.keys ?? {}), ...Object.values(store.files ?? {})]) if (e.category && e.action !== 'non_personal') found.add(e.category);
+  }
   return [...found].sort();
 }
 
@@ -197,6 +221,15 @@ export function planErasure(map: DataMap): Plan {
       touched.get(step.store)!.push(step.table);
     }
   }
+  // Key patterns and path templates: nothing references them, so they go after the tables.
+  for (const store of map.stores) {
+    for (const [name, entry] of Object.entries(store.keys ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (entry.action !== 'non_personal') steps.push({ kind: 'keys', store: store.store, name, entry });
+    }
+    for (const [name, entry] of Object.entries(store.files ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      if (entry.action !== 'non_personal') steps.push({ kind: 'files', store: store.store, name, entry });
+    }
+  }
   steps.push({ kind: 'mailbox' });
   for (const store of map.stores) {
     const tables = touched.get(store.store);
@@ -209,6 +242,8 @@ export function planErasure(map: DataMap): Plan {
 /** A short label of a step for people (admin API, CLI). */
 export function describeStep(step: StepSpec): { store: string; table: string; action: string } {
   if (step.kind === 'sql') return { store: step.store, table: step.table, action: step.rows === 'retain' ? 'retain_anonymised' : step.rows === 'update' ? 'anonymise' : 'delete' };
+  if (step.kind === 'keys') return { store: step.store, table: step.entry.pattern, action: step.entry.action };
+  if (step.kind === 'files') return { store: step.store, table: step.entry.path, action: 'delete_files' };
   if (step.kind === 'vacuum') return { store: step.store, table: step.tables.join(','), action: 'vacuum' };
   const labels: Record<string, { store: string; table: string; action: string }> = {
     prepare: { store: 'adieu', table: '-', action: 'prepare' },

@@ -105,7 +105,7 @@ const NAME_HINTS: Array<[RegExp, ValueKind | 'free_text' | 'identity']> = [
   [/(^|_)ip(_|$)|ip_?addr/, 'ip_address'],
   [/(address|street|line_?1|line_?2|addr|postcode|zip)/, 'street_address'],
   [/(^|_)(full_?name|first_?name|last_?name|surname|given_?name|display_?name|name|nickname|contact_?name|recipient)($|_)/, 'person_name'],
-  [/(note|notes|comment|body|message|description|remark|text)$/, 'free_text'],
+  [/(note|notes|comment|body|message|description|remark|text|reason|detail)$/, 'free_text'],
   [/^(user|customer|buyer|member|account)_?(id|ref)$/, 'identity'],
 ];
 

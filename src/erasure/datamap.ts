@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { checkDataMap, storeSchema, type DataMap, type StoreSpec } from '../domain/erasure-datamap.ts';
 import type { Config } from '../config/schema.ts';
+import { storeKindOf, UNBUILT_SCHEMES } from './connectors/connector.ts';
 
 export const DATAMAP_DIR = fileURLToPath(new URL('../../datamap', import.meta.url));
 
@@ -68,8 +69,14 @@ export function dataMap(config: Pick<Config, 'erasure'>): LoadedDataMap {
 export function checkDataMapConfig(map: DataMap, config: Config): void {
   for (const store of map.stores) {
     if (store.database === 'adieu') continue;
-    if (!config.erasure.stores[store.database.config]?.url) {
+    const url = config.erasure.stores[store.database.config]?.url;
+    if (!url) {
       throw new DataMapError(`data map: store ${store.store} needs erasure.stores.${store.database.config}.url in the configuration`);
     }
+    const scheme = new URL(url).protocol;
+    const kind = storeKindOf(url);
+    if (!kind) throw new DataMapError(`data map: store ${store.store}: ${UNBUILT_SCHEMES[scheme] ?? `no connector for ${scheme} URLs (postgres:, mysql:, redis:, file:)`}`);
+    const has = store.keys ? 'keys' : store.files ? 'files' : 'tables';
+    if (has !== kind) throw new DataMapError(`data map: store ${store.store} maps ${has}, but erasure.stores.${store.database.config}.url is a ${scheme.slice(0, -1)} store (${kind})`);
   }
 }

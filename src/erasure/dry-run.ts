@@ -6,7 +6,7 @@ import { describeStep, planErasure } from '../domain/erasure-plan.ts';
 import { buildCountSql } from '../domain/erasure-sql.ts';
 import { dataMap } from './datamap.ts';
 import { connectStore } from './store-connection.ts';
-import { storeConnector } from './connectors/connector.ts';
+import { itemConnector, storeConnector } from './connectors/connector.ts';
 import { resolveParams } from './params.ts';
 
 export interface DryRun {
@@ -31,7 +31,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
   if (!user) throw new AppError('NOT_FOUND', {}, { message: 'No account has this user id or subject id.' });
   const map = dataMap(ctx.config);
   const plan = planErasure(map);
-  const stores = new Map(map.stores.map((s) => [s.store, storeConnector(ctx, s) ?? connectStore(ctx, s)]));
+  const stores = new Map(map.stores.filter((s) => Object.keys(s.tables).length > 0).map((s) => [s.store, storeConnector(ctx, s) ?? connectStore(ctx, s)]));
   const steps: DryRun['steps'] = [];
   const totals: Record<string, number> = {};
   for (const [seq, step] of plan.steps.entries()) {
@@ -48,6 +48,11 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
         rows = Number(row?.n ?? 0);
       }
       totals[label.action] = (totals[label.action] ?? 0) + rows;
+    } else if (step.kind === 'keys' || step.kind === 'files') {
+      const store = map.stores.find((s) => s.store === step.store)!;
+      const connector = itemConnector(ctx, store);
+      if (connector) rows = await connector.plan(step, { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() });
+      if (rows !== null) totals[label.action] = (totals[label.action] ?? 0) + rows;
     }
     steps.push({ seq, kind: step.kind, ...label, rows });
   }

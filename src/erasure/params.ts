@@ -1,4 +1,5 @@
 import type { ParamRef } from '../domain/erasure-sql.ts';
+import type { IdentityKind } from '../domain/erasure-datamap.ts';
 import type { Needle } from '../domain/erasure-scan.ts';
 import { needlesJson } from '../domain/erasure-scan.ts';
 
@@ -32,4 +33,14 @@ export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] 
         return needlesJson(values.needles ?? []);
     }
   });
+}
+
+/**
+ * The value of one identity of the subject, as the SQL connectors bind it: templates of key and
+ * file stores go through the same resolution, so an identity added to the data map works there too.
+ */
+export function identityValue(kind: IdentityKind, values: ParamValues): string {
+  const [value] = resolveParams([{ ref: kind } as ParamRef], values);
+  if (value === null || value === undefined || value === '') throw new Error(`the subject has no ${kind}`);
+  return String(value);
 }

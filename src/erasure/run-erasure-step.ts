@@ -8,6 +8,7 @@ import { describeError, VerificationFailed } from './step-errors.ts';
 import { enqueueStep, failRun, leaseStep, loadRun, lockRun, pendingSteps, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
 import { GroupStepFailed, isBuiltinSqlStep, runBuiltinSqlSteps, runSqlStep } from './steps/sql-step.ts';
+import { runItemStep } from './steps/item-step.ts';
 import { runMailboxPurge } from './steps/mailbox.ts';
 import { runVacuum } from './steps/vacuum.ts';
 import { runAwaitDownstream } from './steps/await-downstream.ts';
@@ -22,6 +23,8 @@ type StepRunner = (ctx: AppContext, run: RunRow, step: StepRow, hooks: ErasureHo
 const RUNNERS: Record<StepKind, StepRunner> = {
   prepare: runPrepare,
   sql: runSqlStep,
+  keys: runItemStep,
+  files: runItemStep,
   mailbox: runMailboxPurge,
   vacuum: runVacuum,
   await_downstream: runAwaitDownstream,
@@ -33,7 +36,7 @@ const RUNNERS: Record<StepKind, StepRunner> = {
 };
 
 /** Steps whose effect is outside the database: a lease keeps two workers from acting at once. */
-const LEASED: ReadonlySet<StepKind> = new Set(['mailbox', 'vacuum', 'verify', 'shred', 'notify', 'finish']);
+const LEASED: ReadonlySet<StepKind> = new Set(['keys', 'files', 'mailbox', 'vacuum', 'verify', 'shred', 'notify', 'finish']);
 
 /** Backoff between attempts of a failing step: 15 s, 30 s, 1 min … capped at 10 min, with jitter. */
 export function stepBackoffSeconds(attempt: number, random = Math.random): number {
@@ -120,7 +123,7 @@ async function recordFailure(ctx: AppContext, runId: string, step: StepRow, erro
     const attempts = current.attempts + 1;
     if (error instanceof VerificationFailed || attempts >= ctx.config.erasure.stepAttempts) {
       await tx.update(erasureSteps).set({ attempts }).where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.seq, step.seq)));
-      await failRun(ctx, tx, run, current, `step ${step.seq} (${step.spec.kind}${step.spec.kind === 'sql' ? ` ${step.spec.table}` : ''}) failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`);
+      await failRun(ctx, tx, run, current, `step ${step.seq} (${step.spec.kind}${step.spec.kind === 'sql' ? ` ${step.spec.table}` : step.spec.kind === 'keys' || step.spec.kind === 'files' ? ` ${step.spec.store}.${step.spec.name}` : ''}) failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`);
       return;
     }
     const delay = stepBackoffSeconds(attempts);

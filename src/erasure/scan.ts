@@ -74,6 +74,8 @@ export async function scanDatabases(
   const values = { ...subject, now: ctx.clock.now(), needles };
   let jobTablesScanned = false;
   for (const store of map.stores) {
+    // Stores of keys and files are scanned by their connectors (item-scan.ts).
+    if (Object.keys(store.tables).length === 0) continue;
     const connector = storeConnector(ctx, store);
     const connection = connector ? null : connectStore(ctx, store);
     const skip = connector ? await connector.unscannable(Object.keys(store.tables)) : await unscannableColumns(connection!.query, Object.keys(store.tables));

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { rawQuery } from '../db/sql.ts';
 import type { StoreSpec } from '../domain/erasure-datamap.ts';
 import { closeMysqlPools } from './connectors/mysql.ts';
+import { closeRedisClients } from './connectors/redis.ts';
 
 export type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -54,6 +55,7 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
   }
   const url = ctx.config.erasure.stores[store.database.config]?.url;
   if (!url) throw new Error(`store ${store.store}: no connection URL configured`);
+  if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) throw new Error(`store ${store.store}: not a PostgreSQL URL`);
   const pool = poolFor(url);
   return {
     store: store.store,
@@ -83,5 +85,5 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
 export async function closeStoreConnections(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
-  await Promise.all([...all.map((p) => p.end().catch(() => undefined)), closeMysqlPools()]);
+  await Promise.all([...all.map((p) => p.end().catch(() => undefined)), closeMysqlPools(), closeRedisClients()]);
 }

@@ -125,7 +125,11 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     // The draft is a valid map as it stands (the review found nothing to change on this fixture).
     const spec = storeSchema.parse(parse(draft.yaml));
     expect(checkDataMap({ stores: [spec] })).toEqual([]);
-    writeFileSync(join(mapDir, 'crmsql.yaml'), draft.yaml);
+    // The running Adieu switches to the draft (the map is read again only when its folder changes).
+    const draftDir = mkdtempSync(join(TMP_ROOT, 'map-'));
+    cpSync(DATAMAP_DIR, draftDir, { recursive: true });
+    writeFileSync(join(draftDir, 'crmsql.yaml'), draft.yaml);
+    (t.ctx.config.erasure as { datamapDir?: string }).datamapDir = draftDir;
     const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
     const runId = await beginErasure(t.ctx, applicationId);
     await drainJobs(t.ctx, 12);
@@ -134,6 +138,7 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     expect(run.state).toBe('completed');
     const everything = Object.values(await dump(conn)).flat().join('\n').toLowerCase();
     for (const value of ['ada@example.com', '138-0000-0001', 'ada lovelace', 'flat 1b, 1 lovelace lane']) expect(everything).not.toContain(value);
+    rmSync(draftDir, { recursive: true, force: true });
   });
 
   it('the verification finds a value the map forgot in MySQL, and the run fails instead of certifying', async () => {

@@ -5,6 +5,7 @@ import { DATAMAP_DIR, readDataMap, type LoadedDataMap } from '../../erasure/data
 import { dataMapCoverage, mappedSchemas, privilegesNeeded } from '../../domain/erasure-datamap-coverage.ts';
 import type { StoreSpec, TableSpec } from '../../domain/erasure-datamap.ts';
 import { connectionError, failure, ok, warning, type CheckResult } from '../check-result.ts';
+import { itemConnectorFor } from '../../erasure/connectors/connector.ts';
 
 type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -112,6 +113,21 @@ export async function checkDataMap(config: Config, database: Database | null): P
       continue;
     }
     const scheme = new URL(url).protocol;
+    const items = itemConnectorFor(stores[0], url);
+    if (items) {
+      const probe = await items.probe();
+      if (!probe.ok) {
+        results.push(failure(`store ${name}`, `${scheme.slice(0, -1)}: ${probe.detail}`, `check erasure.stores.${name}.url and that Adieu's account may read and remove there`));
+        continue;
+      }
+      results.push(ok(`store ${name}`, `${scheme.slice(0, -1)}: ${probe.detail}`));
+      const merged: StoreSpec = { ...stores[0], keys: Object.assign({}, ...stores.map((s) => s.keys ?? {})), files: Object.assign({}, ...stores.map((s) => s.files ?? {})) };
+      const unmapped = await items.unmapped(merged).catch(() => null);
+      if (unmapped === null) results.push(warning(`data map covers ${name}`, 'could not be read to compare with the data map', 'run `adieu datamap check`'));
+      else if (unmapped.length > 0) results.push(failure(`data map covers ${name}`, `${unmapped.length} shape${unmapped.length === 1 ? '' : 's'} not mapped: ${list(unmapped)}`, `map each in the data map (store ${fileHint(stores)}), or declare it non_personal`));
+      else results.push(ok(`data map covers ${name}`, `${items.scheme === 'redis' ? 'every key of the namespaces it names' : 'every file of the folder'} is mapped`));
+      continue;
+    }
     if (scheme !== 'postgres:' && scheme !== 'postgresql:') {
       // Other connectors (mysql:) are not probed here yet; their coverage is `adieu datamap check`'s.
       results.push(warning(`store ${name}`, `a ${scheme.slice(0, -1)} store: not checked by doctor`, 'run `adieu datamap check` to compare it with the data map'));

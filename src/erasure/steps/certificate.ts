@@ -20,7 +20,7 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
 
   const stores = new Map<string, { store: string; rows: number; scrub: string; tables: Array<{ table: string; action: string; rows: number }> }>();
   for (const step of steps) {
-    if (step.spec.kind !== 'sql') continue;
+    if (step.spec.kind !== 'sql' && step.spec.kind !== 'keys' && step.spec.kind !== 'files') continue;
     const label = describeStep(step.spec);
     if (!stores.has(label.store)) stores.set(label.store, { store: label.store, rows: 0, scrub: 'none', tables: [] });
     const entry = stores.get(label.store)!;

@@ -4,7 +4,7 @@ import type { AppContext } from '../../context.ts';
 import { users } from '../../accounts/accounts.tables.ts';
 import { externalIdentities } from '../../identity/identity.tables.ts';
 import { openForUser } from '../../accounts/user-crypto.ts';
-import type { DataMap, IdentifierKind } from '../../domain/erasure-datamap.ts';
+import type { DataMap, IdentifierKind, StoreSpec } from '../../domain/erasure-datamap.ts';
 import { reachPath, type ReachPath } from '../../domain/erasure-plan.ts';
 import { emailNeedle, phoneNeedle, weakNeedle, type Needle } from '../../domain/erasure-scan.ts';
 import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-sql.ts';
@@ -15,7 +15,8 @@ import { quarantineHash } from '../../accounts/quarantine-hash.ts';
 import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
-import { storeConnector } from '../connectors/connector.ts';
+import { itemConnector, storeConnector } from '../connectors/connector.ts';
+import { scanItemStores } from '../item-scan.ts';
 import { resolveParams } from '../params.ts';
 import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 import type { RunSecrets } from '../run-secrets.ts';
@@ -31,6 +32,10 @@ const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudony
 async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
   const needles: Needle[] = [];
   for (const store of map.stores) {
+    if (store.keys || store.files) {
+      needles.push(...(await sampleItems(ctx, store, subject)));
+      continue;
+    }
     const connector = storeConnector(ctx, store);
     const connection = connector ? null : connectStore(ctx, store);
     for (const [table, spec] of Object.entries(store.tables)) {
@@ -55,6 +60,22 @@ async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: st
           if (needle) needles.push(kind === 'phone' || kind === 'email' ? { ...needle, strong: false } : needle);
         }
       }
+    }
+  }
+  return needles;
+}
+
+/** Values of the subject's keys (files are not sampled: their content is not one value). */
+async function sampleItems(ctx: AppContext, store: StoreSpec, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
+  const connector = itemConnector(ctx, store);
+  if (!connector) return [];
+  const needles: Needle[] = [];
+  for (const [name, entry] of Object.entries(store.keys ?? {})) {
+    if (entry.action === 'non_personal' || (!entry.identifier && !entry.category)) continue;
+    for (const value of await connector.sample({ kind: 'keys', store: store.store, name, entry }, { ...subject, now: ctx.clock.now() }, SAMPLES_PER_COLUMN)) {
+      const kind: IdentifierKind = entry.identifier ?? 'other';
+      const needle = kind === 'phone' ? phoneNeedle(phoneDigits(value)) : kind === 'email' ? emailNeedle(value) : weakNeedle(kind, value);
+      if (needle) needles.push({ ...needle, strong: false });
     }
   }
   return needles;
@@ -122,6 +143,8 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
   for (const hit of db.hits) shared.add(hit.needle);
   const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
   for (const hit of files.hits) shared.add(hit.needle);
+  const items = await scanItemStores(ctx, map, candidates, { ...subject, now: ctx.clock.now() }, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
+  for (const hit of items.hits) shared.add(hit.needle);
   const needles = dedupe([...strong, ...candidates.filter((_, i) => !shared.has(i))]);
 
   const secrets: RunSecrets = { email, phone, antiPhishingCode, needles };

@@ -106,9 +106,9 @@ export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: St
   });
 }
 
-/** The values a connector resolves its own statements' parameters from. */
-async function stepParamValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<ParamValues> {
-  const hmac = spec.sets.some((s) => s.op === 'pseudonymise') ? await hmacHalves(ctx, run.id) : undefined;
+/** The values a connector resolves its own statements' (and templates') parameters from. */
+export async function stepParamValues(ctx: AppContext, run: RunRow, spec: { sets?: SqlStep['sets'] }): Promise<ParamValues> {
+  const hmac = spec.sets?.some((s) => s.op === 'pseudonymise') ? await hmacHalves(ctx, run.id) : undefined;
   return { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac };
 }
 

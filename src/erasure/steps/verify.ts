@@ -2,6 +2,7 @@ import type { AppContext } from '../../context.ts';
 import { dataMap } from '../datamap.ts';
 import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
+import { scanItemStores } from '../item-scan.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
 import { VerificationFailed } from '../step-errors.ts';
 import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
@@ -19,12 +20,14 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const scope = ctx.config.erasure.verifyScope;
   const db = await scanDatabases(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId }, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
+  const items = await scanItemStores(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
   const found = [
     ...db.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.table} (${h.rows} row${h.rows === 1 ? '' : 's'})`),
     ...files.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in file ${h.file}`),
+    ...items.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.entry} (${h.items} item${h.items === 1 ? '' : 's'})`),
   ];
   if (found.length > 0) throw new VerificationFailed(`verification found the subject's data: ${[...new Set(found)].join('; ')}`);
   const byKind: Record<string, number> = {};
   for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
-  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, needles: byKind, hits: 0 } });
+  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, storeItems: items.items, needles: byKind, hits: 0 } });
 }
