@@ -9,6 +9,8 @@ import { erasureRetentions } from '../erasure.tables.ts';
 import { hmacHalves } from '../run-keys.ts';
 import { resolveParams, type ParamValues } from '../params.ts';
 import { storeConnector } from '../connectors/connector.ts';
+import { loadRunSecrets } from '../run-secrets.ts';
+import { RUN_ONLY_IDENTITIES } from '../../domain/erasure-datamap.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
 import { lockForStep, markStepDone, StepAlreadyDone, type RunRow, type StepRow } from '../run-state.ts';
 
@@ -106,16 +108,28 @@ export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: St
   });
 }
 
+/**
+ * The identities of the subject a step's reach names: Adieu's ids from the run, the platform's id
+ * and the contact from the run's sealed secrets (the buyer's own key may be gone by then).
+ */
+async function identitiesFor(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<Omit<ParamValues, 'now'>> {
+  const base = { userId: run.userId, subjectId: run.subjectId };
+  if (!RUN_ONLY_IDENTITIES.includes(spec.reach.identity.kind)) return base;
+  const secrets = await loadRunSecrets(ctx, run);
+  if (!secrets) throw new Error(`step ${spec.table}: the run no longer holds the ${spec.reach.identity.kind} its rows are reached by`);
+  return { ...base, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
+}
+
 /** The values a connector resolves its own statements' parameters from. */
 async function stepParamValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<ParamValues> {
   const hmac = spec.sets.some((s) => s.op === 'pseudonymise') ? await hmacHalves(ctx, run.id) : undefined;
-  return { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac };
+  return { ...(await identitiesFor(ctx, run, spec)), now: ctx.clock.now(), hmac };
 }
 
 async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<unknown[]> {
   const built = buildStepSql(spec);
   const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
-  return resolveParams(built.params, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac });
+  return resolveParams(built.params, { ...(await identitiesFor(ctx, run, spec)), now: ctx.clock.now(), hmac });
 }
 
 /**
