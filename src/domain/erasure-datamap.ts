@@ -200,7 +200,9 @@ export function checkDataMap(map: DataMap): string[] {
         case 'handled':
           break;
       }
-      if (spec.reach && spec.reach.column === column && spec.rows !== 'delete' && !['keep_pseudonymous', 'non_personal'].includes(col.action)) {
+      // (The identity module deletes its rows whole, like rows: delete.)
+      const deletedWhole = spec.rows === 'delete' || (spec.rows === 'handled' && spec.handledBy === 'identity');
+      if (spec.reach && spec.reach.column === column && !deletedWhole && !['keep_pseudonymous', 'non_personal'].includes(col.action)) {
         problems.push(`${at}: the reach column of kept rows must stay (keep_pseudonymous), or the rows could not be found again`);
       }
     }

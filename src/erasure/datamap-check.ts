@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { dataMapCoverage, mappedSchemas, type LiveColumn } from '../domain/erasure-datamap-coverage.ts';
-import type { StoreSpec, TableSpec } from '../domain/erasure-datamap.ts';
+import { dataMapWarnings, type StoreSpec, type TableSpec } from '../domain/erasure-datamap.ts';
 import { storeConnector } from './connectors/connector.ts';
 import { draftDataMap, type DraftEntry } from '../domain/datamap-draft.ts';
 import { dataMap } from './datamap.ts';
@@ -12,6 +12,8 @@ export interface StoreCoverage {
   stores: string[];
   unmapped: string[];
   stale: string[];
+  /** Not failures: tables reached by a contact detail (email, phone) instead of an id. */
+  warnings: string[];
 }
 
 async function liveColumns(ctx: AppContext, store: StoreSpec, schemas: string[]): Promise<LiveColumn[]> {
@@ -41,7 +43,7 @@ export async function checkDataMapCoverage(ctx: AppContext): Promise<StoreCovera
   for (const [database, stores] of groups) {
     const tables: Record<string, TableSpec> = Object.assign({}, ...stores.map((s) => s.tables));
     const live = await liveColumns(ctx, stores[0], mappedSchemas(tables));
-    report.push({ database, stores: stores.map((s) => s.store), ...dataMapCoverage(tables, live) });
+    report.push({ database, stores: stores.map((s) => s.store), ...dataMapCoverage(tables, live), warnings: dataMapWarnings({ stores }) });
   }
   return report;
 }
