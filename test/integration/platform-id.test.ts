@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { Webhook } from 'standardwebhooks';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
@@ -14,6 +16,11 @@ import { platformLoyaltyMembers } from '../../src/shop/platform.tables.ts';
 import { erasureQuarantine, erasureRuns } from '../../src/erasure/erasure.tables.ts';
 import { stepsOf } from '../../src/erasure/run-state.ts';
 import { beginErasure, drainJobs, findAnywhere, giveBuyerEverything } from './erasure-fixtures.ts';
+import { TMP_ROOT } from '../helpers/global-setup.ts';
+import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
+import { checkDataMapCoverage } from '../../src/erasure/datamap-check.ts';
+import { queryRows } from '../../src/db/sql.ts';
+import { findUserByIdentifier } from '../../src/accounts/users.ts';
 
 /**
  * The platform's buyer id (`externalId`) end to end: the platform hands buyers over with its own
@@ -219,5 +226,54 @@ describe.each(DATABASE_KINDS)("the platform's buyer id (%s)", (kind) => {
     // The same platform account cannot come straight back.
     const again = await new Client(t.app).post('/api/auth/handoff', { token: await handoffToken(sub, 'pia@example.com') });
     expect(again.json().error.code).toBe('IDENTITY_QUARANTINED');
+  });
+});
+
+describe.each(DATABASE_KINDS)('a legacy platform table keyed by email (%s)', (kind) => {
+  let t: TestApp;
+  let mapDir: string;
+  beforeEach(async () => {
+    mapDir = mkdtempSync(join(TMP_ROOT, 'map-'));
+    cpSync(DATAMAP_DIR, mapDir, { recursive: true });
+    writeFileSync(
+      join(mapDir, 'newsletter.yaml'),
+      [
+        'store: newsletter',
+        'database: adieu',
+        'vacuum: false',
+        'tables:',
+        '  platform.newsletter:',
+        '    rows: delete',
+        '    reach: { column: address, identity: email }',
+        '    columns:',
+        '      address: { action: delete_row, category: user.contact.email }',
+        '      topic: non_personal',
+        '',
+      ].join('\n'),
+    );
+    t = await createTestApp(kind, { erasure: { datamapDir: mapDir } });
+    await seedDemo(t.ctx);
+    await t.ctx.db.execute(sql`CREATE TABLE platform.newsletter (address text NOT NULL, topic text NOT NULL)`);
+    await t.ctx.db.execute(sql`INSERT INTO platform.newsletter VALUES ('ada@example.com', 'deals'), ('ben@example.com', 'deals')`);
+  });
+  afterEach(async () => {
+    await t.close();
+    rmSync(mapDir, { recursive: true, force: true });
+  });
+
+  it('datamap check warns about the reach by email without failing, and the erasure still reaches the row', async () => {
+    const adieu = (await checkDataMapCoverage(t.ctx)).find((e) => e.database === 'adieu')!;
+    expect(adieu).toMatchObject({ unmapped: [], stale: [] });
+    expect(adieu.warnings).toEqual([expect.stringMatching(/^newsletter: platform\.newsletter is reached by email \(address\): a last resort/)]);
+
+    const ada = await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' });
+    const { applicationId } = await giveBuyerEverything(t.ctx, ada!.id, 'tag-newsletter');
+    const runId = await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx, 12);
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(run.failureReason).toBeNull();
+    expect(run.state).toBe('completed');
+    const left = await queryRows<{ address: string }>(t.ctx.db, sql`SELECT address FROM platform.newsletter ORDER BY 1`);
+    expect(left.map((r) => r.address)).toEqual(['ben@example.com']);
   });
 });
