@@ -31,7 +31,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
     .where(or(eq(users.id, subject), eq(users.subjectId, subject)))
     .limit(1);
   if (!user) throw new AppError('NOT_FOUND', {}, { message: 'No account has this user id or subject id.' });
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const plan = planErasure(map);
   // Tables keyed by the platform's id or a contact are counted by those (while the buyer's key exists).
   const identities = {

@@ -18,7 +18,7 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const { needles } = secrets;
   const scope = ctx.config.erasure.verifyScope;
   const subject = { userId: run.userId, subjectId: run.subjectId, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
-  const db = await scanDatabases(ctx, dataMap(), needles, subject, { scope });
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
   const found = [
     ...db.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.table} (${h.rows} row${h.rows === 1 ? '' : 's'})`),

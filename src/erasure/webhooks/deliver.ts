@@ -19,15 +19,16 @@ const LEASE_SECONDS = 120;
  */
 export function requestBody(
   run: { id: string; applicationId: string; subjectId: string; categories: string[]; startedAt: Date },
-  messageId: string,
+  delivery: { messageId: string; requestedAt: Date | null },
   publicUrl: string,
   externalId: string | null = null,
 ): string {
   return JSON.stringify({
     type: 'erasure.requested',
-    timestamp: run.startedAt.toISOString(),
+    // Rows made before `requested_at` existed fall back to the run's start.
+    timestamp: (delivery.requestedAt ?? run.startedAt).toISOString(),
     data: {
-      messageId,
+      messageId: delivery.messageId,
       requestId: run.applicationId,
       runId: run.id,
       subject: run.subjectId,
@@ -106,7 +107,7 @@ export async function deliverWebhookJob(ctx: AppContext, data: { runId: string; 
   }
 
   const secrets = await loadRunSecrets(ctx, run);
-  const body = requestBody(run, claimed.messageId, ctx.config.publicUrl, secrets?.externalId ?? null);
+  const body = requestBody(run, claimed, ctx.config.publicUrl, secrets?.externalId ?? null);
   // Transport time, not business time: receivers check the signature's freshness against their own clock.
   const timestamp = Math.floor(Date.now() / 1000);
   // During a rotation both secrets sign, so the receiver may switch at its own pace.

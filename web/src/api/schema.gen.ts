@@ -6609,7 +6609,7 @@ export interface operations {
                         /** @description Adieu’s pseudonymous subject id */
                         subject: string;
                     };
-                    /** @description when the erasure run started (ISO 8601 UTC) */
+                    /** @description when the erasure was requested (ISO 8601 UTC), on the same clock as webhook-timestamp; the same on every retry */
                     timestamp: string;
                     /** @constant */
                     type: "erasure.requested";
