@@ -7,13 +7,12 @@ import { endSession } from '../accounts/sessions.ts';
 import type { SignInResult } from '../accounts/sign-in.ts';
 import { openForUser } from '../accounts/user-crypto.ts';
 import { PASSWORD_MAX } from '../accounts/password/password-policy.ts';
-import { setSessionCookie } from '../accounts/request-auth.ts';
+import { requireRole, setSessionCookie } from '../accounts/request-auth.ts';
 import { completeOidc, startOidc } from './oidc-sign-in.ts';
 import { completeLink, describePendingLink, requireLink } from './link-account.ts';
 import { signInWithHandoff } from './handoff.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { safeReturnTo } from '../domain/return-to.ts';
-import { requireRole } from '../accounts/request-auth.ts';
 import { linkExternalId } from './link-external-id.ts';
 import { EXTERNAL_ID_MAX } from './external-id.ts';
 
