@@ -3,7 +3,6 @@ import { checkDataMap, dataMapWarnings, storeSchema } from './erasure-datamap.ts
 import { planErasure, reachPath } from './erasure-plan.ts';
 import { buildStepSql } from './erasure-sql.ts';
 import { mysqlDeleteBatchSql } from './erasure-sql-mysql.ts';
-import { resolveParams } from '../erasure/params.ts';
 
 /** Platform tables reached by the platform's buyer id, or (as a last resort) by a contact. */
 const platform = storeSchema.parse({
@@ -28,12 +27,6 @@ describe('reach by the platform id or a contact', () => {
     expect(notes.params).toEqual([{ ref: 'external_id' }]);
     const mysql = mysqlDeleteBatchSql({ table: 'crm.newsletter', reach: reachPath(map, 'crm.newsletter')! }, 100);
     expect(mysql.params).toEqual([{ ref: 'email' }]);
-  });
-
-  it('resolves each identity from the run, and a missing one to NULL (which matches no row)', () => {
-    const values = { userId: 'usr_1', subjectId: 'sub_1', externalId: 'plat-42', email: 'a@example.com', phone: '+8613800000001', now: new Date(0) };
-    expect(resolveParams([{ ref: 'external_id' }, { ref: 'email' }, { ref: 'phone' }, { ref: 'user_id' }], values)).toEqual(['plat-42', 'a@example.com', '+8613800000001', 'usr_1']);
-    expect(resolveParams([{ ref: 'external_id' }, { ref: 'email' }], { userId: 'usr_1', subjectId: 'sub_1', now: new Date(0) })).toEqual([null, null]);
   });
 
   it('warns about tables reached by email or phone, not about the platform id', () => {
