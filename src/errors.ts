@@ -39,6 +39,8 @@ export const ERRORS = {
   LINK_REQUIRED: { status: 409, message: 'An account with this email already exists here. Enter its password once to link the two.' },
   LINK_EXPIRED: { status: 400, message: 'Linking your accounts took too long. Please sign in with your platform account again.' },
   IDENTITY_QUARANTINED: { status: 409, message: 'This account was closed recently and cannot be opened again yet.' },
+  EXTERNAL_ID_TAKEN: { status: 409, message: 'This platform id already belongs to another buyer, or this buyer already has another id of this platform.' },
+  PLATFORM_IDENTITY_MISSING: { status: 409, message: 'No platform identity is configured (identity.handoff or identity.oidc): platform ids cannot be linked.' },
   LOCAL_ACCOUNTS_DISABLED: { status: 404, message: 'Sign in with your platform account.' },
 
   CANCELLATION_BLOCKED: { status: 409, message: 'Your account cannot be cancelled yet: some things must be resolved first.' },

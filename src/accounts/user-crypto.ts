@@ -3,7 +3,7 @@ import { blindIndex } from '../keys/field-cipher.ts';
 import { openForSubject, sealForSubject } from '../keys/subject-seal.ts';
 import type { Identifier } from '../domain/identifiers.ts';
 
-export type UserField = 'email' | 'phone' | 'displayName' | 'antiPhishing' | 'totpSecret' | 'resetToken';
+export type UserField = 'email' | 'phone' | 'displayName' | 'antiPhishing' | 'totpSecret' | 'resetToken' | 'externalId';
 
 /** Encrypts one field of one user with that user's key. */
 export async function sealForUser(ctx: AppContext, userId: string, field: UserField, value: string): Promise<string> {

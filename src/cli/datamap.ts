@@ -55,6 +55,7 @@ export async function datamapCommand(args: string[]): Promise<number> {
     const report = await checkDataMapCoverage(ctx);
     let bad = 0;
     for (const entry of report) {
+      for (const warning of entry.warnings) process.stdout.write(`warning: ${warning}\n`);
       for (const column of entry.unmapped) {
         bad += 1;
         process.stdout.write(`${entry.stores.join(',')}: ${column} is neither mapped nor declared non-personal\n`);

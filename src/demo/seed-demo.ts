@@ -5,6 +5,7 @@ import { insertUser } from '../accounts/users.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { DEMO_ACCOUNTS } from './demo-accounts.ts';
 import { seedDemoShop } from '../shop/seed-demo-shop.ts';
+import { seedDemoPlatform } from '../shop/seed-demo-platform.ts';
 
 /** Seeds the demo people and their marketplace, only into an empty database. Returns whether it did. */
 export async function seedDemo(ctx: AppContext): Promise<boolean> {
@@ -18,6 +19,8 @@ export async function seedDemo(ctx: AppContext): Promise<boolean> {
       await appendAudit(tx, { at: ctx.clock.now(), actor: 'system', action: 'account.created', subject: user.subjectId, data: { demo: true } });
     }
     await seedDemoShop(ctx, tx, ids as Record<'ada' | 'ben' | 'cai', string>);
+    const buyers = DEMO_ACCOUNTS.filter((a) => a.roles.includes('buyer'));
+    await seedDemoPlatform(tx, buyers.map((a) => ({ externalId: a.key, nickname: a.displayName.split(' ')[0] })), ctx.clock.now());
   });
   return true;
 }

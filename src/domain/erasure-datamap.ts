@@ -8,12 +8,26 @@ import { hasPlaceholder, templateIdentities } from './erasure-templates.ts';
  * here. Pure: no I/O.
  */
 
-/** Identities a row can be tied to the subject by: our user id, or the pseudonymous subject id. */
-export const IDENTITIES = ['user_id', 'subject_id'] as const;
+/**
+ * Identities a row can be tied to the subject by: our user id, the pseudonymous subject id, the
+ * platform's own id of the buyer (`external_id`: the `sub` of its identity provider or handoff),
+ * or, as a last resort for legacy tables keyed by contact, the buyer's email or phone.
+ */
+export const IDENTITIES = ['user_id', 'subject_id', 'external_id', 'email', 'phone'] as const;
 export type IdentityKind = (typeof IDENTITIES)[number];
 
+/**
+ * Identities that are not Adieu's own ids: known only while a run holds them (sealed under the
+ * run's key), so rows reached by them are deleted by the run — a kept row would keep the very
+ * value (its reach column), and the retention purge, long after, could never find it again.
+ */
+export const RUN_ONLY_IDENTITIES: readonly IdentityKind[] = ['external_id', 'email', 'phone'];
+
+/** Contact details as keys: they change, are shared and are typed in many ways. A warning, not an error. */
+export const CONTACT_IDENTITIES: readonly IdentityKind[] = ['email', 'phone'];
+
 /** Kinds of identifier the verification scan looks for, and that sampling labels values with. */
-export const IDENTIFIER_KINDS = ['email', 'phone', 'name', 'address', 'free_text', 'other'] as const;
+export const IDENTIFIER_KINDS = ['email', 'phone', 'name', 'address', 'free_text', 'external_id', 'other'] as const;
 export type IdentifierKind = (typeof IDENTIFIER_KINDS)[number];
 
 const qualifiedName = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'expected schema.table in lower case');
@@ -95,7 +109,7 @@ export const tableSchema = z
     rows: z.enum(ROW_POLICIES),
     reach: reachSchema.optional(),
     retain: retainSchema.optional(),
-    handledBy: z.enum(['documents']).optional(),
+    handledBy: z.enum(['documents', 'identity']).optional(),
     /** Foreign keys to other mapped tables (`column: schema.table.column`), for ordering steps. */
     references: z.record(columnName, z.string()).optional(),
     columns: z.record(columnName, columnInput),
@@ -210,6 +224,9 @@ export function checkDataMap(map: DataMap): string[] {
       }
     }
     if (spec.rows === 'handled' && !spec.handledBy) problems.push(`${where}: rows: handled needs handledBy`);
+    if (spec.reach && 'identity' in spec.reach && RUN_ONLY_IDENTITIES.includes(spec.reach.identity) && spec.rows !== 'delete' && spec.rows !== 'none') {
+      problems.push(`${where}: rows reached by ${spec.reach.identity} must be deleted (rows: delete): a kept row would keep the ${spec.reach.identity} itself, and the retention purge could not find it again`);
+    }
     for (const [column, target] of Object.entries(spec.references ?? {})) {
       if (!(column in columns)) problems.push(`${where}: references column ${column} is not among its columns`);
       const parts = target.split('.');
@@ -232,7 +249,9 @@ export function checkDataMap(map: DataMap): string[] {
         case 'handled':
           break;
       }
-      if (spec.reach && spec.reach.column === column && spec.rows !== 'delete' && !['keep_pseudonymous', 'non_personal'].includes(col.action)) {
+      // (The identity module deletes its rows whole, like rows: delete.)
+      const deletedWhole = spec.rows === 'delete' || (spec.rows === 'handled' && spec.handledBy === 'identity');
+      if (spec.reach && spec.reach.column === column && !deletedWhole && !['keep_pseudonymous', 'non_personal'].includes(col.action)) {
         problems.push(`${at}: the reach column of kept rows must stay (keep_pseudonymous), or the rows could not be found again`);
       }
     }
@@ -287,6 +306,21 @@ export function checkFileEntry(where: string, entry: FileEntry): string[] {
   const problems = placeholderProblems(where, [entry.path]);
   if (entry.action === 'delete' && !hasPlaceholder(entry.path)) problems.push(`${where}: delete needs a placeholder in the path (it would delete everyone's files)`);
   return problems;
+}
+
+/** What `datamap check` warns about without failing: tables reached by a contact detail. */
+export function dataMapWarnings(map: DataMap): string[] {
+  const warnings: string[] = [];
+  for (const store of map.stores) {
+    for (const [name, spec] of Object.entries(store.tables)) {
+      if (spec.reach && 'identity' in spec.reach && CONTACT_IDENTITIES.includes(spec.reach.identity)) {
+        warnings.push(
+          `${store.store}: ${name} is reached by ${spec.reach.identity} (${spec.reach.column}): a last resort — rows holding an old or differently written ${spec.reach.identity} are missed; key the table by external_id if you can`,
+        );
+      }
+    }
+  }
+  return warnings;
 }
 
 /** Tables a table points at (its reach reference and declared foreign keys). */

@@ -69,6 +69,11 @@ export type StepSpec =
   | { kind: 'vacuum'; store: string; tables: string[] }
   /** Waits until every downstream receiver confirmed or an admin recorded an exception. */
   | { kind: 'await_downstream' }
+  /**
+   * Removes the links to the platform's accounts (`handledBy: identity`): after every store and
+   * receiver has used the external id, before the scan proves it gone.
+   */
+  | { kind: 'unlink' }
   /** Scans every mapped column and every written file for the subject's identifiers. */
   | { kind: 'verify' }
   /** Destroys the document keys and files, then the buyer's key (last but one). */
@@ -235,7 +240,9 @@ export function planErasure(map: DataMap): Plan {
     const tables = touched.get(store.store);
     if (store.vacuum && tables?.length) steps.push({ kind: 'vacuum', store: store.store, tables: [...tables].sort() });
   }
-  steps.push({ kind: 'await_downstream' }, { kind: 'verify' }, { kind: 'shred' }, { kind: 'certificate' }, { kind: 'notify' }, { kind: 'finish' });
+  steps.push({ kind: 'await_downstream' });
+  if (allTables(map).some((t) => t.spec.rows === 'handled' && t.spec.handledBy === 'identity')) steps.push({ kind: 'unlink' });
+  steps.push({ kind: 'verify' }, { kind: 'shred' }, { kind: 'certificate' }, { kind: 'notify' }, { kind: 'finish' });
   return { steps, categories: categoriesOf(map) };
 }
 
@@ -249,6 +256,7 @@ export function describeStep(step: StepSpec): { store: string; table: string; ac
     prepare: { store: 'adieu', table: '-', action: 'prepare' },
     mailbox: { store: 'files', table: 'mailbox', action: 'purge' },
     await_downstream: { store: 'downstream', table: '-', action: 'await_confirmations' },
+    unlink: { store: 'adieu', table: 'public.external_identities', action: 'unlink' },
     verify: { store: 'all', table: '-', action: 'verify' },
     shred: { store: 'keys', table: 'subject_key,document_keys', action: 'crypto_shred' },
     certificate: { store: 'adieu', table: 'deletion_certificates', action: 'sign_certificate' },

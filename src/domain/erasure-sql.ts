@@ -1,4 +1,5 @@
 import type { ReachPath, SetOperation, SqlStep } from './erasure-plan.ts';
+import type { IdentityKind } from './erasure-datamap.ts';
 
 /**
  * Turns a planned step into one set-based statement (no row loops): `UPDATE … WHERE buyer_id = $1`
@@ -9,8 +10,8 @@ import type { ReachPath, SetOperation, SqlStep } from './erasure-plan.ts';
 
 /** What a parameter stands for; the executor supplies the values. */
 export type ParamRef =
-  | { ref: 'user_id' }
-  | { ref: 'subject_id' }
+  /** The subject's identity of a reach path (user id, subject id, external id, email, phone). */
+  | { ref: IdentityKind }
   | { ref: 'now' }
   /** HMAC-SHA256 key of the run, as the two padded halves `(K ⊕ opad)` and `(K ⊕ ipad)` in hex. */
   | { ref: 'hmac_outer' }

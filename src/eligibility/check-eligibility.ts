@@ -8,6 +8,7 @@ import { combineResults } from '../domain/eligibility.ts';
 import type { Blocker, CheckInput, CheckProvider } from './check-provider.ts';
 import { shopProvider } from './providers/shop-provider.ts';
 import { httpProvider } from './providers/http-provider.ts';
+import { externalIdOf, externalIdsOf } from '../identity/external-id.ts';
 import { describeConsequences, toEligibilityLocale } from './texts.ts';
 
 export type { Blocker };
@@ -36,7 +37,8 @@ export async function checkEligibility(ctx: AppContext, db: Db, userId: string, 
   const [user] = await db.select({ subjectId: users.subjectId, locale: users.locale }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError('NOT_FOUND', { resource: 'user' }, { message: 'No such user.' });
   const lang = locale ?? toEligibilityLocale(user.locale);
-  const [combined] = await askProviders(ctx, [{ ctx, db, userId, subjectId: user.subjectId, locale: lang }]);
+  const externalId = await externalIdOf(ctx, db, userId);
+  const [combined] = await askProviders(ctx, [{ ctx, db, userId, subjectId: user.subjectId, externalId, locale: lang }]);
   return { ...combined, consequences: describeConsequences(lang, ctx.config.erasure.graceDays) };
 }
 
@@ -59,7 +61,8 @@ export async function countBlockersMany(
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   if (buyers.length === 0) return counts;
-  const inputs = buyers.map((b) => ({ ctx, db, userId: b.userId, subjectId: b.subjectId, locale: toEligibilityLocale(b.locale) }));
+  const externalIds = ctx.config.eligibility.providers.length > 0 ? await externalIdsOf(ctx, db, buyers.map((b) => b.userId)) : new Map<string, string>();
+  const inputs = buyers.map((b) => ({ ctx, db, userId: b.userId, subjectId: b.subjectId, externalId: externalIds.get(b.userId) ?? null, locale: toEligibilityLocale(b.locale) }));
   const combined = await askProviders(ctx, inputs);
   inputs.forEach((input, i) => counts.set(input.userId, combined[i].blockers.length));
   return counts;

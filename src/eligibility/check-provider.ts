@@ -24,8 +24,10 @@ export interface CheckInput {
   /** The caller's database handle; may be a transaction (then only it may be used). */
   db: Db;
   userId: string;
-  /** Pseudonymous id: the only identifier that leaves Adieu (HTTP providers). */
+  /** Pseudonymous id, sent to HTTP providers. */
   subjectId: string;
+  /** The platform's own id of the buyer, when the platform named them (sent to HTTP providers). */
+  externalId?: string | null;
   locale: EligibilityLocale;
 }
 

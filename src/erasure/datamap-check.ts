@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { dataMapCoverage, mappedSchemas, type LiveColumn } from '../domain/erasure-datamap-coverage.ts';
-import type { StoreSpec, TableSpec } from '../domain/erasure-datamap.ts';
+import { dataMapWarnings, type StoreSpec, type TableSpec } from '../domain/erasure-datamap.ts';
 import { itemConnector, storeConnector } from './connectors/connector.ts';
 import { draftDataMap, type DescribedTable, type DraftEntry } from '../domain/datamap-draft.ts';
 import { draftItemsMap, type ItemDraftEntry } from '../domain/datamap-draft-items.ts';
@@ -14,6 +14,8 @@ export interface StoreCoverage {
   stores: string[];
   unmapped: string[];
   stale: string[];
+  /** Not failures: tables reached by a contact detail (email, phone) instead of an id. */
+  warnings: string[];
 }
 
 async function liveColumns(ctx: AppContext, store: StoreSpec, schemas: string[]): Promise<LiveColumn[]> {
@@ -46,12 +48,12 @@ export async function checkDataMapCoverage(ctx: AppContext): Promise<StoreCovera
       const merged: StoreSpec = { ...stores[0], keys: Object.assign({}, ...stores.map((s) => s.keys ?? {})), files: Object.assign({}, ...stores.map((s) => s.files ?? {})) };
       const connector = itemConnector(ctx, stores[0]);
       if (!connector) throw new Error(`store ${stores[0].store}: its URL names no key or file connector`);
-      report.push({ database, stores: stores.map((s) => s.store), unmapped: await connector.unmapped(merged), stale: [] });
+      report.push({ database, stores: stores.map((s) => s.store), unmapped: await connector.unmapped(merged), stale: [], warnings: [] });
       continue;
     }
     const tables: Record<string, TableSpec> = Object.assign({}, ...stores.map((s) => s.tables));
     const live = await liveColumns(ctx, stores[0], mappedSchemas(tables));
-    report.push({ database, stores: stores.map((s) => s.store), ...dataMapCoverage(tables, live) });
+    report.push({ database, stores: stores.map((s) => s.store), ...dataMapCoverage(tables, live), warnings: dataMapWarnings({ stores }) });
   }
   return report;
 }

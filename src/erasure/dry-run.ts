@@ -8,6 +8,8 @@ import { dataMap } from './datamap.ts';
 import { connectStore } from './store-connection.ts';
 import { itemConnector, storeConnector } from './connectors/connector.ts';
 import { resolveParams } from './params.ts';
+import { openForUser } from '../accounts/user-crypto.ts';
+import { externalIdOf } from '../identity/external-id.ts';
 
 export interface DryRun {
   userId: string;
@@ -24,13 +26,19 @@ export interface DryRun {
  */
 export async function dryRunErasure(ctx: AppContext, subject: string): Promise<DryRun> {
   const [user] = await ctx.db
-    .select({ id: users.id, subjectId: users.subjectId, status: users.status })
+    .select({ id: users.id, subjectId: users.subjectId, status: users.status, emailEnc: users.emailEnc, phoneEnc: users.phoneEnc })
     .from(users)
     .where(or(eq(users.id, subject), eq(users.subjectId, subject)))
     .limit(1);
   if (!user) throw new AppError('NOT_FOUND', {}, { message: 'No account has this user id or subject id.' });
   const map = dataMap(ctx.config);
   const plan = planErasure(map);
+  // Tables keyed by the platform's id or a contact are counted by those (while the buyer's key exists).
+  const identities = {
+    externalId: await externalIdOf(ctx, ctx.db, user.id),
+    email: await openForUser(ctx, user.id, 'email', user.emailEnc),
+    phone: await openForUser(ctx, user.id, 'phone', user.phoneEnc),
+  };
   const stores = new Map(map.stores.filter((s) => Object.keys(s.tables).length > 0).map((s) => [s.store, storeConnector(ctx, s) ?? connectStore(ctx, s)]));
   const steps: DryRun['steps'] = [];
   const totals: Record<string, number> = {};
@@ -39,7 +47,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
     let rows: number | null = null;
     if (step.kind === 'sql') {
       const store = stores.get(step.store)!;
-      const values = { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() };
+      const values = { userId: user.id, subjectId: user.subjectId, ...identities, now: ctx.clock.now() };
       if ('plan' in store) {
         rows = await store.plan(step, values);
       } else {

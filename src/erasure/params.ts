@@ -7,18 +7,45 @@ import { needlesJson } from '../domain/erasure-scan.ts';
 export interface ParamValues {
   userId: string;
   subjectId: string;
+  /** The platform's id of the buyer; absent or null when the platform never named them. */
+  externalId?: string | null;
+  /** Normalised contact (lower-case email, E.164 phone), for tables reached by contact. */
+  email?: string | null;
+  phone?: string | null;
   now: Date;
   hmac?: { outer: string; inner: string };
   needles?: Needle[];
+}
+
+/**
+ * The subject's value of an identity kind, for every connector (SQL placeholders, Redis key
+ * patterns, file path templates). Null when the subject has none: a statement comparing with NULL
+ * matches no row, and a connector of keys or paths must skip the pattern.
+ */
+export function identityValue(values: ParamValues, kind: IdentityKind): string | null {
+  switch (kind) {
+    case 'user_id':
+      return values.userId;
+    case 'subject_id':
+      return values.subjectId;
+    case 'external_id':
+      return values.externalId ?? null;
+    case 'email':
+      return values.email ?? null;
+    case 'phone':
+      return values.phone ?? null;
+  }
 }
 
 export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] {
   return refs.map((param) => {
     switch (param.ref) {
       case 'user_id':
-        return values.userId;
       case 'subject_id':
-        return values.subjectId;
+      case 'external_id':
+      case 'email':
+      case 'phone':
+        return identityValue(values, param.ref);
       case 'now':
         return values.now.toISOString();
       case 'hmac_outer':
@@ -35,12 +62,9 @@ export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] 
   });
 }
 
-/**
- * The value of one identity of the subject, as the SQL connectors bind it: templates of key and
- * file stores go through the same resolution, so an identity added to the data map works there too.
- */
-export function identityValue(kind: IdentityKind, values: ParamValues): string {
-  const [value] = resolveParams([{ ref: kind } as ParamRef], values);
-  if (value === null || value === undefined || value === '') throw new Error(`the subject has no ${kind}`);
-  return String(value);
+/** An identity that a key or file template needs: a subject without it cannot be matched safely. */
+export function requiredIdentityValue(kind: IdentityKind, values: ParamValues): string {
+  const value = identityValue(values, kind);
+  if (value === null || value === '') throw new Error(`the subject has no ${kind}`);
+  return value;
 }

@@ -13,6 +13,7 @@ import { runMailboxPurge } from './steps/mailbox.ts';
 import { runVacuum } from './steps/vacuum.ts';
 import { runAwaitDownstream } from './steps/await-downstream.ts';
 import { runVerify } from './steps/verify.ts';
+import { runUnlink } from './steps/unlink.ts';
 import { runShred } from './steps/shred.ts';
 import { runCertificate } from './steps/certificate.ts';
 import { runNotify } from './steps/notify.ts';
@@ -28,6 +29,7 @@ const RUNNERS: Record<StepKind, StepRunner> = {
   mailbox: runMailboxPurge,
   vacuum: runVacuum,
   await_downstream: runAwaitDownstream,
+  unlink: runUnlink,
   verify: runVerify,
   shred: runShred,
   certificate: runCertificate,

@@ -10,6 +10,8 @@ import { openRunSecrets } from './run-keys.ts';
 export interface RunSecrets {
   email: string | null;
   phone: string | null;
+  /** The platform's id of the buyer: for steps reached by `external_id` and the webhook requests. */
+  externalId?: string | null;
   /** Shown in the last mail, so the buyer can trust it even though the account is gone. */
   antiPhishingCode?: string | null;
   needles: Needle[];

@@ -4,7 +4,7 @@ import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
 import { buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
-import { resolveParams } from './params.ts';
+import { resolveParams, type ParamValues } from './params.ts';
 import { storeConnector } from './connectors/connector.ts';
 
 export interface TableHit {
@@ -66,7 +66,7 @@ export async function scanDatabases(
   ctx: AppContext,
   map: DataMap,
   needles: Needle[],
-  subject: { userId: string; subjectId: string },
+  subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
   options: { scope: ScanScope; excludeSubject?: boolean },
 ): Promise<DatabaseScan> {
   const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };

@@ -102,9 +102,7 @@ export async function startErasure(ctx: AppContext, tx: Db, request: ErasureRequ
     target: runId,
     data: { applicationId, steps: plan.steps.length, datamap: map.hash.slice(0, 16), downstream: webhooks.map((w) => w.name) },
   });
+  // The deliveries are queued by the prepare step, once it has sealed the external id they name.
   await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId });
-  for (const w of webhooks) {
-    if (!disabled.has(w.name)) await ctx.jobs.enqueue(tx, QUEUES['erasure.webhook'].name, { runId, name: w.name });
-  }
   return { runId };
 }

@@ -15,6 +15,7 @@ import { isUniqueViolation } from '../db/unique-violation.ts';
 import { isHashQuarantined, isQuarantined } from '../accounts/quarantine.ts';
 import { quarantineHash } from '../accounts/quarantine-hash.ts';
 import { externalIdentities, externalSessions, type ExternalMethod } from './identity.tables.ts';
+import { sealExternalId } from './external-id.ts';
 
 /** What a provider or a handoff token says about the buyer (already verified). */
 export interface ExternalClaims {
@@ -134,7 +135,7 @@ async function signInOnce(ctx: AppContext, claims: ExternalClaims, options: Sign
   const index = await subjectIndex(ctx, claims.issuer, claims.sub);
   const now = ctx.clock.now();
   const [linked] = await ctx.db
-    .select({ user: users, linkId: externalIdentities.id })
+    .select({ user: users, linkId: externalIdentities.id, sealed: externalIdentities.externalIdEnc })
     .from(externalIdentities)
     .innerJoin(users, eq(users.id, externalIdentities.userId))
     .where(eq(externalIdentities.subjectIndex, index))
@@ -144,7 +145,9 @@ async function signInOnce(ctx: AppContext, claims: ExternalClaims, options: Sign
     if (linked.user.status === 'erased') throw new AppError('ACCOUNT_FROZEN');
     const created = await ctx.db.transaction(async (tx) => {
       await refreshIdentifiers(ctx, tx, linked.user, claims);
-      await tx.update(externalIdentities).set({ lastSignInAt: now }).where(eq(externalIdentities.id, linked.linkId));
+      // Links made before the id was kept get it at their next sign-in.
+      const externalIdEnc = linked.sealed ? undefined : await sealExternalId(ctx, linked.user.id, claims.sub);
+      await tx.update(externalIdentities).set({ lastSignInAt: now, externalIdEnc }).where(eq(externalIdentities.id, linked.linkId));
       return startSession(ctx, tx, linked.user, claims, options);
     });
     return { kind: 'signed_in', result: { ...created, user: linked.user, csrfToken: await csrfTokenFor(ctx, created.session.id) } };
@@ -170,7 +173,16 @@ async function signInOnce(ctx: AppContext, claims: ExternalClaims, options: Sign
       displayName: name,
       createdAt: now,
     });
-    await tx.insert(externalIdentities).values({ id: newId('xid'), userId: user.id, issuer: claims.issuer, subjectIndex: index, method: claims.method, createdAt: now, lastSignInAt: now });
+    await tx.insert(externalIdentities).values({
+      id: newId('xid'),
+      userId: user.id,
+      issuer: claims.issuer,
+      subjectIndex: index,
+      externalIdEnc: await sealExternalId(ctx, user.id, claims.sub),
+      method: claims.method,
+      createdAt: now,
+      lastSignInAt: now,
+    });
     await appendAudit(tx, { at: now, actor: user.subjectId, action: 'account.created', subject: user.subjectId, data: { method: claims.method } });
     const session = await startSession(ctx, tx, user, claims, options);
     return { ...session, user };
@@ -186,7 +198,16 @@ export async function linkAndSignIn(ctx: AppContext, localUser: UserRow, claims:
   const index = await subjectIndex(ctx, claims.issuer, claims.sub);
   const now = ctx.clock.now();
   const created = await ctx.db.transaction(async (tx) => {
-    await tx.insert(externalIdentities).values({ id: newId('xid'), userId: localUser.id, issuer: claims.issuer, subjectIndex: index, method: claims.method, createdAt: now, lastSignInAt: now });
+    await tx.insert(externalIdentities).values({
+      id: newId('xid'),
+      userId: localUser.id,
+      issuer: claims.issuer,
+      subjectIndex: index,
+      externalIdEnc: await sealExternalId(ctx, localUser.id, claims.sub),
+      method: claims.method,
+      createdAt: now,
+      lastSignInAt: now,
+    });
     await appendAudit(tx, { at: now, actor: localUser.subjectId, action: 'identity.linked', subject: localUser.subjectId, data: { method: claims.method } });
     await refreshIdentifiers(ctx, tx, localUser, claims);
     return startSession(ctx, tx, localUser, claims, options);

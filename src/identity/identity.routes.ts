@@ -7,12 +7,14 @@ import { endSession } from '../accounts/sessions.ts';
 import type { SignInResult } from '../accounts/sign-in.ts';
 import { openForUser } from '../accounts/user-crypto.ts';
 import { PASSWORD_MAX } from '../accounts/password/password-policy.ts';
-import { setSessionCookie } from '../accounts/request-auth.ts';
+import { requireRole, setSessionCookie } from '../accounts/request-auth.ts';
 import { completeOidc, startOidc } from './oidc-sign-in.ts';
 import { completeLink, describePendingLink, requireLink } from './link-account.ts';
 import { signInWithHandoff } from './handoff.ts';
 import { backchannelLogout } from './backchannel-logout.ts';
 import { safeReturnTo } from '../domain/return-to.ts';
+import { linkExternalId } from './link-external-id.ts';
+import { EXTERNAL_ID_MAX } from './external-id.ts';
 
 /** Answers a new session like POST /api/auth/login does. */
 async function signedIn(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, result: SignInResult) {
@@ -60,6 +62,22 @@ export function identityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }
 
     if (oidc || handoff) {
+      // The platform names a local buyer by its own id (admins; e.g. a migration of existing accounts).
+      app.post(
+        '/api/admin/external-ids',
+        {
+          schema: {
+            tags: ['admin'],
+            body: z.object({ identifier: z.string().min(1).max(320), externalId: z.string().min(1).max(EXTERNAL_ID_MAX).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces') }).strict(),
+          },
+        },
+        async (request, reply) => {
+          const { user } = requireRole(request, 'admin');
+          const linked = await linkExternalId(ctx, user, request.body.identifier, request.body.externalId);
+          return reply.status(linked.created ? 201 : 200).send({ userId: linked.userId });
+        },
+      );
+
       app.get('/api/auth/link', { schema: { tags: ['auth'] } }, async (request) => describePendingLink(ctx, request));
 
       app.post(

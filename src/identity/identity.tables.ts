@@ -1,12 +1,14 @@
 import { index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { sessions, users } from '../accounts/accounts.tables.ts';
 
-export type ExternalMethod = 'oidc' | 'handoff';
+/** How the link was made: at sign-in through the platform, or by the platform for a local account. */
+export type ExternalMethod = 'oidc' | 'handoff' | 'admin';
 
 /**
- * Buyers linked to an account of the platform: one row per (issuer, `sub`). The `sub` itself is
- * never stored, only a keyed blind index of issuer and sub (like every other identifier), so the
- * link is found again at the next sign-in but cannot be read back.
+ * Buyers linked to an account of the platform: one row per (issuer, `sub`), `sub` being the
+ * platform's own id of the buyer (`externalId`). Found by a keyed blind index of issuer and sub
+ * (unique: one buyer per id of an issuer); the id itself is kept only sealed under the buyer's key,
+ * so it can be told to the platform's services during erasure and is crypto-shredded with the key.
  */
 export const externalIdentities = pgTable(
   'external_identities',
@@ -18,6 +20,8 @@ export const externalIdentities = pgTable(
     /** The provider's issuer identifier (the platform's, not the buyer's). */
     issuer: text('issuer').notNull(),
     subjectIndex: text('subject_index').notNull().unique(),
+    /** The platform's id of the buyer, sealed under the buyer's key (null on links made before it was kept). */
+    externalIdEnc: text('external_id_enc'),
     method: text('method').$type<ExternalMethod>().notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }).notNull(),

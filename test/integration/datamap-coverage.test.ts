@@ -20,13 +20,13 @@ describe.each(DATABASE_KINDS)('the data map covers the live schema (%s)', (kind)
   });
   afterEach(() => t.close());
 
-  it('maps or declares non-personal every column of the schemas public and shop, and nothing that is not there', async () => {
+  it('maps or declares non-personal every column of the schemas public, shop and platform, and nothing that is not there', async () => {
     const live = await queryRows<{ t: string; c: string; type: string }>(
       t.ctx.db,
       sql`SELECT c.table_schema || '.' || c.table_name AS t, c.column_name AS c, c.data_type AS type
           FROM information_schema.columns c
           JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
-          WHERE c.table_schema IN ('public', 'shop') ORDER BY 1, 2`,
+          WHERE c.table_schema IN ('public', 'shop', 'platform') ORDER BY 1, 2`,
     );
     expect(live.length).toBeGreaterThan(100);
     const map = readDataMap();

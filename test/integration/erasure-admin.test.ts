@@ -69,7 +69,7 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
     expect((await admin.get('/api/admin/audit/verify')).json()).toMatchObject({ intact: true });
 
     const map = (await admin.get('/api/admin/datamap')).json();
-    expect(map.stores.map((s: { store: string }) => s.store).sort()).toEqual(['adieu', 'shop']);
+    expect(map.stores.map((s: { store: string }) => s.store).sort()).toEqual(['adieu', 'platform', 'shop']);
     expect(map.plan[0]).toMatchObject({ kind: 'prepare' });
 
     const buyer = new Client(t.app);

@@ -49,7 +49,8 @@ async function readLimited(response: Response): Promise<string> {
 }
 
 /**
- * A platform's own service asked over HTTP: POST `{ subjectId, locale }` (the pseudonymous id only),
+ * A platform's own service asked over HTTP: POST `{ subjectId, externalId?, locale }` (Adieu's
+ * pseudonymous id, and the platform's own id of the buyer when the platform named them),
  * signed like a Standard Webhook, answered with `{ blockers, warnings }` in the shape of API.md.
  * A timeout, a network error, a non-2xx status or an answer of the wrong shape becomes ONE blocker
  * `CHECK_UNAVAILABLE`: a provider we could not hear from never counts as "nothing open".
@@ -59,7 +60,7 @@ export function httpProvider(config: HttpProviderConfig): CheckProvider {
     name: config.name,
     async check(input: CheckInput) {
       try {
-        const body = JSON.stringify({ subjectId: input.subjectId, locale: input.locale });
+        const body = JSON.stringify({ subjectId: input.subjectId, ...(input.externalId ? { externalId: input.externalId } : {}), locale: input.locale });
         // Transport time, not business time: the receiver compares the timestamp with its own clock.
         const headers = signedHeaders(configuredKeys(config), messageId(), Math.floor(Date.now() / 1000), body);
         const response = await fetch(config.url, {

@@ -5,7 +5,7 @@ import type { ItemStep } from '../../domain/erasure-plan.ts';
 import { needlesInText } from '../../domain/erasure-scan.ts';
 import { escapePathGlob, fillTemplate, hasPlaceholder, wildTemplate } from '../../domain/erasure-templates.ts';
 import { pathShape, type DescribedItems } from '../../domain/datamap-draft-items.ts';
-import { identityValue, type ParamValues } from '../params.ts';
+import { requiredIdentityValue, type ParamValues } from '../params.ts';
 import type { ItemScan, ItemStoreConnector, StoreProbe } from './connector.ts';
 import { StoreError } from './mysql.ts';
 import { fileObjects } from './file-objects.ts';
@@ -83,7 +83,7 @@ export function fileStoreConnector(store: StoreSpec, url: string): ItemStoreConn
     return step.entry;
   };
 
-  const subjectGlob = (entry: FileEntry, values: ParamValues) => fillTemplate(entry.path, (kind) => identityValue(kind, values), escapePathGlob);
+  const subjectGlob = (entry: FileEntry, values: ParamValues) => fillTemplate(entry.path, (kind) => requiredIdentityValue(kind, values), escapePathGlob);
 
   async function matching(glob: string): Promise<string[]> {
     const { base, test } = matcherOf(glob);

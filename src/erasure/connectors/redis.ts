@@ -4,7 +4,7 @@ import type { ItemStep } from '../../domain/erasure-plan.ts';
 import { needlesInText } from '../../domain/erasure-scan.ts';
 import { escapeRedisGlob, fillTemplate, hasPlaceholder, redisGlobRegExp, wildTemplate } from '../../domain/erasure-templates.ts';
 import { keyShape, type DescribedItems } from '../../domain/datamap-draft-items.ts';
-import { identityValue, type ParamValues } from '../params.ts';
+import { requiredIdentityValue, type ParamValues } from '../params.ts';
 import type { ItemScan, ItemStoreConnector, StepOutcome, StoreProbe } from './connector.ts';
 import { StoreError } from './mysql.ts';
 
@@ -153,7 +153,7 @@ type Entry = KeyEntry;
 
 /** The subject's view of an entry: key glob, and the identity values its where / member / fields use. */
 function subjectView(entry: Entry, values: ParamValues) {
-  const id = (kind: Parameters<typeof identityValue>[0]) => identityValue(kind, values);
+  const id = (kind: Parameters<typeof requiredIdentityValue>[0]) => requiredIdentityValue(kind, values);
   return {
     keyGlob: fillTemplate(entry.pattern, id, escapeRedisGlob),
     where: entry.where ? { field: entry.where.field, value: id(entry.where.identity) } : null,

@@ -8,6 +8,8 @@ import { signingKey } from '../certificate-keys.ts';
 import type { KeyStore } from '../../keys/key-store.ts';
 import { downstreamOf } from '../downstream-state.ts';
 import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
+import { loadRunSecrets } from '../run-secrets.ts';
+import { certificateExternalIdHash } from '../certificate-external-id.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -36,7 +38,11 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
   const keptColumns = new Map(steps.filter((s) => s.spec.kind === 'sql').map((s) => [(s.spec as SqlStep).table, (s.spec as SqlStep).retainedColumns ?? []]));
   const shred = steps.find((s) => s.spec.kind === 'shred');
   // Links to the platform's accounts ((issuer, sub) pairs) deleted by the run.
-  const unlinked = steps.find((s) => s.spec.kind === 'sql' && (s.spec as SqlStep).table === 'public.external_identities')?.rows ?? 0;
+  const unlinked = steps.find((s) => s.spec.kind === 'unlink' || (s.spec.kind === 'sql' && (s.spec as SqlStep).table === 'public.external_identities'))?.rows ?? 0;
+  // The platform's id only as a keyed hash: the certificate is public by its id, and a platform's
+  // ids are guessable (often numbers), so a plain hash would name the buyer.
+  const secrets = await loadRunSecrets(ctx, run);
+  const externalIdHash = secrets?.externalId ? await certificateExternalIdHash(ctx, secrets.externalId) : null;
   const verify = steps.find((s) => s.spec.kind === 'verify');
   const timeline = [
     { at: iso(run.requestedAt), event: 'requested' },
@@ -75,7 +81,7 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
       }))
       .sort((a, b) => (a.table < b.table ? -1 : 1)),
     cryptoShredding: { subjectKey: 'destroyed', documentKeys: shred?.rows ?? 0 },
-    externalIdentities: { unlinked },
+    externalIdentities: { unlinked, ...(externalIdHash ? { externalIdHash } : {}) },
     downstream: receivers
       .map((r) => ({
         name: r.name,

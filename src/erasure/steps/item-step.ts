@@ -16,6 +16,6 @@ export async function runItemStep(ctx: AppContext, run: RunRow, step: StepRow): 
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
   const connector = itemConnector(ctx, store);
   if (!connector) throw new Error(`store ${spec.store}: its URL names no key or file connector`);
-  const outcome = await connector.execute(spec, await stepParamValues(ctx, run, {}), { runId: run.id, seq: step.seq });
+  const outcome = await connector.execute(spec, await stepParamValues(ctx, run, {}, null), { runId: run.id, seq: step.seq });
   await completeStep(ctx, run, step, { rows: outcome.rows });
 }

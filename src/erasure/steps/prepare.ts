@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { AppContext } from '../../context.ts';
 import { users } from '../../accounts/accounts.tables.ts';
@@ -9,7 +9,7 @@ import { reachPath, type ReachPath } from '../../domain/erasure-plan.ts';
 import { emailNeedle, phoneNeedle, weakNeedle, type Needle } from '../../domain/erasure-scan.ts';
 import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-sql.ts';
 import { dataMap } from '../datamap.ts';
-import { erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
+import { erasureDownstream, erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
 import { quarantineHash } from '../../accounts/quarantine-hash.ts';
 import { scanDatabases } from '../scan.ts';
@@ -20,6 +20,9 @@ import { scanItemStores } from '../item-scan.ts';
 import { resolveParams } from '../params.ts';
 import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 import type { RunSecrets } from '../run-secrets.ts';
+import { externalIdOf } from '../../identity/external-id.ts';
+import { QUEUES } from '../../jobs/queues.ts';
+import type { ParamValues } from '../params.ts';
 
 /** How many distinct values of each personal column are sampled for the verification scan. */
 const SAMPLES_PER_COLUMN = 5;
@@ -29,7 +32,7 @@ const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudony
  * Samples values of the subject's personal columns (text only, never encrypted ones, never the
  * ids that stay on the tombstone), so the scan can prove those very values are gone.
  */
-async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
+async function sampleValues(ctx: AppContext, map: DataMap, subject: Omit<ParamValues, 'now'>): Promise<Needle[]> {
   const needles: Needle[] = [];
   for (const store of map.stores) {
     if (store.keys || store.files) {
@@ -82,7 +85,7 @@ async function sampleItems(ctx: AppContext, store: StoreSpec, subject: { userId:
 }
 
 /** PostgreSQL: distinct text values of one column of the subject's rows. */
-async function sampleColumn(connection: StoreConnection, table: string, column: string, path: ReachPath, subject: { userId: string; subjectId: string }, now: Date): Promise<string[]> {
+async function sampleColumn(connection: StoreConnection, table: string, column: string, path: ReachPath, subject: Omit<ParamValues, 'now'>, now: Date): Promise<string[]> {
   const predicate = subjectPredicate(path);
   const text =
     `SELECT DISTINCT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
@@ -124,7 +127,9 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
         openForUser(ctx, user.id, 'antiPhishing', user.antiPhishingEnc),
       ])
     : [null, null, null, null];
-  const subject = { userId: run.userId, subjectId: run.subjectId };
+  const externalId = await externalIdOf(ctx, ctx.db, run.userId);
+  // Every identity a data map's reach may name, so platform tables keyed by them are sampled too.
+  const subject = { userId: run.userId, subjectId: run.subjectId, externalId, email, phone };
 
   const strong: Needle[] = [];
   if (email) strong.push(emailNeedle(email));
@@ -133,6 +138,10 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
   const weak: Needle[] = [];
   const nameN = name ? weakNeedle('name', name) : null;
   if (nameN) weak.push(nameN);
+  // The platform's id is often short or numeric: like a name, it counts only where no one else's
+  // data holds it (and an id under six characters cannot be told apart from other text at all).
+  const externalN = externalId ? weakNeedle('external_id', externalId) : null;
+  if (externalN) weak.push(externalN);
   weak.push(...(await sampleValues(ctx, map, subject)));
   const candidates = dedupe([...strong, ...weak]).filter((n) => !n.strong);
 
@@ -147,7 +156,7 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
   for (const hit of items.hits) shared.add(hit.needle);
   const needles = dedupe([...strong, ...candidates.filter((_, i) => !shared.has(i))]);
 
-  const secrets: RunSecrets = { email, phone, antiPhishingCode, needles };
+  const secrets: RunSecrets = { email, phone, externalId, antiPhishingCode, needles };
   const sealed = await sealRunSecrets(ctx, run.id, secrets);
   // Links to the platform's accounts are barred too, by a keyed hash of their blind index.
   const links = await ctx.db.select({ index: externalIdentities.subjectIndex }).from(externalIdentities).where(eq(externalIdentities.userId, run.userId));
@@ -175,6 +184,12 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
         .values(quarantine.map((identifierHash) => ({ identifierHash, expiresAt })))
         .onConflictDoUpdate({ target: erasureQuarantine.identifierHash, set: { expiresAt: sql`greatest(${erasureQuarantine.expiresAt}, excluded.expires_at)` } });
     }
+    // The downstream requests name the external id, now sealed for the run: send them.
+    const pending = await tx
+      .select({ name: erasureDownstream.name })
+      .from(erasureDownstream)
+      .where(and(eq(erasureDownstream.runId, run.id), eq(erasureDownstream.state, 'pending')));
+    for (const d of pending) await ctx.jobs.enqueue(tx, QUEUES['erasure.webhook'].name, { runId: run.id, name: d.name });
     const byKind: Record<string, number> = {};
     for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
     await markStepDone(ctx, tx, locked, step, { rows: needles.length, result: { needles: byKind, sharedLeftOut: shared.size, quarantined: quarantine.length } });

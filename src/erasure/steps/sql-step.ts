@@ -9,6 +9,8 @@ import { erasureRetentions } from '../erasure.tables.ts';
 import { hmacHalves } from '../run-keys.ts';
 import { resolveParams, type ParamValues } from '../params.ts';
 import { storeConnector } from '../connectors/connector.ts';
+import { loadRunSecrets } from '../run-secrets.ts';
+import { RUN_ONLY_IDENTITIES, type IdentityKind } from '../../domain/erasure-datamap.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
 import { lockForStep, markStepDone, StepAlreadyDone, type RunRow, type StepRow } from '../run-state.ts';
 
@@ -106,16 +108,37 @@ export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: St
   });
 }
 
-/** The values a connector resolves its own statements' (and templates') parameters from. */
-export async function stepParamValues(ctx: AppContext, run: RunRow, spec: { sets?: SqlStep['sets'] }): Promise<ParamValues> {
+/**
+ * The identities of the subject: Adieu's ids from the run, the platform's id and the contact from
+ * the run's sealed secrets (the buyer's own key may be gone by then). `needed` says when those
+ * secrets must be there (a table reached by one of them); otherwise they are used when present.
+ */
+async function identitiesFor(ctx: AppContext, run: RunRow, needed: IdentityKind | null): Promise<Omit<ParamValues, 'now'>> {
+  const base = { userId: run.userId, subjectId: run.subjectId };
+  const required = needed !== null && RUN_ONLY_IDENTITIES.includes(needed);
+  if (needed !== null && !required) return base;
+  const secrets = await loadRunSecrets(ctx, run);
+  if (!secrets) {
+    if (required) throw new Error(`the run no longer holds the ${needed} this step's rows are reached by`);
+    return base;
+  }
+  return { ...base, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
+}
+
+/**
+ * The values a connector resolves its own statements' (and key/file templates') parameters from.
+ * `reachedBy` is the identity a table's reach names; key and file steps pass null (their templates
+ * may name any identity).
+ */
+export async function stepParamValues(ctx: AppContext, run: RunRow, spec: { sets?: SqlStep['sets'] }, reachedBy: IdentityKind | null): Promise<ParamValues> {
   const hmac = spec.sets?.some((s) => s.op === 'pseudonymise') ? await hmacHalves(ctx, run.id) : undefined;
-  return { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac };
+  return { ...(await identitiesFor(ctx, run, reachedBy)), now: ctx.clock.now(), hmac };
 }
 
 async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<unknown[]> {
   const built = buildStepSql(spec);
   const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
-  return resolveParams(built.params, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now(), hmac });
+  return resolveParams(built.params, { ...(await identitiesFor(ctx, run, spec.reach.identity.kind)), now: ctx.clock.now(), hmac });
 }
 
 /**
@@ -130,7 +153,7 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
   const connector = storeConnector(ctx, store);
   if (connector) {
-    const outcome = await connector.execute(spec, await stepParamValues(ctx, run, spec), { runId: run.id, seq: step.seq });
+    const outcome = await connector.execute(spec, await stepParamValues(ctx, run, spec, spec.reach.identity.kind), { runId: run.id, seq: step.seq });
     await ctx.db.transaction(async (tx) => {
       const locked = await lockForStep(tx, run.id, step.seq);
       if (!locked) return;

@@ -18,7 +18,8 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   if (!secrets) throw new VerificationFailed('verification impossible: the run no longer holds the identifiers to look for');
   const { needles } = secrets;
   const scope = ctx.config.erasure.verifyScope;
-  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId }, { scope });
+  const subject = { userId: run.userId, subjectId: run.subjectId, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
   const items = await scanItemStores(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
   const found = [

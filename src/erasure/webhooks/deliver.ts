@@ -6,19 +6,22 @@ import { nextAttempt, parseRetryAfter } from '../../domain/erasure-webhook-retry
 import { erasureDownstream, erasureRuns, erasureWebhookEndpoints } from '../erasure.tables.ts';
 import { VERSION } from '../../version.ts';
 import { configuredKeys, signedHeaders } from '../../webhooks/standard-webhooks.ts';
+import { loadRunSecrets } from '../run-secrets.ts';
 
 export const CONFIRMATIONS_PATH = '/api/erasure/confirmations';
 const LEASE_SECONDS = 120;
 
 /**
- * The thin erasure request a receiver gets: who (pseudonymous subject id), which request, which
- * categories of data, and where to confirm. Identical on every retry (only the signature's
- * timestamp changes), so receivers can de-duplicate by `webhook-id`.
+ * The thin erasure request a receiver gets: who (pseudonymous subject id, and the platform's own id
+ * of the buyer when the platform named them), which request, which categories of data, and where
+ * to confirm. Identical on every retry (only the signature's timestamp changes), so receivers can
+ * de-duplicate by `webhook-id`.
  */
 export function requestBody(
   run: { id: string; applicationId: string; subjectId: string; categories: string[]; startedAt: Date },
   delivery: { messageId: string; requestedAt: Date | null },
   publicUrl: string,
+  externalId: string | null = null,
 ): string {
   return JSON.stringify({
     type: 'erasure.requested',
@@ -29,6 +32,7 @@ export function requestBody(
       requestId: run.applicationId,
       runId: run.id,
       subject: run.subjectId,
+      ...(externalId ? { externalId } : {}),
       categories: run.categories,
       confirmUrl: `${publicUrl}${CONFIRMATIONS_PATH}`,
     },
@@ -84,6 +88,9 @@ export async function deliverWebhookJob(ctx: AppContext, data: { runId: string; 
         eq(erasureDownstream.name, data.name),
         eq(erasureDownstream.state, 'pending'),
         sql`${erasureDownstream.nextAttemptAt} <= ${now}`,
+        // Not before the run's first step sealed what the request names (the external id): the
+        // prepare step queues the deliveries once it has.
+        sql`EXISTS (SELECT 1 FROM ${erasureRuns} WHERE ${erasureRuns.id} = ${data.runId} AND ${erasureRuns.secretsEnc} IS NOT NULL)`,
       ),
     )
     .returning();
@@ -99,7 +106,8 @@ export async function deliverWebhookJob(ctx: AppContext, data: { runId: string; 
     return;
   }
 
-  const body = requestBody(run, claimed, ctx.config.publicUrl);
+  const secrets = await loadRunSecrets(ctx, run);
+  const body = requestBody(run, claimed, ctx.config.publicUrl, secrets?.externalId ?? null);
   // Transport time, not business time: receivers check the signature's freshness against their own clock.
   const timestamp = Math.floor(Date.now() / 1000);
   // During a rotation both secrets sign, so the receiver may switch at its own pace.

@@ -243,6 +243,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/external-ids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Name a local buyer (by email or phone) by the platform’s own id (admin; the issuer is identity.handoff’s, else identity.oidc’s) */
+        post: operations["linkExternalId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/reports/sla": {
         parameters: {
             query?: never;
@@ -2471,6 +2488,91 @@ export interface operations {
                 };
             };
             /** @description VALIDATION_FAILED */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    linkExternalId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    externalId: string;
+                    identifier: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Already linked to this id */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                    };
+                };
+            };
+            /** @description Linked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        userId: string;
+                    };
+                };
+            };
+            /** @description AUTH_REQUIRED */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_INVALID, FORBIDDEN */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ACCOUNT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ACCOUNT_FROZEN, EXTERNAL_ID_TAKEN, IDENTITY_QUARANTINED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description IDENTIFIER_INVALID, VALIDATION_FAILED */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6497,12 +6599,14 @@ export interface operations {
                         categories: string[];
                         /** @description where to POST the signed confirmation */
                         confirmUrl: string;
+                        /** @description the platform’s own id of the buyer (the `sub` of its identity provider or handoff, or the id it linked), when the platform named the buyer; act on it */
+                        externalId?: string;
                         /** @description equals the webhook-id header; confirm with it */
                         messageId: string;
                         /** @description the cancellation request */
                         requestId: string;
                         runId: string;
-                        /** @description pseudonymous subject id: the only identifier sent */
+                        /** @description Adieu’s pseudonymous subject id */
                         subject: string;
                     };
                     /** @description when the erasure was requested (ISO 8601 UTC), on the same clock as webhook-timestamp; the same on every retry */
