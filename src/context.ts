@@ -11,6 +11,7 @@ import { mailboxMailer, smtpMailer, type Mailer } from './notify/mailer.ts';
 import { smsSenderFor, type SmsSender } from './notify/sms-sender.ts';
 import { openRateLimiter } from './http/open-rate-limiter.ts';
 import type { RateLimiter } from './http/rate-limiter.ts';
+import { SessionCache } from './accounts/session-cache.ts';
 
 /** Everything a service function needs, built once at start-up and passed in. */
 export interface AppContext {
@@ -26,6 +27,8 @@ export interface AppContext {
   sms: SmsSender;
   /** Throttling counters shared by every process: PostgreSQL, or Redis when `redis.url` is set. */
   rateLimiter: RateLimiter;
+  /** Signed-in sessions in memory, emptied by every server on any change (migration 0004). */
+  sessionCache: SessionCache;
 }
 
 export interface ContextOptions {
@@ -45,6 +48,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   await clock.refresh(database.db).catch(() => undefined);
   const mailbox = new DevMailbox(join(config.dataDir, 'mailbox'), () => clock.now());
   const keys = openKeyStore({ url: config.keys.url, dataDir: config.dataDir });
+  const logger = options.logger ?? createLogger(config.log.level);
   return {
     config,
     database,
@@ -52,16 +56,18 @@ export async function createContext(config: Config, options: ContextOptions = {}
     keys,
     clock,
     jobs: new JobQueue(database, { worker: options.worker ?? false }),
-    logger: options.logger ?? createLogger(config.log.level),
+    logger,
     mailbox,
     mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
     sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),
     rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
+    sessionCache: new SessionCache(database, logger),
   };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop().catch(() => undefined);
+  await ctx.sessionCache.close().catch(() => undefined);
   await ctx.mailer.close().catch(() => undefined);
   await ctx.rateLimiter.close().catch(() => undefined);
   await ctx.keys.close().catch(() => undefined);

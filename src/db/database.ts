@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -28,18 +29,30 @@ export interface Database {
   withConnection<T>(fn: (query: (text: string, values?: unknown[]) => Promise<RawResult>) => Promise<T>): Promise<T>;
   pglite?: PGlite;
   pool?: pg.Pool;
+  /**
+   * `auth-changed` (user id): a change to a user or to one of their sessions committed, in any
+   * process. Emitted by the connection that committed it before its commit returns, so a server
+   * never serves its own stale copy; other servers hear it on their listening connections.
+   */
+  notices: EventEmitter;
   close(): Promise<void>;
 }
+
+/** The channel of migration 0004's triggers; the payload is the user id. */
+export const AUTH_CHANGED_CHANNEL = 'adieu_auth_changed';
 
 // int8 (counts, sums) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // The session cache listens on the one connection itself (src/accounts/session-cache.ts).
+  const notices = new EventEmitter();
   return {
     kind: 'embedded',
     db,
     pglite: client,
+    notices,
     async executeSql(text, values) {
       if (values && values.length > 0) return client.query(text, values);
       const results = await client.exec(text);
@@ -56,10 +69,20 @@ export function wrapPglite(client: PGlite): Database {
 
 export function wrapPool(pool: pg.Pool): Database {
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const notices = new EventEmitter();
+  // Every connection listens (before its first use: pg runs a client's queries in order), so the
+  // connection that commits a change hears its own notification before the commit returns.
+  pool.on('connect', (client) => {
+    client.on('notification', (message) => {
+      if (message.channel === AUTH_CHANGED_CHANNEL && message.payload) notices.emit('auth-changed', message.payload);
+    });
+    client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`).catch(() => undefined);
+  });
   return {
     kind: 'postgres',
     db,
     pool,
+    notices,
     async executeSql(text, values) {
       return (await pool.query(text, values as any[])) as any;
     },
