@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import { createContext, type AppContext, type ContextOptions } from '../context.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { registerJobHandlers } from '../jobs/handlers.ts';
+import { markStartup } from './startup-profile.ts';
 
 /**
  * The setting rules, before anything is opened: in production a finding that is refused stops
@@ -23,8 +24,11 @@ export function enforceSettingRules(config: Config): void {
 export async function startContext(load: LoadOptions, options: ContextOptions = {}, { service = false } = {}): Promise<AppContext> {
   const config = loadConfig(load);
   if (service) enforceSettingRules(config);
+  markStartup('config');
   const ctx = await createContext(config, options);
+  markStartup('database open');
   await migrateDatabase(ctx.database);
+  markStartup('migrations');
   registerJobHandlers(ctx);
   return ctx;
 }

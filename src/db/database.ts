@@ -67,17 +67,8 @@ export function wrapPglite(client: PGlite): Database {
   };
 }
 
-export function wrapPool(pool: pg.Pool): Database {
+export function wrapPool(pool: pg.Pool, notices = new EventEmitter()): Database {
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  const notices = new EventEmitter();
-  // Every connection listens (before its first use: pg runs a client's queries in order), so the
-  // connection that commits a change hears its own notification before the commit returns.
-  pool.on('connect', (client) => {
-    client.on('notification', (message) => {
-      if (message.channel === AUTH_CHANGED_CHANNEL && message.payload) notices.emit('auth-changed', message.payload);
-    });
-    client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`).catch(() => undefined);
-  });
   return {
     kind: 'postgres',
     db,
@@ -103,10 +94,23 @@ export function wrapPool(pool: pg.Pool): Database {
 /** Opens PostgreSQL when a URL is given, else the embedded database under `dataDir/db`. */
 export async function openDatabase(options: { url?: string; dataDir: string; poolSize?: number }): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const notices = new EventEmitter();
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // Every connection listens before its first use, so the connection that commits a change to
+      // a session or user hears its own notification before its commit returns: this server never
+      // serves its own stale copy (src/accounts/session-cache.ts).
+      onConnect: async (client) => {
+        client.on('notification', (message) => {
+          if (message.channel === AUTH_CHANGED_CHANNEL && message.payload) notices.emit('auth-changed', message.payload);
+        });
+        await client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
+      },
+    });
     // An idle client losing its connection must not crash the process.
     pool.on('error', () => undefined);
-    return wrapPool(pool);
+    return wrapPool(pool, notices);
   }
   const dir = join(options.dataDir, 'db');
   mkdirSync(dir, { recursive: true });
