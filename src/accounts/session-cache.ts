@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { AUTH_CHANGED_CHANNEL, type Database } from '../db/database.ts';
+import { USER_CHANGED_CHANNEL, type Database } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionRow, UserRow } from './sessions.ts';
 
@@ -12,10 +12,12 @@ const MAX_ENTRIES = 20_000;
 const RECONNECT_MS = 1000;
 
 /**
- * Signed-in sessions with their users, in memory, so a signed-in read needs no session query.
+ * Signed-in sessions with their users, in memory, so a signed-in read needs no session query; and
+ * the signed-in buyer's own status page, so the most requested read needs none at all.
  *
  * Correctness rests on migration 0004: every commit that deletes or alters a session (other than
- * its last-seen time) or alters or deletes a user raises a notification with the user id, in
+ * its last-seen time), alters or deletes a user, or writes one of their applications or timeline
+ * events raises a notification with the user id, in
  * whatever process or statement made it (sign-out, step-up, password reset, role change,
  * back-channel logout, erasure). The connection that commits hears it before its commit returns;
  * every other server hears it on its connections within milliseconds. The cache serves nothing
@@ -28,6 +30,8 @@ const RECONNECT_MS = 1000;
 export class SessionCache {
   private readonly entries = new Map<string, SessionWithUser>();
   private readonly byUser = new Map<string, Set<string>>();
+  /** Reads of a signed-in user's own data (the buyer's status page), by user id, then by name. */
+  private readonly reads = new Map<string, Map<string, unknown>>();
   private generation = 0;
   private live = false;
   private watcher: Promise<AuthWatch> | null = null;
@@ -38,7 +42,7 @@ export class SessionCache {
     private readonly database: Database,
     private readonly logger: Logger,
   ) {
-    database.notices.on('auth-changed', this.onNotice);
+    database.notices.on('user-changed', this.onNotice);
   }
 
   /** The cached session of a token hash, or undefined (also while notifications are not heard). */
@@ -74,6 +78,22 @@ export class SessionCache {
     this.generation++;
     for (const hash of this.byUser.get(userId) ?? []) this.entries.delete(hash);
     this.byUser.delete(userId);
+    this.reads.delete(userId);
+  }
+
+  /**
+   * A read of one user's own data, kept while that user's session is cached (the same
+   * notifications cover it: migration 0004 announces every change to the tables it reads).
+   */
+  getRead<T>(userId: string, name: string): T | undefined {
+    return this.live ? (this.reads.get(userId)?.get(name) as T | undefined) : undefined;
+  }
+
+  putRead(userId: string, name: string, value: unknown, mark: number): void {
+    if (!this.live || mark !== this.generation || !this.byUser.has(userId)) return;
+    let named = this.reads.get(userId);
+    if (!named) this.reads.set(userId, (named = new Map()));
+    named.set(name, value);
   }
 
   remove(tokenHash: string): void {
@@ -82,7 +102,10 @@ export class SessionCache {
     this.entries.delete(tokenHash);
     const hashes = this.byUser.get(entry.user.id);
     hashes?.delete(tokenHash);
-    if (hashes?.size === 0) this.byUser.delete(entry.user.id);
+    if (hashes?.size === 0) {
+      this.byUser.delete(entry.user.id);
+      this.reads.delete(entry.user.id);
+    }
   }
 
   get size(): number {
@@ -98,6 +121,7 @@ export class SessionCache {
     this.generation++;
     this.entries.clear();
     this.byUser.clear();
+    this.reads.clear();
     this.live = heard && !this.closed;
   }
 
@@ -116,7 +140,7 @@ export class SessionCache {
 
   async close(): Promise<void> {
     this.closed = true;
-    this.database.notices.off('auth-changed', this.onNotice);
+    this.database.notices.off('user-changed', this.onNotice);
     this.setLive(false);
     const watcher = await this.watcher;
     await watcher?.close();
@@ -136,7 +160,7 @@ interface WatchEvents {
 async function watchAuthChanges(database: Database, on: WatchEvents): Promise<AuthWatch> {
   if (database.kind === 'embedded') {
     // One connection: a notification arrives with the commit that raised it, nothing is missed.
-    const unlisten = await database.pglite!.listen(AUTH_CHANGED_CHANNEL, (userId) => on.notice(userId));
+    const unlisten = await database.pglite!.listen(USER_CHANGED_CHANNEL, (userId) => on.notice(userId));
     on.heard();
     return { close: () => unlisten().catch(() => undefined) };
   }
@@ -165,11 +189,11 @@ function watchPostgres(pool: pg.Pool, on: WatchEvents): AuthWatch {
     next.on('error', fail);
     next.on('end', () => fail());
     next.on('notification', (message) => {
-      if (message.channel === AUTH_CHANGED_CHANNEL && message.payload) on.notice(message.payload);
+      if (message.channel === USER_CHANGED_CHANNEL && message.payload) on.notice(message.payload);
     });
     try {
       await next.connect();
-      await next.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
+      await next.query(`LISTEN ${USER_CHANGED_CHANNEL}`);
       if (!failed && !closed) on.heard();
     } catch (error) {
       fail(error as Error);

@@ -30,7 +30,7 @@ export interface Database {
   pglite?: PGlite;
   pool?: pg.Pool;
   /**
-   * `auth-changed` (user id): a change to a user or to one of their sessions committed, in any
+   * `user-changed` (user id): a change to a user, their sessions or their applications committed, in any
    * process. Emitted by the connection that committed it before its commit returns, so a server
    * never serves its own stale copy; other servers hear it on their listening connections.
    */
@@ -38,8 +38,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The channel of migration 0004's triggers; the payload is the user id. */
-export const AUTH_CHANGED_CHANNEL = 'adieu_auth_changed';
+/** The channel of migration 0004's triggers; the payload is a user id. */
+export const USER_CHANGED_CHANNEL = 'adieu_user_changed';
 
 // int8 (counts, sums) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -103,9 +103,9 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
       // serves its own stale copy (src/accounts/session-cache.ts).
       onConnect: async (client) => {
         client.on('notification', (message) => {
-          if (message.channel === AUTH_CHANGED_CHANNEL && message.payload) notices.emit('auth-changed', message.payload);
+          if (message.channel === USER_CHANGED_CHANNEL && message.payload) notices.emit('user-changed', message.payload);
         });
-        await client.query(`LISTEN ${AUTH_CHANGED_CHANNEL}`);
+        await client.query(`LISTEN ${USER_CHANGED_CHANNEL}`);
       },
     });
     // An idle client losing its connection must not crash the process.

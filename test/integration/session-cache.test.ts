@@ -11,6 +11,9 @@ import { insertUser } from '../../src/accounts/users.ts';
 import { hashPassword } from '../../src/accounts/password/password-hasher.ts';
 import { createSession, hashToken, resolveSession } from '../../src/accounts/sessions.ts';
 import { sessions, users } from '../../src/accounts/accounts.tables.ts';
+import { applicationEvents, applications } from '../../src/cancellation/cancellation.tables.ts';
+import { latestApplicationView } from '../../src/cancellation/application-view.ts';
+import { newId } from '../../src/ids.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-databases.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
 
@@ -64,6 +67,27 @@ describe.each(DATABASE_KINDS)('session cache (%s)', (kind) => {
 
     await ctx.db.delete(sessions).where(eq(sessions.userId, user.id));
     expect(await resolveSession(ctx, token)).toBeNull();
+  });
+
+  it("keeps the buyer's status page while signed in, and drops it with any write to their applications or timeline", async () => {
+    const user = await newBuyer(ctx, `page-${kind}@example.com`);
+    const { token } = await createSession(ctx, ctx.db, user.id, 'test');
+    await within('the cache serves', 5000, async () => (await resolveSession(ctx, token)) && ctx.sessionCache.serving);
+    expect(await latestApplicationView(ctx, ctx.db, user.id)).toBeNull();
+    expect(ctx.sessionCache.getRead(user.id, 'latestApplication')).toBeNull();
+
+    const now = new Date();
+    const id = newId('app');
+    await ctx.db.insert(applications).values({ id, userId: user.id, status: 'submitted', version: 1, reasonCode: 'NO_LONGER_USE', submittedAt: now, cycleStartedAt: now, dueAt: now, slaRemindAt: now, updatedAt: now });
+    expect(ctx.sessionCache.getRead(user.id, 'latestApplication')).toBeUndefined();
+    expect((await latestApplicationView(ctx, ctx.db, user.id))?.timeline).toEqual([]);
+
+    await ctx.db.insert(applicationEvents).values({ id: newId('evt'), applicationId: id, at: now, event: 'submitted', actorRole: 'buyer' });
+    expect(ctx.sessionCache.getRead(user.id, 'latestApplication')).toBeUndefined();
+    expect((await latestApplicationView(ctx, ctx.db, user.id))?.timeline.map((e) => e.event)).toEqual(['submitted']);
+
+    await ctx.db.update(applications).set({ status: 'withdrawn' }).where(eq(applications.id, id));
+    expect((await latestApplicationView(ctx, ctx.db, user.id))?.status).toBe('withdrawn');
   });
 
   it('does not forget a session for its last-seen time moving', async () => {
