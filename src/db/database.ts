@@ -38,7 +38,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The channel of migration 0004's triggers; the payload is a user id. */
+/** The channel of migration 0005's triggers; the payload is a user id. */
 export const USER_CHANGED_CHANNEL = 'adieu_user_changed';
 
 // int8 (counts, sums) as numbers: our counts stay far below 2^53.

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { closeContext, createContext, type AppContext } from '../../src/context.ts';
+import { closeContext, createContext, type AppContext } from '../../src/app/create-context.ts';
 import { createLogger } from '../../src/logger.ts';
 import { insertUser } from '../../src/accounts/users.ts';
 import { hashPassword } from '../../src/accounts/password/password-hasher.ts';
