@@ -27,6 +27,6 @@ export interface AppContext {
   sms: SmsSender;
   /** Throttling counters shared by every process: PostgreSQL, or Redis when `redis.url` is set. */
   rateLimiter: RateLimiter;
-  /** Signed-in sessions in memory, emptied by every server on any change (migration 0005). */
+  /** Signed-in sessions in memory, emptied by every server on any change (migration 0006). */
   sessionCache: SessionCache;
 }

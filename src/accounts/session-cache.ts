@@ -15,7 +15,7 @@ const RECONNECT_MS = 1000;
  * Signed-in sessions with their users, in memory, so a signed-in read needs no session query; and
  * the signed-in buyer's own status page, so the most requested read needs none at all.
  *
- * Correctness rests on migration 0005: every commit that deletes or alters a session (other than
+ * Correctness rests on migration 0006: every commit that deletes or alters a session (other than
  * its last-seen time), alters or deletes a user, or writes one of their applications or timeline
  * events raises a notification with the user id, in
  * whatever process or statement made it (sign-out, step-up, password reset, role change,
@@ -83,7 +83,7 @@ export class SessionCache {
 
   /**
    * A read of one user's own data, kept while that user's session is cached (the same
-   * notifications cover it: migration 0005 announces every change to the tables it reads).
+   * notifications cover it: migration 0006 announces every change to the tables it reads).
    */
   getRead<T>(userId: string, name: string): T | undefined {
     return this.live ? (this.reads.get(userId)?.get(name) as T | undefined) : undefined;

@@ -74,7 +74,7 @@ const latestQueries = new WeakMap<Db, ReturnType<typeof prepareLatest>>();
 
 /**
  * Outside a transaction, served from the session cache while the buyer is signed in on this
- * server: every write to their applications and timeline empties it on commit (migration 0005).
+ * server: every write to their applications and timeline empties it on commit (migration 0006).
  */
 export async function latestApplicationView(ctx: AppContext, db: Db, userId: string): Promise<ApplicationView | null> {
   const cacheable = db === ctx.db;

@@ -7,9 +7,12 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import * as schema from './schema.ts';
 
-export type Schema = typeof schema;
+/**
+ * No relational schema: every query names its tables, which each feature owns in its `*.tables.ts`
+ * (drizzle-kit reads them all from drizzle.config.ts), so the database floor knows no feature.
+ */
+type Schema = Record<string, never>;
 /** A drizzle handle on either driver. A transaction is also a `Db`, so services take `Db`. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -38,14 +41,14 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The channel of migration 0005's triggers; the payload is a user id. */
+/** The channel of migration 0006's triggers; the payload is a user id. */
 export const USER_CHANGED_CHANNEL = 'adieu_user_changed';
 
 // int8 (counts, sums) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function wrapPglite(client: PGlite): Database {
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client) as unknown as Db;
   // The session cache listens on the one connection itself (src/accounts/session-cache.ts).
   const notices = new EventEmitter();
   return {
@@ -68,7 +71,7 @@ export function wrapPglite(client: PGlite): Database {
 }
 
 export function wrapPool(pool: pg.Pool, notices = new EventEmitter()): Database {
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePg(pool) as unknown as Db;
   return {
     kind: 'postgres',
     db,
