@@ -8,6 +8,7 @@ import type { DevMailbox } from './notify/dev-mailbox.ts';
 import type { Mailer } from './notify/mailer.ts';
 import type { SmsSender } from './notify/sms-sender.ts';
 import type { RateLimiter } from './http/rate-limiter.ts';
+import type { SessionCache } from './accounts/session-cache.ts';
 
 /**
  * Everything a service function needs, built once at start-up (`src/app/create-context.ts`) and
@@ -26,4 +27,6 @@ export interface AppContext {
   sms: SmsSender;
   /** Throttling counters shared by every process: PostgreSQL, or Redis when `redis.url` is set. */
   rateLimiter: RateLimiter;
+  /** Signed-in sessions in memory, emptied by every server on any change (migration 0006). */
+  sessionCache: SessionCache;
 }

@@ -18,6 +18,26 @@ async function ready(child: Child): Promise<number> {
   return child.readyMs + Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+const PROFILE = /Adieu started in (\d+) ms: (.*)/;
+
+/** The server's own account of where its start-up time went (printed right after it listens). */
+async function startupProfile(child: Child): Promise<Record<string, number>> {
+  for (let i = 0; i < 50 && !PROFILE.test(child.output()); i++) await new Promise((r) => setTimeout(r, 20));
+  const m = PROFILE.exec(child.output());
+  if (!m) return {};
+  const phases: Record<string, number> = {};
+  for (const part of m[2].split(', ')) {
+    const at = part.lastIndexOf(' ');
+    phases[part.slice(0, at)] = Number(part.slice(at + 1));
+  }
+  return phases;
+}
+
+const profileLine = (phases: Record<string, number>) =>
+  Object.entries(phases)
+    .map(([phase, ms]) => `${phase} ${ms}`)
+    .join(', ');
+
 async function idleRss(child: Child): Promise<number> {
   await new Promise((r) => setTimeout(r, IDLE_MS));
   return rssMiB(child.process.pid!);
@@ -53,6 +73,7 @@ export const startupScenario: Scenario = {
       const firsts: number[] = [];
       const restarts: number[] = [];
       const rss: number[] = [];
+      const profiles: Array<{ first: Record<string, number>; restart: Record<string, number> }> = [];
       for (let i = 0; i < repeats; i++) {
         const dataDir = mkdtempSync(join(tmpdir(), 'adieu-bench-start-'));
         const db = kind === 'postgres' ? await benchDatabase('startup', { databaseUrl: bench.databaseUrl }) : null;
@@ -60,9 +81,11 @@ export const startupScenario: Scenario = {
         try {
           const first = await spawnAndWait([ADIEU_BIN, 'serve', '--demo', '--port', '0'], env, LISTENING);
           firsts.push(await ready(first));
+          const firstProfile = await startupProfile(first);
           await first.stop();
           const again = await spawnAndWait([ADIEU_BIN, 'serve', '--demo', '--port', '0'], env, LISTENING);
           restarts.push(await ready(again));
+          profiles.push({ first: firstProfile, restart: await startupProfile(again) });
           rss.push(await idleRss(again));
           await again.stop();
         } finally {
@@ -70,6 +93,8 @@ export const startupScenario: Scenario = {
           await db?.drop();
         }
         bench.log(`${kind}: first start ${Math.round(firsts[i])} ms, restart ${Math.round(restarts[i])} ms, idle RSS ${Math.round(rss[i])} MiB`);
+        bench.log(`${kind}: first start, in the server (ms): ${profileLine(profiles[i].first)}`);
+        bench.log(`${kind}: restart, in the server (ms): ${profileLine(profiles[i].restart)}`);
       }
       const first = median(firsts);
       const restart = median(restarts);
@@ -80,11 +105,14 @@ export const startupScenario: Scenario = {
         compare(`restart to ready (${kind})`, { value: restart, unit: 'ms' }, base, restart / bareMs),
         compare(`idle RSS (${kind})`, { value: memory, unit: 'MiB' }, { label: 'bare Fastify', unit: 'MiB', value: bareMiB }, memory / bareMiB),
       );
-      details[kind] = { firstStartMs: firsts, restartMs: restarts, idleRssMiB: rss };
+      details[kind] = { firstStartMs: firsts, restartMs: restarts, idleRssMiB: rss, profiles };
     }
     return {
       comparisons,
-      notes: [`median of ${repeats}; ready = spawn until GET /api/health answers 200; RSS ${IDLE_MS / 1000} s after ready (demo mode runs the in-process worker)`],
+      notes: [
+        `median of ${repeats}; ready = spawn until GET /api/health answers 200; RSS ${IDLE_MS / 1000} s after ready (demo mode runs the in-process worker)`,
+        'profile: each phase as the server measured it (boot = node + TypeScript loader; imports = the serve command\'s modules; database open = PGlite/pool and key store; then migrations, demo seed, pg-boss start, the HTTP app with static files, listen)',
+      ],
       details,
     };
   },

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { newId, newToken } from '../ids.ts';
 import { sessions, users } from './accounts.tables.ts';
+import type { SessionWithUser } from './session-cache.ts';
 
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000;
@@ -56,24 +57,51 @@ const prepareLookup = (db: Db) =>
     .prepare('adieu_session_by_token');
 const lookups = new WeakMap<Db, ReturnType<typeof prepareLookup>>();
 
-/** The live session of a cookie token with its user, or null (unknown, idle, expired, erased). */
-export async function resolveSession(ctx: AppContext, token: string): Promise<{ session: SessionRow; user: UserRow } | null> {
+/**
+ * The live session of a cookie token with its user, or null (unknown, idle, expired, erased).
+ * Served from the session cache when it holds the token; idle and absolute timeouts are checked
+ * on every request either way. A cached copy may only be older than the database (its last-seen
+ * time lags when another server served the session), so a copy that looks idle is read again
+ * before the session is ended.
+ */
+export async function resolveSession(ctx: AppContext, token: string): Promise<SessionWithUser | null> {
   if (!token || token.length > 100) return null;
+  const tokenHash = hashToken(token);
+  const now = ctx.clock.now().getTime();
+  const cache = ctx.sessionCache;
+  const cached = cache.get(tokenHash);
+  if (cached && isLive(cached, now)) return touch(ctx, tokenHash, cached, now, cache.mark());
+
+  const mark = cache.mark();
   let lookup = lookups.get(ctx.db);
   if (!lookup) lookups.set(ctx.db, (lookup = prepareLookup(ctx.db)));
-  const rows = await lookup.execute({ tokenHash: hashToken(token) });
+  const rows = await lookup.execute({ tokenHash });
   const found = rows[0];
-  if (!found) return null;
-  const now = ctx.clock.now().getTime();
-  const idle = found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now;
-  if (idle || found.session.expiresAt.getTime() <= now || found.user.status === 'erased') {
+  if (!found) {
+    cache.remove(tokenHash);
+    return null;
+  }
+  if (!isLive(found, now)) {
+    cache.remove(tokenHash);
     await ctx.db.delete(sessions).where(eq(sessions.id, found.session.id));
     return null;
   }
-  if (now - found.session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
-    await ctx.db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, found.session.id));
-  }
-  return found;
+  cache.put(tokenHash, found, mark);
+  return touch(ctx, tokenHash, found, now, mark);
+}
+
+function isLive(found: SessionWithUser, now: number): boolean {
+  if (found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) return false;
+  return found.session.expiresAt.getTime() > now && found.user.status !== 'erased';
+}
+
+/** Moves lastSeenAt at most once a minute; the cached copy first, so concurrent reads do not all write. */
+async function touch(ctx: AppContext, tokenHash: string, found: SessionWithUser, now: number, mark: number): Promise<SessionWithUser> {
+  if (now - found.session.lastSeenAt.getTime() < TOUCH_EVERY_MS) return found;
+  const touched = { session: { ...found.session, lastSeenAt: new Date(now) }, user: found.user };
+  if (mark === ctx.sessionCache.mark()) ctx.sessionCache.replace(tokenHash, touched);
+  await ctx.db.update(sessions).set({ lastSeenAt: touched.session.lastSeenAt }).where(eq(sessions.id, found.session.id));
+  return touched;
 }
 
 /** Step-up: a fresh token (session fixation cannot outlive it) and a 10-minute window. */

@@ -11,6 +11,7 @@ import { DevMailbox } from '../notify/dev-mailbox.ts';
 import { mailboxMailer, smtpMailer, type Mailer } from '../notify/mailer.ts';
 import { smsSenderFor, type SmsSender } from '../notify/sms-sender.ts';
 import { openRateLimiter } from '../http/open-rate-limiter.ts';
+import { SessionCache } from '../accounts/session-cache.ts';
 
 export type { AppContext };
 
@@ -31,6 +32,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   await clock.refresh(database.db).catch(() => undefined);
   const mailbox = new DevMailbox(join(config.dataDir, 'mailbox'), () => clock.now());
   const keys = openConfiguredKeyStore(config);
+  const logger = options.logger ?? createLogger(config.log.level, undefined, configSecrets(config));
   return {
     config,
     database,
@@ -38,16 +40,18 @@ export async function createContext(config: Config, options: ContextOptions = {}
     keys,
     clock,
     jobs: new JobQueue(database, { worker: options.worker ?? false }),
-    logger: options.logger ?? createLogger(config.log.level, undefined, configSecrets(config)),
+    logger,
     mailbox,
     mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
     sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),
     rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
+    sessionCache: new SessionCache(database, logger),
   };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.jobs.stop().catch(() => undefined);
+  await ctx.sessionCache.close().catch(() => undefined);
   await ctx.mailer.close().catch(() => undefined);
   await ctx.rateLimiter.close().catch(() => undefined);
   await ctx.keys.close().catch(() => undefined);

@@ -72,11 +72,21 @@ const prepareLatest = (db: Db) =>
     .prepare('adieu_latest_application');
 const latestQueries = new WeakMap<Db, ReturnType<typeof prepareLatest>>();
 
+/**
+ * Outside a transaction, served from the session cache while the buyer is signed in on this
+ * server: every write to their applications and timeline empties it on commit (migration 0006).
+ */
 export async function latestApplicationView(ctx: AppContext, db: Db, userId: string): Promise<ApplicationView | null> {
+  const cacheable = db === ctx.db;
+  const cached = cacheable ? ctx.sessionCache.getRead<ApplicationView | null>(userId, 'latestApplication') : undefined;
+  if (cached !== undefined) return cached;
+  const mark = ctx.sessionCache.mark();
   let query = latestQueries.get(db);
   if (!query) latestQueries.set(db, (query = prepareLatest(db)));
   const [found] = await query.execute({ userId });
-  return found ? toApplicationView(ctx, db, found.application, 'buyer', toTimeline(found.events, 'buyer')) : null;
+  const view = found ? await toApplicationView(ctx, db, found.application, 'buyer', toTimeline(found.events, 'buyer')) : null;
+  if (cacheable) ctx.sessionCache.putRead(userId, 'latestApplication', view, mark);
+  return view;
 }
 
 /** The application as API.md shapes it; free text is decrypted with the buyer's key. */

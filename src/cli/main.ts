@@ -1,4 +1,8 @@
 import { ConfigError } from '../config/load.ts';
+import { markStartup } from './startup-profile.ts';
+
+// Node, the TypeScript loader and this module: everything before a command runs.
+markStartup('boot');
 
 const USAGE = `Usage: adieu <command> [options]
 

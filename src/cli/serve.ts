@@ -5,6 +5,9 @@ import { closeContext } from '../app/create-context.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { listenForMetrics } from '../metrics/install-metrics.ts';
 import { onShutdown, startContext } from './startup.ts';
+import { markStartup, startupLine } from './startup-profile.ts';
+
+markStartup('imports');
 
 export async function serveCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -17,12 +20,16 @@ export async function serveCommand(args: string[]): Promise<void> {
   const worker = !values['no-worker'];
   const ctx = await startContext({ flags: { demo: values.demo, port } }, { worker }, { service: true });
   if (ctx.config.demo && (await seedDemo(ctx))) ctx.logger.info('demo marketplace seeded');
+  markStartup('demo seed');
 
   await ctx.jobs.start();
   if (worker) await ctx.jobs.work();
+  markStartup('jobs');
 
   const app = await buildApp(ctx);
+  markStartup('http app');
   const address = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
+  markStartup('listen');
   const url = address.replace('[::1]', 'localhost');
   // Port 0 and no configured publicUrl: the default was built with port 0, so use the real one.
   if (ctx.config.http.port === 0 && /:0$/.test(ctx.config.publicUrl)) ctx.config.publicUrl = url;
@@ -38,4 +45,5 @@ export async function serveCommand(args: string[]): Promise<void> {
   // Announced only once a signal would be handled.
   process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
   if (metrics) process.stdout.write(`Metrics are served on ${metrics.url}/metrics\n`);
+  process.stdout.write(`Adieu ${startupLine()}\n`);
 }

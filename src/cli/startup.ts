@@ -5,6 +5,7 @@ import { closeContext, createContext, type AppContext, type ContextOptions } fro
 import { bindKeyStore } from '../keys/key-store-binding.ts';
 import { migrateDatabase } from '../app/migrate.ts';
 import { registerJobHandlers } from '../app/job-handlers.ts';
+import { markStartup } from './startup-profile.ts';
 
 /**
  * The setting rules, before anything is opened: in production a finding that is refused stops
@@ -24,9 +25,12 @@ export function enforceSettingRules(config: Config): void {
 export async function startContext(load: LoadOptions, options: ContextOptions = {}, { service = false } = {}): Promise<AppContext> {
   const config = loadConfig(load);
   if (service) enforceSettingRules(config);
+  markStartup('config');
   const ctx = await createContext(config, options);
+  markStartup('database open');
   try {
     await migrateDatabase(ctx.database);
+    markStartup('migrations');
     // Before anything mints a key: the key store must be this deployment's, opened by its KEK.
     const bound = await bindKeyStore(ctx.db, ctx.keys);
     if (bound.wrapped > 0) ctx.logger.info({ keys: bound.wrapped }, 'keys stored before envelope encryption are now wrapped by the KEK');

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -31,18 +32,30 @@ export interface Database {
   withConnection<T>(fn: (query: (text: string, values?: unknown[]) => Promise<RawResult>) => Promise<T>): Promise<T>;
   pglite?: PGlite;
   pool?: pg.Pool;
+  /**
+   * `user-changed` (user id): a change to a user, their sessions or their applications committed, in any
+   * process. Emitted by the connection that committed it before its commit returns, so a server
+   * never serves its own stale copy; other servers hear it on their listening connections.
+   */
+  notices: EventEmitter;
   close(): Promise<void>;
 }
+
+/** The channel of migration 0006's triggers; the payload is a user id. */
+export const USER_CHANGED_CHANNEL = 'adieu_user_changed';
 
 // int8 (counts, sums) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client) as unknown as Db;
+  // The session cache listens on the one connection itself (src/accounts/session-cache.ts).
+  const notices = new EventEmitter();
   return {
     kind: 'embedded',
     db,
     pglite: client,
+    notices,
     async executeSql(text, values) {
       if (values && values.length > 0) return client.query(text, values);
       const results = await client.exec(text);
@@ -57,12 +70,13 @@ export function wrapPglite(client: PGlite): Database {
   };
 }
 
-export function wrapPool(pool: pg.Pool): Database {
+export function wrapPool(pool: pg.Pool, notices = new EventEmitter()): Database {
   const db = drizzlePg(pool) as unknown as Db;
   return {
     kind: 'postgres',
     db,
     pool,
+    notices,
     async executeSql(text, values) {
       return (await pool.query(text, values as any[])) as any;
     },
@@ -83,10 +97,23 @@ export function wrapPool(pool: pg.Pool): Database {
 /** Opens PostgreSQL when a URL is given, else the embedded database under `dataDir/db`. */
 export async function openDatabase(options: { url?: string; dataDir: string; poolSize?: number }): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const notices = new EventEmitter();
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      // Every connection listens before its first use, so the connection that commits a change to
+      // a session or user hears its own notification before its commit returns: this server never
+      // serves its own stale copy (src/accounts/session-cache.ts).
+      onConnect: async (client) => {
+        client.on('notification', (message) => {
+          if (message.channel === USER_CHANGED_CHANNEL && message.payload) notices.emit('user-changed', message.payload);
+        });
+        await client.query(`LISTEN ${USER_CHANGED_CHANNEL}`);
+      },
+    });
     // An idle client losing its connection must not crash the process.
     pool.on('error', () => undefined);
-    return wrapPool(pool);
+    return wrapPool(pool, notices);
   }
   const dir = join(options.dataDir, 'db');
   mkdirSync(dir, { recursive: true });

@@ -1,4 +1,5 @@
-import sharp, { type Metadata, type Sharp, type SharpOptions } from 'sharp';
+import { createRequire } from 'node:module';
+import type { Metadata, Sharp, SharpOptions } from 'sharp';
 import { AppError } from '../errors.ts';
 import type { SniffedType } from './image-type.ts';
 import { clampRedactions, orientedSize, type PixelBox, type Redaction } from './redactions.ts';
@@ -21,14 +22,18 @@ const pipelineSlots = new Slots(IMAGE_SLOTS);
 
 /** How busy image work is in this process: slots in use, uploads waiting, the most ever in use. */
 export const imageWorkLoad = () => ({ inUse: pipelineSlots.inUse, queued: pipelineSlots.queued, peak: pipelineSlots.peak });
-let configured = false;
+const requireModule = createRequire(import.meta.url);
+type SharpFunction = typeof import('sharp').default;
+let loaded: SharpFunction | null = null;
 
-function configureSharp(): void {
-  if (configured) return;
-  configured = true;
+/** sharp and libvips, loaded with the first image rather than at start-up (a good part of a second). */
+export function sharpLib(): SharpFunction {
+  if (loaded) return loaded;
+  const sharp = requireModule('sharp') as SharpFunction;
   sharp.concurrency(1);
   // The operation cache would keep decoded ID photos in memory after the request.
   sharp.cache(false);
+  return (loaded = sharp);
 }
 
 /** Options for every decode of untrusted input. */
@@ -45,7 +50,7 @@ const inputOptions: SharpOptions = {
  * (AV1/AVIF only); HEIC then goes through libheif in WebAssembly (`heic-decode.ts`).
  */
 export function canDecodeHeic(): boolean {
-  const suffixes = (sharp.format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix ?? [];
+  const suffixes = (sharpLib().format.heif?.input as { fileSuffix?: string[] } | undefined)?.fileSuffix ?? [];
   return suffixes.includes('.heic');
 }
 
@@ -77,14 +82,13 @@ const SHARP_FORMAT: Record<string, string[]> = {
  * XMP, IPTC, comments, ICC profiles and anything appended after the image (polyglots) are dropped.
  */
 export async function cleanImage(input: Buffer, type: SniffedType & { kind: 'image' }, redactions: Redaction[]): Promise<CleanImage> {
-  configureSharp();
   // HEVC that this libvips cannot decode is not handed to it at all, not even for its header.
   if (type.format === 'heic' && !canDecodeHeic()) return cleanHeicInWorker(input, redactions);
 
   let meta: Metadata;
   try {
     // Reads the header only; the pixel limit already applies here.
-    meta = await sharp(input, inputOptions).metadata();
+    meta = await sharpLib()(input, inputOptions).metadata();
   } catch (error) {
     throw /pixel limit/i.test((error as Error).message) ? tooManyPixels() : invalid();
   }
@@ -101,7 +105,7 @@ export async function cleanImage(input: Buffer, type: SniffedType & { kind: 'ima
 
   return pipelineSlots.run(async () => {
     try {
-      return await redactThenShrink(sharp(input, inputOptions).autoOrient(), clamped.boxes);
+      return await redactThenShrink(sharpLib()(input, inputOptions).autoOrient(), clamped.boxes);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw invalid();
@@ -124,7 +128,7 @@ function cleanHeicInWorker(input: Buffer, redactions: Redaction[]): Promise<Clea
     try {
       const clamped = clampRedactions(redactions, width, height);
       if (!clamped.ok) throw outsideImage(clamped.index);
-      return await redactThenShrink(sharp(rgba, { raw: { width, height, channels: 4 } }), clamped.boxes);
+      return await redactThenShrink(sharpLib()(rgba, { raw: { width, height, channels: 4 } }), clamped.boxes);
     } catch (error) {
       if (error instanceof AppError) throw error;
       throw invalid();
@@ -162,11 +166,10 @@ async function redactThenShrink(image: Sharp, boxes: PixelBox[]): Promise<CleanI
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
   const { width, height, channels } = painted.info;
-  return shrink(sharp(painted.data, { raw: { width, height, channels } }));
+  return shrink(sharpLib()(painted.data, { raw: { width, height, channels } }));
 }
 
 /** Runs image work (watermarking a view) under the same memory bound as uploads. */
 export function withImageSlot<T>(work: () => Promise<T>): Promise<T> {
-  configureSharp();
   return pipelineSlots.run(work);
 }

@@ -1,5 +1,4 @@
-import sharp from 'sharp';
-import { withImageSlot } from './image-pipeline.ts';
+import { sharpLib, withImageSlot } from './image-pipeline.ts';
 
 const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -35,8 +34,8 @@ export function watermarkSvg(width: number, height: number, label: string): stri
 /** Stamps the viewer and the time of viewing over the whole image; returns a fresh JPEG without metadata. */
 export async function watermarkImage(jpeg: Buffer, label: string): Promise<Buffer> {
   return withImageSlot(async () => {
-    const meta = await sharp(jpeg).metadata();
+    const meta = await sharpLib()(jpeg).metadata();
     const overlay = Buffer.from(watermarkSvg(meta.width, meta.height, label));
-    return sharp(jpeg).composite([{ input: overlay, top: 0, left: 0 }]).jpeg({ quality: 85 }).toBuffer();
+    return sharpLib()(jpeg).composite([{ input: overlay, top: 0, left: 0 }]).jpeg({ quality: 85 }).toBuffer();
   });
 }

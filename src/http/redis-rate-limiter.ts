@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import { AppError } from '../errors.ts';
 import { counterKey, retryAfter, type RateDecision, type RateLimiter } from './rate-limiter.ts';
 
@@ -34,7 +35,9 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly prefix: string,
     private readonly secret: () => Promise<Buffer>,
   ) {
-    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true });
+    // ioredis loads only where Redis is configured.
+    const { Redis: RedisClient } = createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+    this.redis = new RedisClient(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000, enableAutoPipelining: true });
     // Connection trouble surfaces on the commands themselves; the event must not crash the process.
     this.redis.on('error', () => undefined);
   }

@@ -1,4 +1,5 @@
-import mysql from 'mysql2/promise';
+import { createRequire } from 'node:module';
+import type mysql from 'mysql2/promise';
 import type { AppContext } from '../../context.ts';
 import type { StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ReachPath, SqlStep } from '../../domain/erasure-plan.ts';
@@ -37,12 +38,16 @@ function storeError(store: string, error: unknown): StoreError {
 
 const pools = new Map<string, mysql.Pool>();
 
+const requireModule = createRequire(import.meta.url);
+/** mysql2 loads with the first MySQL store a run touches, not with every server's start. */
+const mysqlDriver = () => requireModule('mysql2/promise') as typeof mysql;
+
 function poolFor(url: string): mysql.Pool {
   let pool = pools.get(url);
   if (!pool) {
     const u = new URL(url);
     u.protocol = 'mysql:';
-    pool = mysql.createPool({ uri: u.toString(), connectionLimit: 3, connectTimeout: 5_000, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false });
+    pool = mysqlDriver().createPool({ uri: u.toString(), connectionLimit: 3, connectTimeout: 5_000, timezone: 'Z', supportBigNumbers: true, bigNumberStrings: false });
     pools.set(url, pool);
   }
   return pool;
