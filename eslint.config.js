@@ -12,6 +12,7 @@ const FLOOR_RULES = [
   { applies: (folder) => folder !== 'app' && folder !== 'cli', forbid: ['app'], message: 'Only the entry points import the assembly floor (src/app/): features export what they offer.' },
   { applies: (folder) => folder === 'domain', forbid: FEATURES, message: 'src/domain/ holds pure rules: it imports no feature.' },
   { applies: (folder) => folder === 'erasure', forbid: ['cancellation', 'review'], message: 'The erasure engine never imports the workflow: src/app/ wires the two together.' },
+  { applies: (folder) => folder === 'review', regex: '^(\\.\\./)+cancellation/(?!public\\.ts$)', message: 'Review uses cancellation through src/cancellation/public.ts only.' },
 ];
 const srcFolders = readdirSync(new URL('./src', import.meta.url), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
 const floorBlocks = [...srcFolders, '.'].flatMap((folder) => {
@@ -22,7 +23,7 @@ const floorBlocks = [...srcFolders, '.'].flatMap((folder) => {
     {
       files: folder === '.' ? ['src/*.ts'] : [`src/${folder}/**/*.{ts,tsx}`],
       rules: {
-        'no-restricted-imports': ['error', { patterns: rules.map((r) => ({ regex: `^${up}(${r.forbid.join('|')})/`, message: r.message })) }],
+        'no-restricted-imports': ['error', { patterns: rules.map((r) => ({ regex: r.regex ?? `^${up}(${r.forbid.join('|')})/`, message: r.message })) }],
       },
     },
   ];

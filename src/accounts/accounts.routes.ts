@@ -6,8 +6,8 @@ import { AppError } from '../errors.ts';
 import { clearSessionCookie, clientIp, requireUser, setDeviceCookie, setSessionCookie } from './request-auth.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
 import { PASSWORD_MAX } from './password/password-policy.ts';
-import { signUp } from './sign-up.ts';
-import { signIn, rateLimiter } from './sign-in.ts';
+import { signUpFromAddress } from './sign-up.ts';
+import { signIn } from './sign-in.ts';
 import { stepUp, verifySecondFactorStepUp, type StepUpProof } from './step-up.ts';
 import { csrfTokenFor, endSession } from './sessions.ts';
 import { requestPasswordReset, resetPassword } from './password-recovery.ts';
@@ -38,10 +38,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        if (!ctx.config.identity.local) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
-        const limit = await (await rateLimiter(ctx)).hit('signup-ip', clientIp(request), 20, 3600, ctx.clock.now());
-        if (!limit.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(limit.retryAfterSeconds) } });
-        return reply.status(201).send(await signUp(ctx, request.body));
+        return reply.status(201).send(await signUpFromAddress(ctx, clientIp(request), request.body));
       },
     );
 

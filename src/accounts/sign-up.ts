@@ -14,6 +14,21 @@ export interface SignUpInput {
   locale?: string;
 }
 
+/** Sign-ups one address may attempt per hour. */
+const SIGN_UPS_PER_ADDRESS = 20;
+const SIGN_UP_WINDOW_SECONDS = 3600;
+
+/**
+ * POST /api/auth/signup: local accounts must be on, and one address gets a bounded number of
+ * attempts an hour (RATE_LIMITED with retry-after), then `signUp`.
+ */
+export async function signUpFromAddress(ctx: AppContext, clientAddress: string, input: SignUpInput): Promise<{ userId: string }> {
+  if (!ctx.config.identity.local) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
+  const limit = await ctx.rateLimiter.hit('signup-ip', clientAddress, SIGN_UPS_PER_ADDRESS, SIGN_UP_WINDOW_SECONDS, ctx.clock.now());
+  if (!limit.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(limit.retryAfterSeconds) } });
+  return signUp(ctx, input);
+}
+
 /** Creates a buyer account. Identifiers are normalised first so variants cannot make twins. */
 export async function signUp(ctx: AppContext, input: SignUpInput): Promise<{ userId: string }> {
   const fields: Record<string, string> = {};

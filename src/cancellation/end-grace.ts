@@ -7,7 +7,7 @@ import { findApplication } from './application-store.ts';
 import { applyTransition } from './apply-transition.ts';
 import { startApplicationErasure } from './erase-application.ts';
 import { lockBuyerForUpdate, unfreezeBuyer } from './buyer-lock.ts';
-import { regionDate, reviewDeadlines } from './work-calendar.ts';
+import { newReviewCycle, regionDate } from './work-calendar.ts';
 
 /** How many ended grace periods one timer run handles (the next tick takes the rest). */
 const BATCH = 50;
@@ -49,22 +49,13 @@ async function endGrace(ctx: AppContext, applicationId: string, userId: string):
     const eligibility = await checkEligibility(ctx, tx, userId, toLocale(buyer.locale));
     const system = { role: 'system' as const, subjectId: 'system' };
     if (!eligibility.eligible || eligibility.blockers.length > 0) {
-      const { dueAt, slaRemindAt } = reviewDeadlines(ctx.config, now);
+      const cycle = newReviewCycle(ctx.config, now);
+      const { dueAt } = cycle;
       await applyTransition(ctx, tx, {
         application,
         event: 'grace_blocked',
         actor: system,
-        set: {
-          graceEndsAt: null,
-          cycleStartedAt: now,
-          dueAt,
-          slaRemindAt,
-          slaReminderSentAt: null,
-          slaBreachedAt: null,
-          claimedBy: null,
-          claimExpiresAt: null,
-          firstApprovalBy: null,
-        },
+        set: { graceEndsAt: null, ...cycle },
         detail: { blockers: eligibility.blockers.map((b) => b.code), dueAt: dueAt.toISOString() },
         notify: { template: 'application_returned_to_review', vars: { dueDate: regionDate(ctx.config, dueAt), count: eligibility.blockers.length } },
       });

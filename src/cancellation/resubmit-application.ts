@@ -12,7 +12,7 @@ import { lockBuyerForUpdate } from './buyer-lock.ts';
 import { sealApplicationText } from './application-crypto.ts';
 import { riskFlagsFor } from './risk-flags.ts';
 import { toApplicationView, type ApplicationView } from './application-view.ts';
-import { regionDate, reviewDeadlines } from './work-calendar.ts';
+import { newReviewCycle, regionDate } from './work-calendar.ts';
 
 export interface ResubmitInput {
   reasonText?: string;
@@ -42,7 +42,8 @@ export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow
       if (!eligibility.eligible || eligibility.blockers.length > 0) throw new AppError('CANCELLATION_BLOCKED', { blockers: eligibility.blockers });
 
       const now = ctx.clock.now();
-      const { dueAt, slaRemindAt } = reviewDeadlines(ctx.config, now);
+      const cycle = newReviewCycle(ctx.config, now);
+      const { dueAt } = cycle;
       const reasonText = input.reasonText?.trim();
       const documentIds = input.documentIds ?? [];
       if (documentIds.length > 0) await documents.attach(ctx, tx, user.id, application.id, documentIds);
@@ -52,14 +53,7 @@ export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow
         actor: { role: 'buyer', subjectId: buyer.subjectId, userId: buyer.id },
         set: {
           ...(reasonText ? { reasonTextEnc: await sealApplicationText(ctx, user.id, 'reasonText', reasonText) } : {}),
-          cycleStartedAt: now,
-          dueAt,
-          slaRemindAt,
-          slaReminderSentAt: null,
-          slaBreachedAt: null,
-          claimedBy: null,
-          claimExpiresAt: null,
-          firstApprovalBy: null,
+          ...cycle,
           closedAt: null,
           riskFlags: await riskFlagsFor(tx, buyer, now),
         },

@@ -23,6 +23,24 @@ export function reviewDeadlines(config: Config, start: Date): { dueAt: Date; sla
   };
 }
 
+/**
+ * The columns that start a new review cycle at `now` (after a blocked grace end, or a
+ * resubmission): fresh deadlines, no reminder or breach yet, no claim, no earlier first approval.
+ */
+export function newReviewCycle(config: Config, now: Date) {
+  const { dueAt, slaRemindAt } = reviewDeadlines(config, now);
+  return {
+    cycleStartedAt: now,
+    dueAt,
+    slaRemindAt,
+    slaReminderSentAt: null,
+    slaBreachedAt: null,
+    claimedBy: null,
+    claimExpiresAt: null,
+    firstApprovalBy: null,
+  };
+}
+
 /** A date as people of the region read it (`YYYY-MM-DD` in the calendar's zone), for messages. */
 export const regionDate = (config: Config, instant: Date) => localDate(instant, calendarTimeZone(workCalendarOf(config)));
 

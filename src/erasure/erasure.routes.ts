@@ -1,14 +1,12 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireRole } from '../accounts/request-auth.ts';
-import { auditLog } from '../audit/audit.tables.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
-import { planErasure, describeStep } from '../domain/erasure-plan.ts';
-import { dataMap } from './datamap.ts';
-import { deletionCertificates } from './erasure.tables.ts';
+import { listAuditEntries } from '../audit/audit-listing.ts';
+import { findCertificate } from './certificate-lookup.ts';
+import { dataMapView } from './datamap-view.ts';
 import { certificateJwks } from './certificate-keys.ts';
 import { getRunView, listRunViews, webhookHealth } from './erasure-views.ts';
 import { enableEndpoint, recordDownstreamException, retryFailedRun } from './admin-actions.ts';
@@ -17,15 +15,11 @@ import { acceptConfirmation } from './webhooks/confirmations.ts';
 import { CONFIRMATIONS_PATH } from './webhooks/deliver.ts';
 import { id, idParams, name } from '../http/params.ts';
 
-const AUDIT_PAGE = 50;
-
 /** Public: certificates by their unguessable id, and the keys to check them. */
 function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/api/certificates/:id', { schema: { tags: ['erasure'], params: idParams } }, async (request) => {
-      const [certificate] = await ctx.db.select().from(deletionCertificates).where(eq(deletionCertificates.id, request.params.id));
-      if (!certificate) throw new AppError('CERTIFICATE_NOT_FOUND');
-      return { id: certificate.id, jws: certificate.jws, payload: certificate.payload };
+      return findCertificate(ctx, request.params.id);
     });
 
     app.get('/.well-known/adieu/certificate-keys', { schema: { tags: ['erasure'] } }, async (_request, reply) => {
@@ -108,14 +102,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get('/api/admin/datamap', { schema: { tags: ['admin'] } }, async (request) => {
       requireRole(request, 'admin');
-      const map = dataMap(ctx.config);
-      const plan = planErasure(map);
-      return {
-        hash: map.hash,
-        stores: map.stores.map((s) => ({ store: s.store, title: s.title, database: s.database === 'adieu' ? 'adieu' : `config:${s.database.config}`, vacuum: s.vacuum, tables: s.tables })),
-        plan: plan.steps.map((step, seq) => ({ seq, kind: step.kind, ...describeStep(step) })),
-        categories: plan.categories,
-      };
+      return dataMapView(ctx.config);
     });
 
     app.get(
@@ -128,18 +115,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         requireRole(request, 'admin');
-        const { cursor, subject, action } = request.query;
-        const rows = await ctx.db
-          .select()
-          .from(auditLog)
-          .where(and(cursor ? lt(auditLog.seq, cursor) : undefined, subject ? eq(auditLog.subject, subject) : undefined, action ? eq(auditLog.action, action) : undefined))
-          .orderBy(desc(auditLog.seq))
-          .limit(AUDIT_PAGE + 1);
-        const page = rows.slice(0, AUDIT_PAGE);
-        return {
-          items: page.map((r) => ({ seq: r.seq, at: r.at.toISOString(), actor: r.actor, action: r.action, subject: r.subject, target: r.target, data: r.data, hash: r.hash })),
-          nextCursor: rows.length > AUDIT_PAGE ? String(page[page.length - 1].seq) : null,
-        };
+        return listAuditEntries(ctx.db, request.query);
       },
     );
 

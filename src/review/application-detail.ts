@@ -8,8 +8,7 @@ import { maskEmail, maskPhone } from '../domain/identifiers.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility, type EligibilityReport } from '../eligibility/check-eligibility.ts';
 import { listApplicationDocuments } from '../documents/document-links.ts';
-import { findApplication, subjectIdOf } from '../cancellation/application-store.ts';
-import { toApplicationView, type ApplicationView } from '../cancellation/application-view.ts';
+import { findApplication, subjectIdOf, toApplicationView, type ApplicationView } from '../cancellation/public.ts';
 
 export interface ReviewDetail {
   application: ApplicationView & {

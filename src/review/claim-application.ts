@@ -4,11 +4,7 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { UserRow } from '../accounts/sessions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { applications } from '../cancellation/cancellation.tables.ts';
-import { applyTransition } from '../cancellation/apply-transition.ts';
-import { lockBuyerForUpdate } from '../cancellation/buyer-lock.ts';
-import { regionDate } from '../cancellation/work-calendar.ts';
-import { findApplication, type ApplicationRow } from '../cancellation/application-store.ts';
+import { applications, applyTransition, lockBuyerForUpdate, regionDate, findApplication, type ApplicationRow } from '../cancellation/public.ts';
 
 export interface ClaimView {
   id: string;

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { countBlockersMany } from '../eligibility/check-eligibility.ts';
-import { applicationMessages, applications, messageReads } from '../cancellation/cancellation.tables.ts';
+import { applicationMessages, applications, messageReads } from '../cancellation/public.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../domain/keyset-cursor.ts';
 import { REVIEWABLE_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { noContent, ok, op, type OperationCatalog } from '../http/openapi/operation.ts';
 import { APPLICATION_STATUSES } from '../domain/application-transitions.ts';
-import { Application, Eligibility, Message, StaffApplication, Thread } from '../cancellation/cancellation.openapi.ts';
+import { Application, Eligibility, Message, StaffApplication, Thread } from '../cancellation/public.ts';
 
 const time = z.string().describe('ISO 8601 UTC');
 const status = z.enum(APPLICATION_STATUSES);

@@ -1,8 +1,7 @@
 import { and, count, gte, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { queryRows } from '../db/sql.ts';
-import { applicationEvents, applications } from '../cancellation/cancellation.tables.ts';
-import { workCalendarOf } from '../cancellation/work-calendar.ts';
+import { applicationEvents, applications, workCalendarOf } from '../cancellation/public.ts';
 import { addCalendarDays, calendarTimeZone, localDate } from '../domain/working-days.ts';
 import { APPLICATION_STATUSES, SLA_RUNNING_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';
 

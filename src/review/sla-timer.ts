@@ -6,8 +6,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { enqueueNotification } from '../accounts/notifications.ts';
 import { newId } from '../ids.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { applicationEvents, applications } from '../cancellation/cancellation.tables.ts';
-import { regionDate } from '../cancellation/work-calendar.ts';
+import { applicationEvents, applications, regionDate } from '../cancellation/public.ts';
 import { allStaffIds } from '../accounts/staff-recipients.ts';
 
 type Flagged = { id: string; userId: string; dueAt: Date; claimedBy: string | null; claimExpiresAt: Date | null };
