@@ -9,6 +9,7 @@ import { applications } from '../cancellation/cancellation.tables.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { planErasure } from '../domain/erasure-plan.ts';
 import { dataMap } from './datamap.ts';
+import { endExportsAtErasure } from '../export/request-export.ts';
 import { erasureDownstream, erasureRuns, erasureSteps, erasureWebhookEndpoints } from './erasure.tables.ts';
 
 /**
@@ -58,6 +59,8 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
   // From this commit on the account is closed for good: no sign-in, session, reset or mail can
   // create new data behind the steps that already ran (the tombstone step completes the row).
   await tx.update(users).set({ status: 'erased' }).where(eq(users.id, subject.userId));
+  // Exports of the buyer end now, their files destroyed (the right of access ends with erasure).
+  await endExportsAtErasure(ctx, tx, subject.userId);
 
   const webhooks = ctx.config.webhooks;
   const disabled = new Set(

@@ -12,6 +12,7 @@ import '../cancellation/cancellation-timers.ts';
 // Registers the purge of used handoff/logout token ids.
 import '../identity/identity-timers.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
+import { registerExport } from '../export/register-export.ts';
 
 /** Wires every queue to its handler. Handlers re-check their preconditions: a job may run twice. */
 export function registerJobHandlers(ctx: AppContext): void {
@@ -30,4 +31,6 @@ export function registerJobHandlers(ctx: AppContext): void {
   });
   // Erasure steps, downstream webhooks, retention purge; checks the data map (bad map: start-up stops).
   registerErasure(ctx);
+  // Data exports (right of access) and the expiry of their files.
+  registerExport(ctx);
 }

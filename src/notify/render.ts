@@ -25,6 +25,11 @@ void i18n.init({
   interpolation: { escapeValue: false },
 });
 
+/** The messages of one language, for texts other than mail that live with them (an export's README). */
+export function translator(locale: Locale): TFunction {
+  return i18n.getFixedT(locale);
+}
+
 export function toLocale(value: string | null | undefined): Locale {
   return value && value.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 }
