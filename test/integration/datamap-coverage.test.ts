@@ -62,7 +62,7 @@ describe('a bad data map', () => {
   it('is refused when a reach column would be erased from kept rows, or a reference is unknown', () => {
     writeFileSync(join(dir, 'adieu.yaml'), readFileSync(join(DATAMAP_DIR, 'adieu.yaml'), 'utf8'));
     const good = readFileSync(join(DATAMAP_DIR, 'shop.yaml'), 'utf8');
-    writeFileSync(join(dir, 'shop.yaml'), good.replace(`buyer_id: { action: keep_pseudonymous, note: "the tombstone's id" }\n      status: non_personal\n      total_minor`, 'buyer_id: set_null\n      status: non_personal\n      total_minor'));
+    writeFileSync(join(dir, 'shop.yaml'), good.replace(`buyer_id: { action: keep_pseudonymous, note: "the tombstone's id", export: include }\n      status: non_personal\n      total_minor`, 'buyer_id: set_null\n      status: non_personal\n      total_minor'));
     expect(() => readDataMap(dir)).toThrow(/shop\.orders\.buyer_id: the reach column of kept rows must stay/);
     writeFileSync(join(dir, 'shop.yaml'), good.replace('reach: { column: order_id, references: shop.orders.id }', 'reach: { column: order_id, references: shop.nowhere.id }'));
     expect(() => readDataMap(dir)).toThrow(/reach references unknown table shop\.nowhere/);
