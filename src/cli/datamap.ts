@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { checkDataMapCoverage, discoverStore } from '../erasure/datamap-check.ts';
 import { startContext } from './startup.ts';
 import { exportDecisionProblems } from '../domain/export-datamap.ts';
@@ -65,7 +65,7 @@ export async function datamapCommand(args: string[]): Promise<number> {
       }
     }
     // The right of access reads along the same map: every personal column says whether it leaves.
-    for (const problem of exportDecisionProblems(dataMap())) {
+    for (const problem of exportDecisionProblems(dataMap(ctx.config))) {
       bad += 1;
       process.stdout.write(`${problem}\n`);
     }

@@ -30,7 +30,7 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
     .limit(1);
   if (!subject) throw new AppError('APPLICATION_NOT_FOUND');
 
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const plan = planErasure(map);
   const now = ctx.clock.now();
   const runId = newId('ers');
@@ -86,6 +86,7 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
         runId,
         name: w.name,
         messageId: newId('msg'),
+        requestedAt: new Date(),
         state: disabled.has(w.name) ? ('disabled' as const) : ('pending' as const),
         nextAttemptAt: now,
         lastError: disabled.has(w.name) ? 'endpoint disabled (410 Gone earlier): needs an admin' : null,

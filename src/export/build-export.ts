@@ -85,7 +85,7 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
     return 'failed';
   }
 
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   let parts = row.parts;
   if (row.datamapHash !== map.hash) {
     // A new data map since the parts were written: start over along the new one.

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { isReauthenticated } from '../accounts/sessions.ts';
-import { requireRole, requireUser } from '../http/request-auth.ts';
+import { requireRole, requireUser } from '../accounts/request-auth.ts';
 import { id, idParams } from '../http/params.ts';
 import { listExports, openDownload, requestExport, requestExportForBuyer } from './request-export.ts';
 

@@ -1,10 +1,11 @@
 import type { AppContext } from '../context.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { registerTimer } from '../jobs/timers.ts';
+import type { Timer } from '../jobs/timers.ts';
 import { buildExport } from './build-export.ts';
 import { destroyExport, expireExports } from './request-export.ts';
 
-registerTimer({ name: 'export-expiry', run: expireExports });
+/** Destroys the files of exports past `export.retainDays`. */
+export const exportTimers: Timer[] = [{ name: 'export-expiry', run: expireExports }];
 
 /** The data export's jobs: building an export, destroying its files. */
 export function registerExport(ctx: AppContext): void {

@@ -49,7 +49,7 @@ const normal = (value: unknown): unknown => {
 export async function storeRows(ctx: AppContext, userId: string, subjectId: string, mysqlUrls: Record<string, string> = {}): Promise<Map<ExportTable, string[]>> {
   const out = new Map<ExportTable, string[]>();
   const values = { userId, subjectId, now: new Date() };
-  for (const table of planExport(dataMap())) {
+  for (const table of planExport(dataMap(ctx.config))) {
     const query = { table: table.table, columns: table.columns.map((c) => c.name), path: table.path, exclude: table.exclude };
     let rows: Array<Record<string, unknown>>;
     if (table.store.database === 'adieu') {
