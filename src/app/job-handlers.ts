@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { deliverNotification, registerSecretResolver, type NotificationJob } from '../notify/notifications.ts';
+import { deliverNotification, registerSecretResolver, type NotificationJob } from '../accounts/notifications.ts';
 import { passwordResetSecret } from '../accounts/password-recovery.ts';
 import { decisionMessageSecret } from '../review/decide-application.ts';
 import { QUEUES } from '../jobs/queues.ts';
@@ -7,6 +7,8 @@ import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
 import { registerExport } from '../export/register-export.ts';
+import { markApplicationErased } from '../cancellation/complete-application.ts';
+import { shredUserDocuments } from '../documents/document-links.ts';
 
 /**
  * Wires every queue to its handler; the tick job runs every timer of `./timers.ts`. Handlers
@@ -27,7 +29,11 @@ export function registerJobHandlers(ctx: AppContext): void {
     await runDisposalJob(ctx, data);
   });
   // Erasure steps, downstream webhooks, retention purge; checks the data map (bad map: start-up stops).
-  registerErasure(ctx);
+  // The engine reports a completed run to the workflow, and shreds documents, through these hooks.
+  registerErasure(ctx, {
+    runCompleted: (ctx, tx, run) => markApplicationErased(ctx, tx, run.requestId, run.certificateId),
+    shredFiles: shredUserDocuments,
+  });
   // Data exports (right of access) and the expiry of their files.
   registerExport(ctx);
 }

@@ -2,7 +2,7 @@
  * What other features use of documents: attaching uploads to an application, listing them for
  * review, and disposing of them. Everything else about documents stays inside this folder.
  */
-import { and, asc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
@@ -81,4 +81,18 @@ export async function destroyUserDocuments(ctx: AppContext, userId: string): Pro
   const destroyed = await ctx.db.transaction((tx) => markDocumentsDestroyed(ctx, tx, eq(documents.userId, userId), 'erasure'));
   await removeDestroyedFiles(ctx, eq(documents.userId, userId), 100_000);
   return destroyed.length;
+}
+
+/**
+ * The erasure's shred step: destroys the buyer's documents and reports how many the erasure
+ * destroyed in all, counted rather than taken from the call, so a resumed step reports what the
+ * first attempt did.
+ */
+export async function shredUserDocuments(ctx: AppContext, userId: string): Promise<number> {
+  await destroyUserDocuments(ctx, userId);
+  const [{ n }] = await ctx.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(documents)
+    .where(and(eq(documents.userId, userId), eq(documents.destroyReason, 'erasure')));
+  return n;
 }

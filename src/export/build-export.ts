@@ -9,7 +9,7 @@ import { users } from '../accounts/accounts.tables.ts';
 import { planExport } from '../domain/export-datamap.ts';
 import { dataMap } from '../erasure/datamap.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification } from '../accounts/notifications.ts';
 import { platformLink, toLocale } from '../notify/render.ts';
 import { dataExports, type DataExportRow, type ExportPart } from './export.tables.ts';
 import { exportDir, exportKey, openSealedFile, SealedFileWriter, ZIP_FILE, removeExportFiles } from './export-files.ts';

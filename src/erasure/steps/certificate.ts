@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { CompactSign } from 'jose';
 import type { AppContext } from '../../context.ts';
 import { newId } from '../../ids.ts';
-import { applications } from '../../cancellation/cancellation.tables.ts';
 import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
 import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
 import { signingKey } from '../certificate-keys.ts';
@@ -14,10 +13,6 @@ const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 /** The certificate's content: what was done where, what was kept and why, who downstream confirmed. */
 async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: Date): Promise<Record<string, unknown>> {
   const steps = await stepsOf(ctx.db, run.id);
-  const [application] = await ctx.db
-    .select({ submittedAt: applications.submittedAt, decidedAt: applications.decidedAt })
-    .from(applications)
-    .where(eq(applications.id, run.applicationId));
   const retained = await ctx.db.select().from(erasureRetentions).where(eq(erasureRetentions.runId, run.id));
   const receivers = await downstreamOf(ctx.db, run.id);
   const doneAt = (kind: string) => iso(steps.find((s) => s.spec.kind === kind)?.doneAt);
@@ -43,8 +38,8 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
   const unlinked = steps.find((s) => s.spec.kind === 'sql' && (s.spec as SqlStep).table === 'public.external_identities')?.rows ?? 0;
   const verify = steps.find((s) => s.spec.kind === 'verify');
   const timeline = [
-    { at: iso(application?.submittedAt), event: 'requested' },
-    { at: iso(application?.decidedAt), event: 'approved' },
+    { at: iso(run.requestedAt), event: 'requested' },
+    { at: iso(run.approvedAt), event: 'approved' },
     { at: iso(run.startedAt), event: 'erasure_started' },
     { at: iso(run.localDoneAt), event: 'platform_data_erased' },
     { at: doneAt('await_downstream'), event: 'downstream_settled' },
