@@ -1,5 +1,13 @@
 import type { ExportTable } from '../domain/export-datamap.ts';
-import { translator, type Locale } from '../notify/render.ts';
+import { NOTIFY_MESSAGES, type Locale } from '../notify/render.ts';
+
+type Translate = (key: string, values?: Record<string, string>) => string;
+
+/** The export's texts live with the mail texts (`notify/locales/export.*`); a missing one is ''. */
+const translator =
+  (locale: Locale): Translate =>
+  (key, values = {}) =>
+    NOTIFY_MESSAGES.has(locale, key) || NOTIFY_MESSAGES.has('en', key) ? NOTIFY_MESSAGES.format(locale, key, values) : '';
 
 export interface ReadmeInput {
   locale: Locale;
@@ -15,9 +23,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * What a column means, in plain words: its own text, else what its name says (a time, an
  * identifier, an amount), else its name. Texts live with the mail texts (`notify/locales/export.*`).
  */
-function explainColumn(t: ReturnType<typeof translator>, column: string): string {
-  const own = `export_columns.${column}`;
-  const text = t(own, { defaultValue: '' });
+function explainColumn(t: Translate, column: string): string {
+  const text = t(`export_columns.${column}`);
   if (text) return text;
   if (column.endsWith('_at')) return t('export_suffix.at');
   if (column.endsWith('_minor')) return t('export_suffix.minor');
@@ -28,9 +35,9 @@ function explainColumn(t: ReturnType<typeof translator>, column: string): string
 /** `README.html` of an export, in the buyer's language: what each file holds and what each column means. */
 export function renderReadme(input: ReadmeInput): string {
   const t = translator(input.locale);
-  const e = (key: string, vars?: Record<string, string>) => escapeHtml(t(key, vars ?? {}));
+  const e = (key: string, vars?: Record<string, string>) => escapeHtml(t(key, vars));
   const sections = input.tables.map(({ table, rows, files }) => {
-    const description = t(`export_tables.${table.table.replace('.', '_')}`, { defaultValue: '' });
+    const description = t(`export_tables.${table.table.replace('.', '_')}`);
     const columns = table.columns.map((c) => `<tr><td><code>${escapeHtml(c.name)}</code></td><td>${escapeHtml(explainColumn(t, c.name))}</td></tr>`).join('');
     return [
       `<section><h3><code>${escapeHtml(table.table)}</code></h3>`,

@@ -1996,7 +1996,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    locale: "en" | "zh-CN";
+                    locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                 };
             };
         };
@@ -2009,7 +2009,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        locale: "en" | "zh-CN";
+                        locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                     };
                 };
             };
@@ -3793,7 +3793,7 @@ export interface operations {
                     displayName: string;
                     email?: string;
                     /** @enum {string} */
-                    locale?: "en" | "zh-CN";
+                    locale?: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                     password: string;
                     phone?: string;
                 };
@@ -4405,7 +4405,7 @@ export interface operations {
     getEligibility: {
         parameters: {
             query?: {
-                locale?: "en" | "zh-CN";
+                locale?: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
             };
             header?: never;
             path?: never;
@@ -6194,7 +6194,7 @@ export interface operations {
                     items: {
                         body: string;
                         /** @enum {string} */
-                        locale: "en" | "zh-CN";
+                        locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                         /** @enum {string} */
                         reasonCode: "ID_UNREADABLE" | "ID_MISMATCH" | "BLOCKERS_PRESENT" | "SUSPECTED_FRAUD" | "DOCUMENTS_INCOMPLETE" | "OTHER" | "APPROVED";
                     }[];
