@@ -13,9 +13,10 @@ import { eligibilityScenario } from './scenarios/eligibility.ts';
 import { queueScenario } from './scenarios/queue.ts';
 import { erasureScenario } from './scenarios/erasure.ts';
 import { bulkScenario } from './scenarios/bulk.ts';
+import { exportScenario } from './scenarios/export.ts';
 import { VERSION } from '../src/version.ts';
 
-const SCENARIOS: Scenario[] = [httpScenario, loginScenario, startupScenario, eligibilityScenario, queueScenario, erasureScenario, bulkScenario];
+const SCENARIOS: Scenario[] = [httpScenario, loginScenario, startupScenario, eligibilityScenario, queueScenario, erasureScenario, bulkScenario, exportScenario];
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -20,6 +20,7 @@ export const FLOORS: ReadonlyArray<{ name: string; folders: readonly string[] }>
   { name: 'accounts', folders: ['accounts', 'identity'] },
   { name: 'engine', folders: ['erasure', 'shop'] },
   { name: 'workflow', folders: ['eligibility', 'documents', 'cancellation', 'review'] },
+  { name: 'access', folders: ['export'] },
   { name: 'assembly', folders: ['app', 'cli', 'dev', 'demo', 'doctor'] },
 ];
 

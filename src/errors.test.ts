@@ -21,6 +21,8 @@ const CONTRACT: Record<string, number> = {
   STALE_APPLICATION: 409,
   OIDC_INVALID: 400,
   HANDOFF_INVALID: 401,
+  EXPORT_IN_PROGRESS: 409,
+  EXPORT_EXPIRED: 410,
 };
 
 describe('error registry', () => {

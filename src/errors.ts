@@ -68,6 +68,12 @@ export const ERRORS = {
   WEBHOOK_SIGNATURE_INVALID: { status: 401, message: 'The signature of this callback is missing or wrong.' },
   UNKNOWN_DELIVERY: { status: 404, message: 'No erasure request with this messageId was sent to this receiver.' },
 
+  EXPORT_IN_PROGRESS: { status: 409, message: 'An export of your data is already being prepared. You will get an email when it is ready.' },
+  EXPORT_NOT_FOUND: { status: 404, message: 'No such data export.' },
+  EXPORT_NOT_READY: { status: 409, message: 'This data export is not ready yet.' },
+  EXPORT_EXPIRED: { status: 410, message: 'This data export has expired and was destroyed. Ask for a new one.' },
+  EXPORT_UNAVAILABLE: { status: 409, message: 'The erasure of this account has started: its data can no longer be exported.' },
+
   DEV_TOOLS_DISABLED: { status: 404, message: 'Nothing was found here.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -28,6 +28,7 @@ import { installFrozenGuard } from '../cancellation/frozen-guard.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { staffRoutes } from '../accounts/staff.routes.ts';
 import { erasureRoutes } from '../erasure/erasure.routes.ts';
+import { exportRoutes } from '../export/export.routes.ts';
 
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -85,6 +86,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(reviewRoutes(ctx));
   await app.register(staffRoutes(ctx));
   await app.register(erasureRoutes(ctx));
+  await app.register(exportRoutes(ctx));
   if (ctx.config.devTools) await app.register(devRoutes(ctx));
   if (ctx.config.devTools) await app.register(shopDevRoutes(ctx));
 

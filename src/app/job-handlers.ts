@@ -6,6 +6,8 @@ import { QUEUES } from '../jobs/queues.ts';
 import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
+import { registerExport } from '../export/register-export.ts';
+import { endExportsAtErasure } from '../export/request-export.ts';
 import { markApplicationErased } from '../cancellation/complete-application.ts';
 import { shredUserDocuments } from '../documents/document-links.ts';
 
@@ -28,9 +30,12 @@ export function registerJobHandlers(ctx: AppContext): void {
     await runDisposalJob(ctx, data);
   });
   // Erasure steps, downstream webhooks, retention purge; checks the data map (bad map: start-up stops).
-  // The engine reports a completed run to the workflow, and shreds documents, through these hooks.
+  // The engine reports a completed run to the workflow, ends data exports and shreds documents through these hooks.
   registerErasure(ctx, {
     runCompleted: (ctx, tx, run) => markApplicationErased(ctx, tx, run.requestId, run.certificateId),
     shredFiles: shredUserDocuments,
+    subjectErasing: endExportsAtErasure,
   });
+  // Data exports (right of access) and the expiry of their files.
+  registerExport(ctx);
 }

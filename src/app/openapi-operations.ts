@@ -9,11 +9,13 @@ import { erasureOperations } from '../erasure/erasure.openapi.ts';
 import { shopOperations } from '../shop/shop.openapi.ts';
 import { devOperations } from '../dev/dev.openapi.ts';
 import { identityOperations } from '../identity/identity.openapi.ts';
+import { exportOperations } from '../export/export.openapi.ts';
 
 /** Every operation of the API as documented, by `METHOD /path/:param` exactly as the route is registered. */
 export const OPERATIONS: OperationCatalog = {
   ...healthOperations,
   ...accountsOperations,
+  ...exportOperations,
   ...identityOperations,
   ...cancellationOperations,
   ...documentsOperations,

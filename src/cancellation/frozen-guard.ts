@@ -15,6 +15,8 @@ const ALLOWED_WHILE_FROZEN = new Set([
   'POST /api/cancellation/withdraw',
   'DELETE /api/account/sessions/:id',
   'DELETE /api/account/sessions',
+  // The right of access stays open during grace, until erasure starts.
+  'POST /api/account/exports',
 ]);
 
 /** Installs the freeze: after request auth, before any handler of the API. */

@@ -4,9 +4,12 @@ import cliProgress from 'cli-progress';
 import { closeContext } from '../app/create-context.ts';
 import { checkDataMapCoverage, discoverStore } from '../erasure/datamap-check.ts';
 import { startContext } from './startup.ts';
+import { exportDecisionProblems } from '../domain/export-datamap.ts';
+import { dataMap } from '../erasure/datamap.ts';
 import { closeStoreConnections } from '../erasure/store-connection.ts';
 
 const USAGE = `Usage: adieu datamap check                         exit 1 naming every column the data map misses
+                                                  (or whose export decision is missing)
        adieu datamap discover --store NAME [--out FILE] [--match GLOB]   a draft data map of a configured store
                                                   (--match narrows a Redis SCAN or a file walk)
 `;
@@ -64,6 +67,11 @@ export async function datamapCommand(args: string[]): Promise<number> {
         bad += 1;
         process.stdout.write(`${entry.stores.join(',')}: ${column} is mapped but not in the database\n`);
       }
+    }
+    // The right of access reads along the same map: every personal column says whether it leaves.
+    for (const problem of exportDecisionProblems(dataMap(ctx.config))) {
+      bad += 1;
+      process.stdout.write(`${problem}\n`);
     }
     if (bad === 0) process.stdout.write(`data map covers every column of ${report.length} database${report.length === 1 ? '' : 's'}\n`);
     return bad === 0 ? 0 : 1;

@@ -149,6 +149,16 @@ export const configSchema = z
       .object({ retainDaysAfterDecision: z.number().int().min(0).max(365).default(30) })
       .strict()
       .default({ retainDaysAfterDecision: 30 }),
+    /** The buyer's data export (right of access). */
+    export: z
+      .object({
+        /** Days a finished export can be downloaded before its file is destroyed. */
+        retainDays: z.number().int().min(1).max(30).default(7),
+        /** Exports one buyer may ask for per day (the admin's on their behalf count too). */
+        dailyLimit: z.number().int().min(1).max(20).default(3),
+      })
+      .strict()
+      .default({ retainDays: 7, dailyLimit: 3 }),
     calendar: z
       .object({
         region: z.string().regex(/^[A-Z]{2}$/, 'expected a two-letter country code').default('CN'),

@@ -35,6 +35,17 @@ const columnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case
 /** ISO 8601 period of whole years, months or days: P3Y, P18M, P30D. */
 export const periodSchema = z.string().regex(/^P(\d+Y)?(\d+M)?(\d+D)?$/, 'expected an ISO 8601 period such as P3Y').refine((p) => p !== 'P', 'empty period');
 
+/**
+ * Right of access: `include` (as stored), `omit` (never leaves: credentials, keys, blind indexes,
+ * other people's ids, staff notes) or `{ decrypt: FIELD }` (sealed under the buyer's key with the
+ * associated data `userId:FIELD`, exported in the clear).
+ */
+export const exportDecisionSchema = z.union([
+  z.enum(['include', 'omit']),
+  z.object({ decrypt: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/, 'expected the sealed field name, e.g. email') }).strict(),
+]);
+export type ExportDecision = z.infer<typeof exportDecisionSchema>;
+
 const common = {
   /** Fides data category, e.g. `user.contact.email`. */
   category: z.string().regex(/^[a-z][a-z_.]*$/).optional(),
@@ -43,6 +54,8 @@ const common = {
   /** Encrypted under the buyer's key: crypto-shredding makes any copy unreadable. */
   encrypted: z.boolean().optional(),
   note: z.string().optional(),
+  /** What the buyer's data export does with the column (`src/domain/export-datamap.ts`). */
+  export: exportDecisionSchema.optional(),
 };
 
 const generaliseMethod = z.discriminatedUnion('method', [
@@ -113,6 +126,8 @@ export const tableSchema = z
     /** Foreign keys to other mapped tables (`column: schema.table.column`), for ordering steps. */
     references: z.record(columnName, z.string()).optional(),
     columns: z.record(columnName, columnInput),
+    /** Rows the data export leaves out: those whose column holds one of these values (staff-only events). */
+    exportExcludes: z.object({ column: columnName, values: z.array(z.string().min(1)).min(1) }).strict().optional(),
   })
   .strict();
 export type TableSpec = z.infer<typeof tableSchema>;

@@ -1,5 +1,5 @@
 import type { ReachPath, SetOperation, SqlStep } from './erasure-plan.ts';
-import type { ParamRef } from './erasure-sql.ts';
+import type { ParamRef, SubjectRowsQuery } from './erasure-sql.ts';
 import type { ScanQueryInput } from './erasure-scan.ts';
 
 /**
@@ -125,4 +125,18 @@ export function mysqlScanSql(input: ScanQueryInput, kinds: Array<'like' | 'regex
   if (input.only) where = ` WHERE ${mysqlReach(input.only, 't', params)}`;
   const sums = kinds.map((k, i) => `COALESCE(SUM(x.txt ${k === 'like' ? 'LIKE' : 'REGEXP'} ?), 0) AS h${i}`).join(', ');
   return { text: `SELECT ${sums} FROM (SELECT ${text} AS txt FROM ${mysqlTable(input.table)} AS t${where}) AS x`, params };
+}
+
+/** `SELECT` of the subject's rows for the data export (streamed by the server, row by row). */
+export function mysqlReadSql(query: SubjectRowsQuery): MysqlSql {
+  const params: ParamRef[] = [];
+  const where = mysqlReach(query.path, 't', params);
+  const columns = query.columns.map((c) => `t.${mysqlIdent(c)}`).join(', ');
+  let exclude = '';
+  if (query.exclude) {
+    const column = `t.${mysqlIdent(query.exclude.column)}`;
+    for (const value of query.exclude.values) params.push({ ref: 'const', value });
+    exclude = ` AND (${column} IS NULL OR ${column} NOT IN (${query.exclude.values.map(() => '?').join(', ')}))`;
+  }
+  return { text: `SELECT ${columns} FROM ${mysqlTable(query.table)} AS t WHERE ${where}${exclude}`, params };
 }

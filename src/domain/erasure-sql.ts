@@ -139,3 +139,24 @@ export function buildPurgeSql(step: SqlStep, retainedChildren: Array<{ table: st
 }
 
 export { Params };
+
+/** What the data export reads of one table: the subject's rows, these columns, some rows left out. */
+export interface SubjectRowsQuery {
+  table: string;
+  columns: string[];
+  path: ReachPath;
+  exclude?: { column: string; values: string[] };
+}
+
+/** `SELECT` of the subject's rows for the data export (run behind a cursor). */
+export function buildReadSql(query: SubjectRowsQuery): BuiltSql {
+  const params = new Params();
+  const where = reachPredicate(query.path, 't', params);
+  const columns = query.columns.map((c) => `t.${quoteIdent(c)}`).join(', ');
+  let exclude = '';
+  if (query.exclude) {
+    const column = `t.${quoteIdent(query.exclude.column)}`;
+    exclude = ` AND (${column} IS NULL OR ${column}::text NOT IN (${query.exclude.values.map((value) => params.add({ ref: 'const', value })).join(', ')}))`;
+  }
+  return { text: `SELECT ${columns} FROM ${quoteTable(query.table)} AS t WHERE ${where}${exclude}`, params: params.list };
+}

@@ -7,6 +7,11 @@ import type { Db } from '../db/database.ts';
  * files plug in here, so the engine never imports them.
  */
 export interface ErasureHooks {
+  /**
+   * In the transaction of the run's first step (prepare): whatever else still holds a copy of the
+   * subject's data for them, such as a data export, ends now.
+   */
+  subjectErasing(ctx: AppContext, tx: Db, userId: string): Promise<void>;
   /** In the transaction that completes a run: the request it fulfilled is done, with this certificate. */
   runCompleted(ctx: AppContext, tx: Db, run: { requestId: string; certificateId: string }): Promise<void>;
   /**

@@ -5,6 +5,9 @@ import { rawQuery } from '../db/sql.ts';
 import type { StoreSpec } from '../domain/erasure-datamap.ts';
 import { closeMysqlPools } from './connectors/mysql.ts';
 import { closeRedisClients } from './connectors/redis.ts';
+import { READ_BATCH, type ReadSubjectRows } from './connectors/connector.ts';
+import { buildReadSql, type SubjectRowsQuery } from '../domain/erasure-sql.ts';
+import { resolveParams, type ParamValues } from './params.ts';
 
 export type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -22,6 +25,53 @@ export interface StoreConnection {
   transaction<T>(fn: (query: Query) => Promise<T>): Promise<T>;
   /** A statement that must not run in a transaction (VACUUM). */
   exec(text: string): Promise<void>;
+  /** The subject's rows of one table, for the data export (a cursor in a read-only transaction). */
+  read: ReadSubjectRows;
+}
+
+type RawRows = (text: string, values?: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
+
+/**
+ * Reads through a server-side cursor on a connection already in a transaction: `FETCH` hands over
+ * one batch at a time, so neither the server's answer nor ours is ever the whole table.
+ */
+async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>): Promise<number> {
+  const built = buildReadSql(q);
+  await query(`DECLARE adieu_export NO SCROLL CURSOR FOR ${built.text}`, resolveParams(built.params, values));
+  let count = 0;
+  for (;;) {
+    const { rows } = await query(`FETCH ${READ_BATCH} FROM adieu_export`);
+    if (rows.length === 0) break;
+    count += rows.length;
+    await onBatch(rows);
+  }
+  await query('CLOSE adieu_export');
+  return count;
+}
+
+async function readOnPool(pool: pg.Pool, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    const count = await readWithCursor((text, v) => client.query(text, v as unknown[]), q, values, onBatch);
+    await client.query('COMMIT');
+    return count;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Adieu's own database: its pool, or the embedded database's one connection inside a transaction. */
+function readBuiltin(ctx: AppContext): ReadSubjectRows {
+  return async (q, values, onBatch) => {
+    if (ctx.database.pool) return readOnPool(ctx.database.pool, q, values, onBatch);
+    const pglite = ctx.database.pglite;
+    if (!pglite) throw new Error('no database to read from');
+    return pglite.transaction((tx) => readWithCursor((text, v) => tx.query(text, v ?? []) as Promise<{ rows: Array<Record<string, unknown>> }>, q, values, onBatch));
+  };
 }
 
 export const queryOn =
@@ -51,6 +101,7 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
       exec: async (text) => {
         await ctx.database.executeSql(text);
       },
+      read: readBuiltin(ctx),
     };
   }
   const url = ctx.config.erasure.stores[store.database.config]?.url;
@@ -78,6 +129,7 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
     exec: async (text) => {
       await pool.query(text);
     },
+    read: (q, values, onBatch) => readOnPool(pool, q, values, onBatch),
   };
 }
 

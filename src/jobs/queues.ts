@@ -23,6 +23,10 @@ export const QUEUES = {
   'erasure.webhook': { name: 'erasure.webhook', retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   /** Hard-deletes retained records of one erased buyer whose legal retention period ended. */
   'erasure.retention': { name: 'erasure.retention', retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 900 },
+  /** Builds one buyer's data export, part by part (a resumed job skips the finished parts). */
+  'export.build': { name: 'export.build', retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600 },
+  /** Destroys the files of one data export (expired, or at erasure). */
+  'export.destroy': { name: 'export.destroy', retryLimit: 8, retryDelay: 60, retryBackoff: true, expireInSeconds: 300 },
 } satisfies Record<string, QueueDefinition>;
 
 export type QueueName = keyof typeof QUEUES;

@@ -38,7 +38,7 @@ const TEMPLATES = [...new Set(Object.keys(NOTIFY_MESSAGES.raw('en')).map((k) => 
   (name) => NOTIFY_MESSAGES.has('en', `${name}.subject`) && !['common', 'decision_reasons'].includes(name),
 );
 const STAFF_TEMPLATES = new Set(Object.keys(NOTIFY_MESSAGES.raw('en')).filter((k) => !NOTIFY_MESSAGES.raw('es')[k]).map((k) => k.split('.')[0]));
-const VARS = { dueDate: '2026-10-23', erasureDate: '2026-11-02', reasonCode: 'ID_UNREADABLE', guidance: 'G.', count: 3, certificateId: 'cert_123', retainedYears: 3, code: '123456', link: 'https://shop.example/c' };
+const VARS = { dueDate: '2026-10-23', expiresOn: '2026-11-09', erasureDate: '2026-11-02', reasonCode: 'ID_UNREADABLE', guidance: 'G.', count: 3, certificateId: 'cert_123', retainedYears: 3, code: '123456', link: 'https://shop.example/c' };
 
 describe('every template in every language', () => {
   it('knows the templates', () => {

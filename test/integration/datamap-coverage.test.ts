@@ -1,3 +1,4 @@
+import { exportDecisionProblems, planExport } from '../../src/domain/export-datamap.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +63,7 @@ describe('a bad data map', () => {
   it('is refused when a reach column would be erased from kept rows, or a reference is unknown', () => {
     writeFileSync(join(dir, 'adieu.yaml'), readFileSync(join(DATAMAP_DIR, 'adieu.yaml'), 'utf8'));
     const good = readFileSync(join(DATAMAP_DIR, 'shop.yaml'), 'utf8');
-    writeFileSync(join(dir, 'shop.yaml'), good.replace(`buyer_id: { action: keep_pseudonymous, note: "the tombstone's id" }\n      status: non_personal\n      total_minor`, 'buyer_id: set_null\n      status: non_personal\n      total_minor'));
+    writeFileSync(join(dir, 'shop.yaml'), good.replace(`buyer_id: { action: keep_pseudonymous, note: "the tombstone's id", export: include }\n      status: non_personal\n      total_minor`, 'buyer_id: set_null\n      status: non_personal\n      total_minor'));
     expect(() => readDataMap(dir)).toThrow(/shop\.orders\.buyer_id: the reach column of kept rows must stay/);
     writeFileSync(join(dir, 'shop.yaml'), good.replace('reach: { column: order_id, references: shop.orders.id }', 'reach: { column: order_id, references: shop.nowhere.id }'));
     expect(() => readDataMap(dir)).toThrow(/reach references unknown table shop\.nowhere/);
@@ -82,4 +83,16 @@ describe('a bad data map', () => {
     expect(failure?.stderr.trim().split('\n')).toHaveLength(1);
     expect(failure?.stderr).toMatch(/^adieu: data map broken\.yaml: not valid YAML/);
   }, 120_000);
+});
+
+describe('export decisions of the shipped data map', () => {
+  it('the shipped data map decides every personal column, and lets no secret out', () => {
+    const shipped = readDataMap(DATAMAP_DIR);
+    expect(exportDecisionProblems(shipped)).toEqual([]);
+    const columns = new Set(planExport(shipped).flatMap((t) => t.columns.map((c) => `${t.table}.${c.name}`)));
+    for (const secret of ['public.users.password_hash', 'public.users.totp_secret_enc', 'public.users.email_index', 'public.users.phone_index', 'public.recovery_codes.code_hash', 'public.sessions.token_hash', 'public.documents.wrapped_key', 'public.password_resets.token_enc', 'public.external_identities.subject_index', 'public.applications.decided_by', 'public.application_messages.author_id', 'public.audit_log.actor']) {
+      expect(columns.has(secret), secret).toBe(false);
+    }
+    expect(columns.has('public.users.email_enc')).toBe(true);
+  });
 });

@@ -4,6 +4,7 @@ import type { ItemStep, ReachPath, SqlStep } from '../../domain/erasure-plan.ts'
 import type { RetentionSummary } from '../../domain/erasure-retention.ts';
 import type { Needle, ScanQueryInput } from '../../domain/erasure-scan.ts';
 import type { ParamValues } from '../params.ts';
+import type { SubjectRowsQuery } from '../../domain/erasure-sql.ts';
 import type { DescribedTable } from '../../domain/datamap-draft.ts';
 import type { DescribedItems } from '../../domain/datamap-draft-items.ts';
 import { mysqlConnector } from './mysql.ts';
@@ -14,7 +15,7 @@ import { fileStoreConnector } from './object-store.ts';
  * What every store connector does for one store of the data map, whatever the store is:
  * plan (count the subject's rows), execute a step idempotently (a step run twice after a crash
  * ends in the same state and reports the same rows), sample values and scan for the verification,
- * and reclaim space. `erasure.stores.NAME.url`'s scheme picks the connector:
+ * reclaim space, and read the subject's rows for the data export. `erasure.stores.NAME.url`'s scheme picks the connector:
  *
  * - `postgres:` — `../store-connection.ts` (also Adieu's own database); the original SQL connector.
  * - `mysql:` / `mariadb:` — `./mysql.ts`.
@@ -29,6 +30,17 @@ export interface StepOutcome {
   rows: number;
   retention?: RetentionSummary;
 }
+
+/**
+ * The data export's read: the subject's rows of one table, these columns only, handed over in
+ * batches as a server-side cursor (PostgreSQL) or a streamed result (MySQL) yields them, so memory
+ * holds one batch whatever the buyer's size. The next batch is fetched once `onBatch` resolves.
+ * Returns how many rows were read.
+ */
+export type ReadSubjectRows = (query: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>) => Promise<number>;
+
+/** Rows per batch of a read: large enough to amortise a round trip, small enough to stay flat. */
+export const READ_BATCH = 1000;
 
 /** A table to scan, as the PostgreSQL scan takes it. */
 export type TableScanTarget = ScanQueryInput;
@@ -54,6 +66,8 @@ export interface StoreConnector {
   describe(sample: number, progress?: (done: number, total: number) => void): Promise<DescribedTable[]>;
   /** Reclaims the space of deleted/updated rows; a refusal is reported, not thrown. */
   vacuum(table: string): Promise<void>;
+  /** The subject's rows of one table, for the data export. */
+  read: ReadSubjectRows;
 }
 
 /** What the verification scan of an item store found: per entry, in how many items each needle occurs. */

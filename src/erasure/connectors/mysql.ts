@@ -1,14 +1,15 @@
 import { createRequire } from 'node:module';
 import type mysql from 'mysql2/promise';
+import type { Connection as CallbackConnection } from 'mysql2';
 import type { AppContext } from '../../context.ts';
 import type { StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ReachPath, SqlStep } from '../../domain/erasure-plan.ts';
 import { retentionSummary } from '../../domain/erasure-retention.ts';
 import { likeContains, phonePattern, type Needle } from '../../domain/erasure-scan.ts';
 import type { DescribedTable } from '../../domain/datamap-draft.ts';
-import { mysqlIdent, mysqlCountSql, mysqlDeleteBatchSql, mysqlSampleSql, mysqlScanSql, mysqlTable, mysqlUpdateSql, type MysqlSql } from '../../domain/erasure-sql-mysql.ts';
+import { mysqlIdent, mysqlCountSql, mysqlDeleteBatchSql, mysqlReadSql, mysqlSampleSql, mysqlScanSql, mysqlTable, mysqlUpdateSql, type MysqlSql } from '../../domain/erasure-sql-mysql.ts';
 import { resolveParams, type ParamValues } from '../params.ts';
-import type { StepOutcome, StoreConnector, TableScanTarget } from './connector.ts';
+import { READ_BATCH, type StepOutcome, type StoreConnector, type TableScanTarget } from './connector.ts';
 
 /**
  * The MySQL / MariaDB connector (`mysql://user:password@host:3306/database`, with mysql2's promise
@@ -253,6 +254,31 @@ export function mysqlConnector(_ctx: AppContext, store: StoreSpec, url: string):
     vacuum: (table: string) =>
       guarded(async () => {
         await pool.query(`OPTIMIZE TABLE ${mysqlTable(table)}`);
+      }),
+    read: (query, values, onBatch) =>
+      guarded(async () => {
+        const sql = mysqlReadSql(query);
+        const conn = await pool.getConnection();
+        try {
+          // The callback connection's stream: the server sends rows as it reads them, and a paused
+          // stream (while a batch is written) stops the socket, so memory holds one batch.
+          const callback = (conn as unknown as { connection: CallbackConnection }).connection;
+          const stream = callback.query(sql.text, valuesOf(sql, values)).stream({ highWaterMark: READ_BATCH });
+          let batch: Row[] = [];
+          let count = 0;
+          for await (const row of stream as AsyncIterable<Row>) {
+            batch.push(row);
+            count += 1;
+            if (batch.length >= READ_BATCH) {
+              await onBatch(batch);
+              batch = [];
+            }
+          }
+          if (batch.length > 0) await onBatch(batch);
+          return count;
+        } finally {
+          conn.release();
+        }
       }),
   };
 }

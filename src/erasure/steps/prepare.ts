@@ -23,6 +23,7 @@ import type { RunSecrets } from '../run-secrets.ts';
 import { externalIdOf } from '../../identity/external-id.ts';
 import { QUEUES } from '../../jobs/queues.ts';
 import type { ParamValues } from '../params.ts';
+import type { ErasureHooks } from '../erasure-hooks.ts';
 
 /** How many distinct values of each personal column are sampled for the verification scan. */
 const SAMPLES_PER_COLUMN = 5;
@@ -116,7 +117,7 @@ function dedupe(needles: Needle[]): Needle[] {
  * the scan will look for, keeps only those no one else's data holds, seals them under the run's
  * key, and fills the quarantine.
  */
-export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow, hooks: ErasureHooks): Promise<void> {
   const map = dataMap(ctx.config);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, run.userId)).limit(1);
   const [email, phone, name, antiPhishingCode] = user
@@ -177,6 +178,7 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
     const locked = await lockForStep(tx, run.id, step.seq);
     if (!locked) return;
     await tx.update(erasureRuns).set({ secretsEnc: sealed }).where(eq(erasureRuns.id, run.id));
+    await hooks.subjectErasing(ctx, tx, run.userId);
     if (quarantine.length > 0) {
       const expiresAt = new Date(ctx.clock.now().getTime() + ctx.config.erasure.quarantineDays * 86_400_000);
       await tx

@@ -9,6 +9,7 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { useFormat } from '../../lib/format.ts';
 import { ShopOverview } from '../shop/ShopOverview.tsx';
+import { DataExportCard } from './DataExportCard.tsx';
 
 export default function AccountHomePage() {
   const { t } = useTranslation();
@@ -73,6 +74,8 @@ export default function AccountHomePage() {
           </p>
         </Card>
       </div>
+
+      <DataExportCard />
 
       {!hasRequest && (
         <Card title={t('account.home.closeTitle')} id="close-account" className="card-close">

@@ -22,6 +22,7 @@ import { useFormat } from '../../lib/format.ts';
 import { REASON_CODES, REASON_TEXT_MAX, check, reasonSchema, type FieldErrors } from '../../lib/schemas.ts';
 import { BlockerList } from './BlockerList.tsx';
 import { DocumentUploader } from './DocumentUploader.tsx';
+import { DataExportCard } from '../account/DataExportCard.tsx';
 import { clearDraft, loadDraft, saveDraft, type WizardDraft } from './wizardDraft.ts';
 
 const STEPS = ['consequences', 'checklist', 'reason', 'identity', 'confirm'] as const;
@@ -99,6 +100,7 @@ function ConsequencesStep({ draft, update, next }: Omit<StepProps, 'back'>) {
         </ul>
       )}
       <Alert tone="info">{t('wizard.consequences.reassure')}</Alert>
+      <DataExportCard id="export-first" level={3} title={t('wizard.consequences.exportFirst')} />
       <Checkbox
         label={t('wizard.consequences.understood')}
         checked={draft.understood}
