@@ -11,6 +11,10 @@ import { mailboxMailer, smtpMailer, type Mailer } from './notify/mailer.ts';
 import { smsSenderFor, type SmsSender } from './notify/sms-sender.ts';
 import { openRateLimiter } from './http/open-rate-limiter.ts';
 import type { RateLimiter } from './http/rate-limiter.ts';
+import { openDocumentStorage } from './documents/storage/open-document-storage.ts';
+import type { DocumentStorage } from './documents/storage/document-storage.ts';
+import { openForgetList } from './erasure/forget/open-forget-list.ts';
+import type { ForgetList } from './erasure/forget/forget-list.ts';
 
 /** Everything a service function needs, built once at start-up and passed in. */
 export interface AppContext {
@@ -26,6 +30,10 @@ export interface AppContext {
   sms: SmsSender;
   /** Throttling counters shared by every process: PostgreSQL, or Redis when `redis.url` is set. */
   rateLimiter: RateLimiter;
+  /** Encrypted identity documents: the database on PostgreSQL, `dataDir/documents` when embedded. */
+  documentStorage: DocumentStorage;
+  /** Who was erased (keyed hashes) and what each run did, beside the keys: `erase --reapply` after a restore. */
+  forgetList: ForgetList;
 }
 
 export interface ContextOptions {
@@ -57,6 +65,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
     sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),
     rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
+    documentStorage: openDocumentStorage(database, config.dataDir),
+    forgetList: openForgetList({ url: config.keys.url, dataDir: config.dataDir }),
   };
 }
 
@@ -65,5 +75,6 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.mailer.close().catch(() => undefined);
   await ctx.rateLimiter.close().catch(() => undefined);
   await ctx.keys.close().catch(() => undefined);
+  await ctx.forgetList.close().catch(() => undefined);
   await ctx.database.close().catch(() => undefined);
 }

@@ -19,6 +19,7 @@ import { storeConnector } from '../connectors/connector.ts';
 import { resolveParams } from '../params.ts';
 import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
 import type { RunSecrets } from '../run-secrets.ts';
+import { recordRunOnForgetList } from '../forget/record-run.ts';
 
 /** How many distinct values of each personal column are sampled for the verification scan. */
 const SAMPLES_PER_COLUMN = 5;
@@ -28,7 +29,7 @@ const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudony
  * Samples values of the subject's personal columns (text only, never encrypted ones, never the
  * ids that stay on the tombstone), so the scan can prove those very values are gone.
  */
-async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
+export async function sampleValues(ctx: AppContext, map: DataMap, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
   const needles: Needle[] = [];
   for (const store of map.stores) {
     const connector = storeConnector(ctx, store);
@@ -77,7 +78,7 @@ function phoneDigits(value: string): string {
   return parsed?.nationalNumber ?? value.replace(/\D/g, '');
 }
 
-function dedupe(needles: Needle[]): Needle[] {
+export function dedupe(needles: Needle[]): Needle[] {
   const seen = new Map<string, Needle>();
   for (const n of needles) {
     const key = `${n.kind === 'phone' ? 'd' : 't'}:${n.value}`;
@@ -141,6 +142,8 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): P
         )
       : [];
 
+  // On the forget list before anything is destroyed: a restore from any later point can be re-erased.
+  await recordRunOnForgetList(ctx, run);
   await ctx.db.transaction(async (tx) => {
     const locked = await lockForStep(tx, run.id, step.seq);
     if (!locked) return;
