@@ -9,3 +9,4 @@ export * from '../review/review.tables.ts';
 export * from '../shop/shop.tables.ts';
 export * from '../erasure/erasure.tables.ts';
 export * from '../identity/identity.tables.ts';
+export * from '../cancellation/freeze/freeze.tables.ts';

@@ -9,6 +9,9 @@ import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/do
 import '../documents/document-timers.ts';
 // Registers the grace-end, SLA and idempotency-key timers.
 import '../cancellation/cancellation-timers.ts';
+// Registers the retries of freeze notices.
+import '../cancellation/freeze/freeze-timers.ts';
+import { deliverFreezeNotice } from '../cancellation/freeze/freeze-notices.ts';
 // Registers the purge of used handoff/logout token ids.
 import '../identity/identity-timers.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
@@ -24,6 +27,9 @@ export function registerJobHandlers(ctx: AppContext): void {
   ctx.jobs.register(QUEUES.notify.name, async (data: NotificationJob) => {
     await ctx.clock.refresh(ctx.db);
     await deliverNotification(ctx, data);
+  });
+  ctx.jobs.register(QUEUES['freeze.webhook'].name, async (data: { messageId: string }) => {
+    await deliverFreezeNotice(ctx, data);
   });
   ctx.jobs.register(DISPOSE_QUEUE, async (data: DisposalJob) => {
     await runDisposalJob(ctx, data);

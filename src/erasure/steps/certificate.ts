@@ -7,6 +7,7 @@ import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
 import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
 import { signingKey } from '../certificate-keys.ts';
 import { downstreamOf } from '../downstream-state.ts';
+import { freezeConfirmations } from '../../cancellation/freeze/freeze-notices.ts';
 import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -90,6 +91,8 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
       }))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
     verification: verify?.result ?? null,
+    // Which receivers confirmed (2xx) that the account was frozen on their side before the erasure.
+    freeze: await freezeConfirmations(ctx.db, run.applicationId),
   };
 }
 
