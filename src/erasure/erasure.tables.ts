@@ -81,6 +81,12 @@ export const erasureDownstream = pgTable(
       .references(() => erasureRuns.id),
     name: text('name').notNull(),
     messageId: text('message_id').notNull(),
+    /**
+     * When the request was made, on the system clock that also stamps `webhook-timestamp`: the
+     * body's `timestamp`, fixed so every retry carries the same body. In demo mode the service
+     * clock may be moved; receivers only ever see the real one.
+     */
+    requestedAt: at('requested_at'),
     state: text('state').$type<DownstreamState>().notNull(),
     attempts: integer('attempts').notNull().default(0),
     firstAttemptAt: at('first_attempt_at'),

@@ -83,6 +83,7 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
         runId,
         name: w.name,
         messageId: newId('msg'),
+        requestedAt: new Date(),
         state: disabled.has(w.name) ? ('disabled' as const) : ('pending' as const),
         nextAttemptAt: now,
         lastError: disabled.has(w.name) ? 'endpoint disabled (410 Gone earlier): needs an admin' : null,

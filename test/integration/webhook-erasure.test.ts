@@ -167,6 +167,20 @@ describe.each(DATABASE_KINDS)('downstream erasure webhooks (%s)', (kind) => {
     expect(certificate.payload.downstream).toEqual([{ name: 'crm', state: 'confirmed', outcome: 'erased', confirmedAt: expect.any(String) }]);
   });
 
+  it('stamps the body and the webhook-timestamp header from the same (system) clock, even after the demo clock moved', async () => {
+    await advance(16 * 24 * 3600);
+    await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx);
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
+    const header = Number(delivery.headers['webhook-timestamp']);
+    const body = Math.floor(Date.parse(JSON.parse(delivery.body).timestamp) / 1000);
+    // The service clock is 16 days ahead; both stamps must still be the real time of the request.
+    expect(header - body).toBeGreaterThanOrEqual(0);
+    expect(header - body).toBeLessThan(3600);
+    expect(signatureValid(SECRET, delivery)).toBe(true);
+  });
+
   it('refuses bad signatures, stale timestamps and tampered bodies; a validly signed unknown request gets 404 UNKNOWN_DELIVERY', async () => {
     const runId = await beginErasure(t.ctx, applicationId);
     await drainJobs(t.ctx);

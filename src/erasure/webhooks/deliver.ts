@@ -15,12 +15,17 @@ const LEASE_SECONDS = 120;
  * categories of data, and where to confirm. Identical on every retry (only the signature's
  * timestamp changes), so receivers can de-duplicate by `webhook-id`.
  */
-export function requestBody(run: { id: string; applicationId: string; subjectId: string; categories: string[]; startedAt: Date }, messageId: string, publicUrl: string): string {
+export function requestBody(
+  run: { id: string; applicationId: string; subjectId: string; categories: string[]; startedAt: Date },
+  delivery: { messageId: string; requestedAt: Date | null },
+  publicUrl: string,
+): string {
   return JSON.stringify({
     type: 'erasure.requested',
-    timestamp: run.startedAt.toISOString(),
+    // Rows made before `requested_at` existed fall back to the run's start.
+    timestamp: (delivery.requestedAt ?? run.startedAt).toISOString(),
     data: {
-      messageId,
+      messageId: delivery.messageId,
       requestId: run.applicationId,
       runId: run.id,
       subject: run.subjectId,
@@ -94,7 +99,7 @@ export async function deliverWebhookJob(ctx: AppContext, data: { runId: string; 
     return;
   }
 
-  const body = requestBody(run, claimed.messageId, ctx.config.publicUrl);
+  const body = requestBody(run, claimed, ctx.config.publicUrl);
   // Transport time, not business time: receivers check the signature's freshness against their own clock.
   const timestamp = Math.floor(Date.now() / 1000);
   // During a rotation both secrets sign, so the receiver may switch at its own pace.

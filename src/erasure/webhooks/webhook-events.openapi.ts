@@ -4,7 +4,7 @@ import { confirmationBody } from './confirmations.ts';
 /** The body of the outgoing `erasure.requested` delivery (see `requestBody` in deliver.ts). */
 export const ErasureRequestedEvent = z.object({
   type: z.literal('erasure.requested'),
-  timestamp: z.string().describe('when the erasure run started (ISO 8601 UTC)'),
+  timestamp: z.string().describe('when the erasure was requested (ISO 8601 UTC), on the same clock as webhook-timestamp; the same on every retry'),
   data: z.object({
     messageId: z.string().describe('equals the webhook-id header; confirm with it'),
     requestId: z.string().describe('the cancellation request'),

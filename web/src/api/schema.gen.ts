@@ -6675,7 +6675,7 @@ export interface operations {
                         /** @description pseudonymous subject id: the only identifier sent */
                         subject: string;
                     };
-                    /** @description when the erasure run started (ISO 8601 UTC) */
+                    /** @description when the erasure was requested (ISO 8601 UTC), on the same clock as webhook-timestamp; the same on every retry */
                     timestamp: string;
                     /** @constant */
                     type: "erasure.requested";

@@ -1,0 +1,1 @@
+ALTER TABLE "erasure_downstream" ADD COLUMN "requested_at" timestamp with time zone;
