@@ -104,7 +104,7 @@ describe.each(DATABASE_KINDS)('freeze notices to downstream receivers (%s)', (ki
 
     // The grace period ends; the erasure runs (both receivers confirm the erasure itself).
     await advance(w.t, 'P7DT1M');
-    for (let i = 0; i < 8 && (await statusOf(w.t, applicationId)) !== 'erased'; i++) await runJobs(w.t);
+    for (let i = 0; i < 20 && (await statusOf(w.t, applicationId)) !== 'erased'; i++) await runJobs(w.t);
     expect(await statusOf(w.t, applicationId)).toBe('erased');
     const [certificate] = await w.t.ctx.db.select().from(deletionCertificates);
     const freeze = (certificate.payload as { freeze: { confirmedBy: Array<{ receiver: string; confirmedAt: string }>; notConfirmedBy: string[] } }).freeze;
