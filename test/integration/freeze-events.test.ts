@@ -13,6 +13,7 @@ import { advance, claim, createBuyer, createWorld, decide, dev, runJobs, statusO
 
 const ORDERS_SECRET = generateSecret();
 const CRM_SECRET = generateSecret();
+const LOG_SECRET = generateSecret();
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -24,9 +25,9 @@ interface Received {
 /**
  * A platform's receiver on a real socket. It verifies every request with the official
  * `standardwebhooks` library, confirms erasure requests with a signed callback, and answers
- * freeze notices with `freezeStatus` (2xx = "frozen on our side").
+ * freeze notices with `freezeStatus` and, when `confirm`, `{ "frozen": true }` / `{ "unfrozen": true }`.
  */
-async function startReceiver(secret: string, freezeStatus: number, app: () => FastifyInstance) {
+async function startReceiver(secret: string, freezeStatus: number, app: () => FastifyInstance, confirm = true) {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
@@ -48,7 +49,7 @@ async function startReceiver(secret: string, freezeStatus: number, app: () => Fa
         res.writeHead(200).end('{}');
         return;
       }
-      res.writeHead(freezeStatus).end('{}');
+      res.writeHead(freezeStatus, { 'content-type': 'application/json' }).end(confirm ? JSON.stringify({ [parsed.type === 'account.frozen' ? 'frozen' : 'unfrozen']: true }) : '{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -60,16 +61,20 @@ describe.each(DATABASE_KINDS)('freeze notices to downstream receivers (%s)', (ki
   let w: World;
   let orders: Awaited<ReturnType<typeof startReceiver>>;
   let crm: Awaited<ReturnType<typeof startReceiver>>;
+  let log: Awaited<ReturnType<typeof startReceiver>>;
   let buyer: Buyer;
 
   beforeEach(async () => {
     orders = await startReceiver(ORDERS_SECRET, 200, () => w.t.app);
     // A receiver that takes erasure requests but never confirms a freeze.
     crm = await startReceiver(CRM_SECRET, 503, () => w.t.app);
+    // A receiver that answers 200 to anything but never says it froze the account.
+    log = await startReceiver(LOG_SECRET, 200, () => w.t.app, false);
     w = await createWorld(kind, {
       webhooks: [
         { name: 'orders', url: orders.url, secret: ORDERS_SECRET },
         { name: 'crm', url: crm.url, secret: CRM_SECRET },
+        { name: 'log', url: log.url, secret: LOG_SECRET },
       ],
     });
     buyer = await createBuyer(w.t, 'frozen.buyer@example.com');
@@ -78,6 +83,7 @@ describe.each(DATABASE_KINDS)('freeze notices to downstream receivers (%s)', (ki
     await w.close();
     await orders.close();
     await crm.close();
+    await log.close();
   });
 
   const subjectOf = async (userId: string) => (await w.t.ctx.db.select({ s: users.subjectId }).from(users).where(eq(users.id, userId)))[0].s;
@@ -100,7 +106,8 @@ describe.each(DATABASE_KINDS)('freeze notices to downstream receivers (%s)', (ki
     expect(JSON.stringify(frozen.data)).not.toContain('frozen.buyer');
     expect(freezeEvents(crm).map((e) => e.type)).toEqual(['account.frozen']);
     const notices = await w.t.ctx.db.select().from(freezeNotices).where(eq(freezeNotices.applicationId, applicationId));
-    expect(Object.fromEntries(notices.map((n) => [n.receiver, n.state]))).toEqual({ orders: 'confirmed', crm: 'pending' });
+    expect(Object.fromEntries(notices.map((n) => [n.receiver, n.state]))).toEqual({ orders: 'confirmed', crm: 'pending', log: 'delivered' });
+    expect(freezeEvents(log)).toHaveLength(1);
 
     // The grace period ends; the erasure runs (both receivers confirm the erasure itself).
     await advance(w.t, 'P7DT1M');
@@ -109,7 +116,7 @@ describe.each(DATABASE_KINDS)('freeze notices to downstream receivers (%s)', (ki
     const [certificate] = await w.t.ctx.db.select().from(deletionCertificates);
     const freeze = (certificate.payload as { freeze: { confirmedBy: Array<{ receiver: string; confirmedAt: string }>; notConfirmedBy: string[] } }).freeze;
     expect(freeze.confirmedBy).toEqual([{ receiver: 'orders', confirmedAt: expect.any(String) }]);
-    expect(freeze.notConfirmedBy).toEqual(['crm']);
+    expect(freeze.notConfirmedBy).toEqual(['crm', 'log']);
     // The notice is repeated under its one webhook-id until the receiver confirms.
     const crmIds = new Set(freezeEvents(crm).map((e) => e.headers['webhook-id']));
     expect(crmIds.size).toBe(1);

@@ -57,13 +57,13 @@ async function noticeBody(ctx: AppContext, notice: FreezeNoticeRow): Promise<str
   });
 }
 
-type Attempt = { kind: 'ok'; status: number } | { kind: 'gone' } | { kind: 'retry'; status: number | null; error: string; retryAfter: string | null };
+type Attempt = { kind: 'ok'; status: number; body: string } | { kind: 'gone' } | { kind: 'retry'; status: number | null; error: string; retryAfter: string | null };
 
 async function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
   try {
     const response = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    if (response.status >= 200 && response.status < 300) return { kind: 'ok', status: response.status, body: (await response.text().catch(() => '')).slice(0, 1000) };
     await response.body?.cancel().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) return { kind: 'ok', status: response.status };
     if (response.status === 410) return { kind: 'gone' };
     return { kind: 'retry', status: response.status, error: `HTTP ${response.status}`, retryAfter: response.headers.get('retry-after') };
   } catch (error) {
@@ -72,10 +72,21 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   }
 }
 
+/** Whether a 2xx answer's body confirms the notice: `{ "frozen": true }` / `{ "unfrozen": true }`. */
+export function confirmsNotice(event: FreezeEvent, body: string): boolean {
+  try {
+    const parsed = JSON.parse(body) as Record<string, unknown>;
+    return parsed[event === 'account.frozen' ? 'frozen' : 'unfrozen'] === true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The `freeze.webhook` job: one attempt of one notice. Claimed first (a pending, due notice; the
  * claim pushes its next attempt out, so a second job finds nothing), posted outside any
- * transaction, then recorded: 2xx confirms; 410 gives up; anything else is retried with the
+ * transaction, then recorded: a 2xx whose body says `{ "frozen": true }` (`{ "unfrozen": true }`)
+ * confirms, a bare 2xx is `delivered` (received, not confirmed: not retried); 410 gives up; anything else is retried with the
  * erasure deliveries' backoff within `erasure.webhookRetryHours`. Receivers de-duplicate by
  * `webhook-id` and order by `timestamp` (an unfreeze can overtake a late frozen retry).
  */
@@ -101,6 +112,10 @@ export async function deliverFreezeNotice(ctx: AppContext, data: { messageId: st
   const mine = and(eq(freezeNotices.messageId, notice.messageId), eq(freezeNotices.state, 'pending'));
   if (attempt.kind === 'ok') {
     await ctx.db.transaction(async (tx) => {
+      if (!confirmsNotice(notice.event, attempt.body)) {
+        await tx.update(freezeNotices).set({ state: 'delivered', lastStatus: attempt.status, lastError: null }).where(mine);
+        return;
+      }
       const confirmed = await tx.update(freezeNotices).set({ state: 'confirmed', confirmedAt: after, lastStatus: attempt.status, lastError: null }).where(mine).returning({ id: freezeNotices.messageId });
       if (confirmed.length === 0) return;
       const [subject] = await tx.select({ subjectId: users.subjectId }).from(applications).innerJoin(users, eq(users.id, applications.userId)).where(eq(applications.id, notice.applicationId));

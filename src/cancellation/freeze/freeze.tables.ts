@@ -2,7 +2,8 @@ import { index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { applications } from '../cancellation.tables.ts';
 
 export type FreezeEvent = 'account.frozen' | 'account.unfrozen';
-export type FreezeNoticeState = 'pending' | 'confirmed' | 'failed';
+/** delivered: a 2xx without the confirmation in its body (the receiver took it but did not say it acted). */
+export type FreezeNoticeState = 'pending' | 'delivered' | 'confirmed' | 'failed';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -10,7 +11,8 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
  * One freeze or unfreeze notice to one downstream receiver (the configured erasure webhooks), so
  * the platform's own systems stop taking orders from a buyer whose erasure is approved. Written in
  * the transaction that freezes or unfreezes the account; delivered by the `freeze.webhook` job.
- * A 2xx answer is the receiver's confirmation (it answers once the account is frozen on its side).
+ * A 2xx answer whose JSON body says `{ "frozen": true }` (or `{ "unfrozen": true }`) is the
+ * receiver's confirmation that it acted; a bare 2xx only shows the notice arrived.
  * Ids only: nothing personal.
  */
 export const freezeNotices = pgTable(

@@ -65,13 +65,13 @@ export const WEBHOOKS = {
     post: {
       operationId: 'accountFrozen',
       summary: 'Adieu tells a downstream receiver that a buyer’s account is frozen',
-      description: 'Sent when a cancellation is approved and the grace period starts: take no new orders or payments from the buyer. Answer 2xx once the account is frozen on your side; the deletion certificate lists every receiver that confirmed.',
+      description: 'Sent when a cancellation is approved and the grace period starts: take no new orders or payments from the buyer. Answer 2xx with `{ "frozen": true }` once the account is frozen on your side; the deletion certificate lists every receiver that confirmed (a 2xx without it counts as received, not confirmed).',
       tags: ['erasure'],
       security: [],
       parameters: SIGNATURE_HEADERS,
       requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(AccountFreezeEvent, 'output') } } },
       responses: {
-        '200': { description: 'Confirmed (any 2xx): recorded on the deletion certificate' },
+        '200': { description: 'Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate' },
         '410': { description: 'Gone: no further attempts for this notice' },
         default: { description: 'Any other answer or a timeout: retried later (Retry-After honoured)' },
       },
@@ -81,13 +81,13 @@ export const WEBHOOKS = {
     post: {
       operationId: 'accountUnfrozen',
       summary: 'Adieu tells a downstream receiver that a buyer’s account is no longer frozen',
-      description: 'Sent when the buyer withdraws, or a blocker found at the end of the grace period sends the case back to review.',
+      description: 'Sent when the buyer withdraws, or a blocker found at the end of the grace period sends the case back to review. Answer 2xx with `{ "unfrozen": true }` once the account is open again on your side.',
       tags: ['erasure'],
       security: [],
       parameters: SIGNATURE_HEADERS,
       requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(AccountFreezeEvent, 'output') } } },
       responses: {
-        '200': { description: 'Confirmed (any 2xx): recorded on the deletion certificate' },
+        '200': { description: 'Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate' },
         '410': { description: 'Gone: no further attempts for this notice' },
         default: { description: 'Any other answer or a timeout: retried later (Retry-After honoured)' },
       },

@@ -1337,7 +1337,7 @@ export interface webhooks {
         put?: never;
         /**
          * Adieu tells a downstream receiver that a buyer’s account is frozen
-         * @description Sent when a cancellation is approved and the grace period starts: take no new orders or payments from the buyer. Answer 2xx once the account is frozen on your side; the deletion certificate lists every receiver that confirmed.
+         * @description Sent when a cancellation is approved and the grace period starts: take no new orders or payments from the buyer. Answer 2xx with `{ "frozen": true }` once the account is frozen on your side; the deletion certificate lists every receiver that confirmed (a 2xx without it counts as received, not confirmed).
          */
         post: operations["accountFrozen"];
         delete?: never;
@@ -1357,7 +1357,7 @@ export interface webhooks {
         put?: never;
         /**
          * Adieu tells a downstream receiver that a buyer’s account is no longer frozen
-         * @description Sent when the buyer withdraws, or a blocker found at the end of the grace period sends the case back to review.
+         * @description Sent when the buyer withdraws, or a blocker found at the end of the grace period sends the case back to review. Answer 2xx with `{ "unfrozen": true }` once the account is open again on your side.
          */
         post: operations["accountUnfrozen"];
         delete?: never;
@@ -6557,7 +6557,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Confirmed (any 2xx): recorded on the deletion certificate */
+            /** @description Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6622,7 +6622,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Confirmed (any 2xx): recorded on the deletion certificate */
+            /** @description Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate */
             200: {
                 headers: {
                     [name: string]: unknown;
