@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.ts';
-import { buildDocument } from '../src/http/openapi/build-document.ts';
+import { buildDocument } from '../src/app/build-openapi-document.ts';
 import { CLIENT_CONFIG, clientTypes, lintOpenApi, CLIENT_TYPES_FILE } from './openapi-tools.ts';
 
 const command = process.argv[2];

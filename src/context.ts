@@ -1,22 +1,20 @@
-import { join } from 'node:path';
 import type { Config } from './config/schema.ts';
-import { openDatabase, type Database, type Db } from './db/database.ts';
-import { openKeyStore } from './keys/open-key-store.ts';
+import type { Database, Db } from './db/database.ts';
 import type { KeyStore } from './keys/key-store.ts';
-import { AdjustableClock, systemClock, type Clock } from './clock/clock.ts';
-import { JobQueue } from './jobs/job-queue.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { DevMailbox } from './notify/dev-mailbox.ts';
-import { mailboxMailer, smtpMailer, type Mailer } from './notify/mailer.ts';
-import { smsSenderFor, type SmsSender } from './notify/sms-sender.ts';
-import { openRateLimiter } from './http/open-rate-limiter.ts';
+import type { Clock } from './clock/clock.ts';
+import type { JobQueue } from './jobs/job-queue.ts';
+import type { Logger } from './logger.ts';
+import type { DevMailbox } from './notify/dev-mailbox.ts';
+import type { Mailer } from './notify/mailer.ts';
+import type { SmsSender } from './notify/sms-sender.ts';
 import type { RateLimiter } from './http/rate-limiter.ts';
-import { openDocumentStorage } from './documents/storage/open-document-storage.ts';
 import type { DocumentStorage } from './documents/storage/document-storage.ts';
-import { openForgetList } from './erasure/forget/open-forget-list.ts';
 import type { ForgetList } from './erasure/forget/forget-list.ts';
 
-/** Everything a service function needs, built once at start-up and passed in. */
+/**
+ * Everything a service function needs, built once at start-up (`src/app/create-context.ts`) and
+ * passed in. Only the shape lives here, so every floor can name it without knowing how it is built.
+ */
 export interface AppContext {
   config: Config;
   database: Database;
@@ -34,47 +32,4 @@ export interface AppContext {
   documentStorage: DocumentStorage;
   /** Who was erased (keyed hashes) and what each run did, beside the keys: `erase --reapply` after a restore. */
   forgetList: ForgetList;
-}
-
-export interface ContextOptions {
-  /** Serve job queues from this process. */
-  worker?: boolean;
-  /** An already open database (tests). */
-  database?: Database;
-  logger?: Logger;
-  mailer?: Mailer;
-  sms?: SmsSender;
-  clock?: Clock;
-}
-
-export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
-  const database = options.database ?? (await openDatabase({ url: config.database.url, dataDir: config.dataDir }));
-  const clock = options.clock ?? (config.devTools ? new AdjustableClock() : systemClock);
-  await clock.refresh(database.db).catch(() => undefined);
-  const mailbox = new DevMailbox(join(config.dataDir, 'mailbox'), () => clock.now());
-  const keys = openKeyStore({ url: config.keys.url, dataDir: config.dataDir });
-  return {
-    config,
-    database,
-    db: database.db,
-    keys,
-    clock,
-    jobs: new JobQueue(database, { worker: options.worker ?? false }),
-    logger: options.logger ?? createLogger(config.log.level),
-    mailbox,
-    mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
-    sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),
-    rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
-    documentStorage: openDocumentStorage(database, config.dataDir),
-    forgetList: openForgetList({ url: config.keys.url, dataDir: config.dataDir }),
-  };
-}
-
-export async function closeContext(ctx: AppContext): Promise<void> {
-  await ctx.jobs.stop().catch(() => undefined);
-  await ctx.mailer.close().catch(() => undefined);
-  await ctx.rateLimiter.close().catch(() => undefined);
-  await ctx.keys.close().catch(() => undefined);
-  await ctx.forgetList.close().catch(() => undefined);
-  await ctx.database.close().catch(() => undefined);
 }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { loadConfig } from '../../src/config/load.ts';
-import { closeContext, createContext, type AppContext } from '../../src/context.ts';
+import { closeContext, createContext, type AppContext } from '../../src/app/create-context.ts';
 import type { Database } from '../../src/db/database.ts';
-import { buildApp } from '../../src/http/app.ts';
-import { registerJobHandlers } from '../../src/jobs/handlers.ts';
+import { buildApp } from '../../src/app/build-app.ts';
+import { registerJobHandlers } from '../../src/app/job-handlers.ts';
 import { createLogger } from '../../src/logger.ts';
 import type { BenchDatabase } from './bench-database.ts';
 

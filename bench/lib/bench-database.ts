@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database, type DatabaseKind } from '../../src/db/database.ts';
-import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts';
+import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/app/migrate.ts';
 
 export const BENCH_DATA_ROOT = resolve('bench/.data');
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { clearSessionCookie, clientIp, requireUser, setDeviceCookie, setSessionCookie } from '../http/request-auth.ts';
+import { clearSessionCookie, clientIp, requireUser, setDeviceCookie, setSessionCookie } from './request-auth.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
 import { PASSWORD_MAX } from './password/password-policy.ts';
 import { signUp } from './sign-up.ts';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { requireRole } from '../http/request-auth.ts';
+import { requireRole } from './request-auth.ts';
 import { idParams } from '../http/params.ts';
 import { addStaff, listStaff, removeStaff } from './staff.ts';
 

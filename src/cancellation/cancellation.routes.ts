@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { requireUser } from '../http/request-auth.ts';
+import { requireUser } from '../accounts/request-auth.ts';
 import { latestApplicationView } from './application-view.ts';
 import { submitApplication } from './submit-application.ts';
 import { withdrawApplication } from './withdraw-application.ts';

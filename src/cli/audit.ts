@@ -1,4 +1,4 @@
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { startContext } from './startup.ts';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { checkDataMapCoverage, discoverStore } from '../erasure/datamap-check.ts';
 import { startContext } from './startup.ts';
 import { closeStoreConnections } from '../erasure/store-connection.ts';

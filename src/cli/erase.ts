@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { dryRunErasure } from '../erasure/dry-run.ts';
 import { reapplyErasures, type ReapplyReport } from '../erasure/reapply.ts';
 import { startContext } from './startup.ts';

@@ -1,4 +1,4 @@
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { startContext } from './startup.ts';
 
 export async function migrateCommand(): Promise<void> {

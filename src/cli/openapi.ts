@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/load.ts';
-import { buildDocument } from '../http/openapi/build-document.ts';
+import { buildDocument } from '../app/build-openapi-document.ts';
 
 /** `adieu openapi [--dev-tools]`: prints this configuration's OpenAPI document (JSON) without serving it. */
 export async function openapiCommand(args: string[]): Promise<number> {

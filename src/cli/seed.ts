@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { seedMarketplace, SYNTHETIC_PASSWORD } from '../shop/synthetic/seed-marketplace.ts';
 import { startContext } from './startup.ts';
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { buildApp } from '../http/app.ts';
+import { buildApp } from '../app/build-app.ts';
 import { markDraining } from '../http/readiness.ts';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { listenForMetrics } from '../metrics/install-metrics.ts';
 import { onShutdown, startContext } from './startup.ts';

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { addStaff, listStaff, removeStaff } from '../accounts/staff.ts';
 import { startContext } from './startup.ts';
 

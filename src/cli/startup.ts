@@ -1,9 +1,9 @@
 import { ConfigError, loadConfig, type LoadOptions } from '../config/load.ts';
 import { findingLine, settingFindings } from '../config/setting-rules.ts';
 import type { Config } from '../config/schema.ts';
-import { createContext, type AppContext, type ContextOptions } from '../context.ts';
-import { migrateDatabase } from '../db/migrate.ts';
-import { registerJobHandlers } from '../jobs/handlers.ts';
+import { createContext, type AppContext, type ContextOptions } from '../app/create-context.ts';
+import { migrateDatabase } from '../app/migrate.ts';
+import { registerJobHandlers } from '../app/job-handlers.ts';
 
 /**
  * The setting rules, before anything is opened: in production a finding that is refused stops

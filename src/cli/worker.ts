@@ -1,4 +1,4 @@
-import { closeContext } from '../context.ts';
+import { closeContext } from '../app/create-context.ts';
 import { onShutdown, startContext } from './startup.ts';
 
 export async function workerCommand(): Promise<void> {

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
-import { registerTimer } from '../jobs/timers.ts';
+import type { Timer } from '../jobs/timers.ts';
 import { applications } from '../cancellation/cancellation.tables.ts';
 import { documents } from './documents.tables.ts';
 import { DISPOSE_QUEUE, type DisposalJob } from './document-disposal.ts';
@@ -53,4 +53,4 @@ export async function findDueDisposals(ctx: AppContext): Promise<number> {
   return jobs.length;
 }
 
-registerTimer({ name: 'documents.disposal', run: findDueDisposals });
+export const documentTimers: Timer[] = [{ name: 'documents.disposal', run: findDueDisposals }];

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import multipart from '@fastify/multipart';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { requireRole, requireUser } from '../http/request-auth.ts';
+import { requireRole, requireUser } from '../accounts/request-auth.ts';
 import { readUploadForm } from './upload-form.ts';
 import { assertUploadAllowed, uploadDocument } from './upload-document.ts';
 import { deleteOwnDocument, listOwnDocuments, viewDocumentForReview, viewOwnDocument, type DocumentImage } from './document-views.ts';

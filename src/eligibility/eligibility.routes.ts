@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { requireUser } from '../http/request-auth.ts';
+import { requireUser } from '../accounts/request-auth.ts';
 import { buyerEligibility } from './buyer-eligibility.ts';
 import { toEligibilityLocale } from './texts.ts';
 

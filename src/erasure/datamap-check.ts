@@ -33,7 +33,7 @@ async function liveColumns(ctx: AppContext, store: StoreSpec, schemas: string[])
  */
 export async function checkDataMapCoverage(ctx: AppContext): Promise<StoreCoverage[]> {
   const groups = new Map<string, StoreSpec[]>();
-  for (const store of dataMap().stores) {
+  for (const store of dataMap(ctx.config).stores) {
     const key = store.database === 'adieu' ? 'adieu' : store.database.config;
     groups.set(key, [...(groups.get(key) ?? []), store]);
   }

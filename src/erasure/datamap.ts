@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { checkDataMap, storeSchema, type DataMap, type StoreSpec } from '../domain/erasure-datamap.ts';
@@ -53,16 +53,14 @@ export function readDataMap(dir = DATAMAP_DIR): LoadedDataMap {
 }
 
 let cached: { dir: string; map: LoadedDataMap } | null = null;
-let configuredDir = DATAMAP_DIR;
 
-/** Start-up: where this installation's data map lives (`erasure.datamapDir`, else the bundled one). */
-export function useDataMapDir(dir: string | undefined): void {
-  configuredDir = dir ?? DATAMAP_DIR;
-}
-
-/** The data map, read once per process (and again only if the configured folder changes). */
-export function dataMap(): LoadedDataMap {
-  if (!cached || cached.dir !== configuredDir) cached = { dir: configuredDir, map: readDataMap(configuredDir) };
+/**
+ * This installation's data map (`erasure.datamapDir`, else the bundled one), read once per process
+ * and again only if the configured folder changes.
+ */
+export function dataMap(config: Pick<Config, 'erasure'>): LoadedDataMap {
+  const dir = config.erasure.datamapDir ? resolve(config.erasure.datamapDir) : DATAMAP_DIR;
+  if (!cached || cached.dir !== dir) cached = { dir, map: readDataMap(dir) };
   return cached.map;
 }
 

@@ -29,7 +29,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
     .where(or(eq(users.id, subject), eq(users.subjectId, subject)))
     .limit(1);
   if (!user) throw new AppError('NOT_FOUND', {}, { message: 'No account has this user id or subject id.' });
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const plan = planErasure(map);
   const stores = new Map(map.stores.map((s) => [s.store, storeConnector(ctx, s) ?? connectStore(ctx, s)]));
   const steps: DryRun['steps'] = [];

@@ -1,6 +1,6 @@
 import { and, eq, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
-import { registerTimer } from '../jobs/timers.ts';
+import type { Timer } from '../jobs/timers.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { erasureDownstream, erasureQuarantine, erasureRuns } from './erasure.tables.ts';
 import { enqueueStep } from './run-state.ts';
@@ -54,7 +54,10 @@ async function dropExpiredQuarantine(ctx: AppContext): Promise<number> {
   return rows.length;
 }
 
-registerTimer({ name: 'erasure.stalled_runs', run: resumeStalledRuns });
-registerTimer({ name: 'erasure.webhooks', run: queueDueDeliveries });
-registerTimer({ name: 'erasure.retention', run: findDueRetentions });
-registerTimer({ name: 'erasure.quarantine', run: dropExpiredQuarantine });
+/** Stalled runs, webhook retries, retention purge, quarantine expiry. */
+export const erasureTimers: Timer[] = [
+  { name: 'erasure.stalled_runs', run: resumeStalledRuns },
+  { name: 'erasure.webhooks', run: queueDueDeliveries },
+  { name: 'erasure.retention', run: findDueRetentions },
+  { name: 'erasure.quarantine', run: dropExpiredQuarantine },
+];

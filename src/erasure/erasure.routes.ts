@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { requireRole } from '../http/request-auth.ts';
+import { requireRole } from '../accounts/request-auth.ts';
 import { auditLog } from '../audit/audit.tables.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { planErasure, describeStep } from '../domain/erasure-plan.ts';
@@ -108,7 +108,7 @@ function adminRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.get('/api/admin/datamap', { schema: { tags: ['admin'] } }, async (request) => {
       requireRole(request, 'admin');
-      const map = dataMap();
+      const map = dataMap(ctx.config);
       const plan = planErasure(map);
       return {
         hash: map.hash,

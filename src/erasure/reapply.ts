@@ -69,7 +69,7 @@ async function matchAccounts(ctx: AppContext, hashes: Set<string>): Promise<Map<
  * The restored encrypted identifiers cannot be read (the buyer's key stays destroyed).
  */
 async function restoredNeedles(ctx: AppContext, subject: { userId: string; subjectId: string }): Promise<Needle[]> {
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const candidates = dedupe(await sampleValues(ctx, map, subject));
   if (candidates.length === 0) return [];
   const shared = new Set<number>();
@@ -97,7 +97,7 @@ async function reapplyOne(ctx: AppContext, entry: ForgetEntry, subject: { userId
   await ctx.keys.destroySubjectKey(subject.userId);
   result.steps += 1;
 
-  const db = await scanDatabases(ctx, dataMap(), needles, subject, { scope: ctx.config.erasure.verifyScope });
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope: ctx.config.erasure.verifyScope });
   const files = scanFiles(ctx.config.dataDir, needles);
   const residue = await documentResidue(ctx, subject.userId);
   const [account] = await ctx.db.select({ status: users.status, emailIndex: users.emailIndex, phoneIndex: users.phoneIndex }).from(users).where(eq(users.id, subject.userId));

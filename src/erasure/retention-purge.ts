@@ -6,7 +6,7 @@ import { type SqlStep } from '../domain/erasure-plan.ts';
 import { buildPurgeSql, quoteIdent, quoteTable, subjectPredicate } from '../domain/erasure-sql.ts';
 import { addPeriod } from '../domain/erasure-retention.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { dataMap } from './datamap.ts';
+import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { erasureRetentions, erasureRuns } from './erasure.tables.ts';
 import { connectStore } from './store-connection.ts';
 import { storeConnector } from './connectors/connector.ts';
@@ -33,9 +33,9 @@ export async function findDueRetentions(ctx: AppContext): Promise<number> {
 }
 
 /** Child tables kept on a legal basis that point at this table: their rows go first. */
-function retainedChildren(step: SqlStep): Array<{ table: string; column: string; parentColumn: string }> {
+function retainedChildren(map: LoadedDataMap, step: SqlStep): Array<{ table: string; column: string; parentColumn: string }> {
   const children: Array<{ table: string; column: string; parentColumn: string }> = [];
-  for (const store of dataMap().stores) {
+  for (const store of map.stores) {
     for (const [table, spec] of Object.entries(store.tables)) {
       if (spec.rows !== 'retain' || !parentsOf(spec).includes(step.table)) continue;
       const refs = { ...(spec.references ?? {}), ...(spec.reach && 'references' in spec.reach ? { [spec.reach.column]: spec.reach.references } : {}) };
@@ -62,7 +62,7 @@ export async function runRetentionJob(ctx: AppContext, data: { runId: string }):
     .where(and(eq(erasureRetentions.runId, run.id), isNull(erasureRetentions.purgedAt)))
     .orderBy(asc(erasureRetentions.tableName));
   const steps = (await stepsOf(ctx.db, run.id)).filter((s) => s.spec.kind === 'sql' && s.spec.retain);
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   for (const step of steps) {
     const spec = step.spec as SqlStep;
     const entry = ledger.find((l) => l.store === spec.store && l.tableName === spec.table);
@@ -73,7 +73,7 @@ export async function runRetentionJob(ctx: AppContext, data: { runId: string }):
     if (storeConnector(ctx, store)) continue;
     const now = ctx.clock.now();
     const connection = connectStore(ctx, store);
-    const built = buildPurgeSql(spec, retainedChildren(spec));
+    const built = buildPurgeSql(spec, retainedChildren(map, spec));
     const [result] = await connection.query(built.text, resolveParams(built.params, { userId: run.userId, subjectId: run.subjectId, now }));
     const purged = Number(result?.n ?? 0);
     const remaining = Number(result?.remaining ?? 0);

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { StepKind } from '../domain/erasure-plan.ts';
 import { erasureSteps } from './erasure.tables.ts';
+import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
 import { enqueueStep, failRun, leaseStep, loadRun, lockRun, pendingSteps, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
@@ -66,7 +67,7 @@ export async function runErasureStepJob(ctx: AppContext, data: { runId: string }
       await ctx.db.transaction((tx) => enqueueStep(ctx, tx, run.id));
       return;
     }
-    const group = leadingBuiltinSqlSteps(pending);
+    const group = leadingBuiltinSqlSteps(dataMap(ctx.config), pending);
     if (!(await runSteps(ctx, run, group.length > 0 ? group : [pending[0]]))) return;
   }
 }
@@ -74,8 +75,8 @@ export async function runErasureStepJob(ctx: AppContext, data: { runId: string }
 /** At most this many statements share one transaction (locks held, WAL of one commit). */
 const MAX_GROUP = 32;
 
-function leadingBuiltinSqlSteps(pending: StepRow[]): StepRow[] {
-  const end = pending.findIndex((step) => !isBuiltinSqlStep(step));
+function leadingBuiltinSqlSteps(map: LoadedDataMap, pending: StepRow[]): StepRow[] {
+  const end = pending.findIndex((step) => !isBuiltinSqlStep(map, step));
   return end === -1 ? pending : pending.slice(0, end);
 }
 
@@ -84,7 +85,7 @@ async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[]): Promise
   const kind = steps[0].spec.kind;
   if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, steps[0].seq))) return false;
   try {
-    await runInChain(() => (isBuiltinSqlStep(steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0])));
+    await runInChain(() => (isBuiltinSqlStep(dataMap(ctx.config), steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0])));
   } catch (caught) {
     if (caught instanceof StepAlreadyDone) return false;
     const step = caught instanceof GroupStepFailed ? caught.step : steps[0];

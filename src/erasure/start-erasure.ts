@@ -29,7 +29,7 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
     .limit(1);
   if (!subject) throw new AppError('APPLICATION_NOT_FOUND');
 
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const plan = planErasure(map);
   const now = ctx.clock.now();
   const runId = newId('ers');

@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { clientIp } from '../http/request-auth.ts';
+import { clientIp } from '../accounts/request-auth.ts';
 import { signInExternal, type ExternalSignIn } from './external-buyer.ts';
 import { useTokenIdOnce } from './token-ids.ts';
 

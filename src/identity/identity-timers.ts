@@ -1,5 +1,5 @@
-import { registerTimer } from '../jobs/timers.ts';
+import type { Timer } from '../jobs/timers.ts';
 import { purgeUsedTokenIds } from './token-ids.ts';
 
-// Forgets the ids of handoff and logout tokens once those tokens expired.
-registerTimer({ name: 'identity.used-token-ids', run: purgeUsedTokenIds });
+/** Forgets the ids of handoff and logout tokens once those tokens expired. */
+export const identityTimers: Timer[] = [{ name: 'identity.used-token-ids', run: purgeUsedTokenIds }];

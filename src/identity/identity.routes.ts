@@ -7,7 +7,7 @@ import { endSession } from '../accounts/sessions.ts';
 import type { SignInResult } from '../accounts/sign-in.ts';
 import { openForUser } from '../accounts/user-crypto.ts';
 import { PASSWORD_MAX } from '../accounts/password/password-policy.ts';
-import { setSessionCookie } from '../http/request-auth.ts';
+import { setSessionCookie } from '../accounts/request-auth.ts';
 import { completeOidc, startOidc } from './oidc-sign-in.ts';
 import { completeLink, describePendingLink, requireLink } from './link-account.ts';
 import { signInWithHandoff } from './handoff.ts';

@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { safeReturnTo } from '../domain/return-to.ts';
 import { endSession, rotateForStepUp } from '../accounts/sessions.ts';
-import { setSessionCookie } from '../http/request-auth.ts';
+import { setSessionCookie } from '../accounts/request-auth.ts';
 import { clearFlowCookie, readFlowCookie, setFlowCookie } from './flow-cookie.ts';
 import { forgetOidcConfiguration, oidcConfiguration, redirectUri } from './oidc-client.ts';
 import { findLinkedUser, signInExternal, type ExternalClaims } from './external-buyer.ts';

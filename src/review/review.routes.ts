@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { requireRole } from '../http/request-auth.ts';
+import { requireRole } from '../accounts/request-auth.ts';
 import { LOCALES } from '../notify/render.ts';
 import { APPLICATION_STATUSES, type ApplicationStatus } from '../domain/application-transitions.ts';
 import { listReviewerMessages, postReviewerMessage } from '../cancellation/application-messages.ts';

@@ -1,5 +1,6 @@
 import { and, inArray, isNull, lt, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import type { Timer } from '../jobs/timers.ts';
 import type { Db } from '../db/database.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueueNotification } from '../notify/notifications.ts';
@@ -76,3 +77,5 @@ async function notifyStaff(ctx: AppContext, tx: Db, template: string, cases: Fla
     });
   }
 }
+
+export const slaTimer: Timer = { name: 'review.sla', run: runSlaChecks };

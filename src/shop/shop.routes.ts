@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import { requireUser } from '../http/request-auth.ts';
+import { requireUser } from '../accounts/request-auth.ts';
 import { buyerOverview } from './buyer-overview.ts';
 import { buyerWallet, listBuyerDisputes, listBuyerOrders, listBuyerRefunds, listBuyerSubscriptions } from './buyer-lists.ts';
 import { buyerOrderAction } from './orders.ts';

@@ -4,9 +4,9 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import type { DatabaseKind } from '../../src/db/database.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
-import { createContext, closeContext, type AppContext, type ContextOptions } from '../../src/context.ts';
-import { registerJobHandlers } from '../../src/jobs/handlers.ts';
-import { buildApp } from '../../src/http/app.ts';
+import { createContext, closeContext, type AppContext, type ContextOptions } from '../../src/app/create-context.ts';
+import { registerJobHandlers } from '../../src/app/job-handlers.ts';
+import { buildApp } from '../../src/app/build-app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-databases.ts';
 import { TMP_ROOT } from './global-setup.ts';

@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { withDatabase } from '../helpers/global-setup.ts';
 import { openDatabase, wrapPglite, type Database } from '../../src/db/database.ts';
-import { closeContext, createContext, type AppContext } from '../../src/context.ts';
+import { closeContext, createContext, type AppContext } from '../../src/app/create-context.ts';
 import { createLogger } from '../../src/logger.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { findUserByIdentifier } from '../../src/accounts/users.ts';

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { TMP_ROOT, withDatabase } from '../helpers/global-setup.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { closeContext, createContext } from '../../src/context.ts';
+import { closeContext, createContext } from '../../src/app/create-context.ts';
 import { openDatabase } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';

@@ -15,7 +15,7 @@ import { guidanceTemplates } from '../../src/review/review.tables.ts';
 import { erasureRetentions, erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { shopDisputes, shopOrderItems, shopOrders, shopPayments, shopProductReviews } from '../../src/shop/shop.tables.ts';
 import { openDatabase } from '../../src/db/database.ts';
-import { migrateDatabase } from '../../src/db/migrate.ts';
+import { migrateDatabase } from '../../src/app/migrate.ts';
 import { queryRows } from '../../src/db/sql.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag, subjectOf } from './erasure-fixtures.ts';
 
@@ -177,7 +177,7 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
       await database.close();
       env.DATABASE_URL = '';
       // Seed the folder database through a context of its own.
-      const { createContext, closeContext } = await import('../../src/context.ts');
+      const { createContext, closeContext } = await import('../../src/app/create-context.ts');
       const { loadConfig } = await import('../../src/config/load.ts');
       const ctx = await createContext(loadConfig({ env: { ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } }));
       await seedDemo(ctx);

@@ -115,7 +115,7 @@ describe.skipIf(!BASE_URL)('erasure in an external store (postgres)', () => {
       ]);
       // The verification scan covered the external tables too (all mapped tables, plus the two job tables).
       const verify = (await t.ctx.db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId))).find((s) => s.spec.kind === 'verify')!;
-      const mapped = (await import('../../src/erasure/datamap.ts')).dataMap().stores.reduce((n, s) => n + Object.keys(s.tables).length, 0);
+      const mapped = (await import('../../src/erasure/datamap.ts')).dataMap(t.ctx.config).stores.reduce((n, s) => n + Object.keys(s.tables).length, 0);
       expect(verify.result).toMatchObject({ tables: mapped + 2, hits: 0 });
       const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
       expect(certificate.payload.stores.map((s: { store: string }) => s.store)).toContain('crm');

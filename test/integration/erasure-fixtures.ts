@@ -172,7 +172,7 @@ export async function findAnywhere(ctx: AppContext, dataDir: string, needles: st
 
 /** Rows of every mapped table that do NOT belong to the subject, as text, for a byte-for-byte comparison. */
 export async function dumpOthers(ctx: AppContext, userId: string, subjectId: string): Promise<Record<string, string[]>> {
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const dump: Record<string, string[]> = {};
   for (const store of map.stores) {
     for (const [table, spec] of Object.entries(store.tables)) {

@@ -14,7 +14,7 @@ import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
 import { DELETE_BATCH } from '../../src/erasure/connectors/mysql.ts';
-import { runTimers } from '../../src/jobs/timers.ts';
+import { runTimers } from '../../src/app/timers.ts';
 import type { AdjustableClock } from '../../src/clock/clock.ts';
 import { beginErasure, drainJobs, giveBuyerEverything } from './erasure-fixtures.ts';
 import { crmMap, dump, seedCrm, TABLES } from './mysql-crm-fixture.ts';

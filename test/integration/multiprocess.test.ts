@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { closeContext, createContext, type AppContext } from '../../src/context.ts';
+import { closeContext, createContext, type AppContext } from '../../src/app/create-context.ts';
 import { createLogger } from '../../src/logger.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { insertUser } from '../../src/accounts/users.ts';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { withDatabase } from '../helpers/global-setup.ts';
 import { openDatabase, wrapPglite, type Database } from '../../src/db/database.ts';
-import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/db/migrate.ts';
+import { migrateDatabase, MIGRATIONS_FOLDER } from '../../src/app/migrate.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 
 const MIGRATION_FILES = readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length;

@@ -1,4 +1,5 @@
-import { registerTimer } from '../../jobs/timers.ts';
+import type { Timer } from '../../jobs/timers.ts';
 import { queueDueFreezeNotices } from './freeze-notices.ts';
 
-registerTimer({ name: 'freeze.notices', run: queueDueFreezeNotices });
+/** Retries of freeze notices, and sends a crashed worker left behind. */
+export const freezeNoticeTimer: Timer = { name: 'freeze.notices', run: queueDueFreezeNotices };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database } from '../../db/database.ts';
-import { MIGRATIONS_FOLDER } from '../../db/migrate.ts';
+import { MIGRATIONS_FOLDER } from '../../db/migrations-folder.ts';
 import { connectionError, failure, ok, warning, type CheckResult } from '../check-result.ts';
 
 interface JournalEntry {

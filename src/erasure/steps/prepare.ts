@@ -94,7 +94,7 @@ export function dedupe(needles: Needle[]): Needle[] {
  * key, and fills the quarantine.
  */
 export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
-  const map = dataMap();
+  const map = dataMap(ctx.config);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, run.userId)).limit(1);
   const [email, phone, name, antiPhishingCode] = user
     ? await Promise.all([

@@ -4,7 +4,7 @@ import { newId } from '../../ids.ts';
 import type { SqlStep } from '../../domain/erasure-plan.ts';
 import { buildStepSql } from '../../domain/erasure-sql.ts';
 import { retentionSummary, type RetentionSummary } from '../../domain/erasure-retention.ts';
-import { dataMap } from '../datamap.ts';
+import { dataMap, type LoadedDataMap } from '../datamap.ts';
 import { erasureRetentions } from '../erasure.tables.ts';
 import { hmacHalves } from '../run-keys.ts';
 import { resolveParams, type ParamValues } from '../params.ts';
@@ -68,9 +68,9 @@ async function ensureMarkers(connection: StoreConnection): Promise<void> {
 }
 
 /** Whether a step is a statement in Adieu's own database (such steps can share one transaction). */
-export function isBuiltinSqlStep(step: StepRow): boolean {
+export function isBuiltinSqlStep(map: LoadedDataMap, step: StepRow): boolean {
   if (step.spec.kind !== 'sql') return false;
-  const store = dataMap().stores.find((s) => s.store === (step.spec as SqlStep).store);
+  const store = map.stores.find((s) => s.store === (step.spec as SqlStep).store);
   return store?.database === 'adieu';
 }
 
@@ -126,7 +126,7 @@ async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<
  */
 export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const spec = step.spec as SqlStep;
-  const store = dataMap().stores.find((s) => s.store === spec.store);
+  const store = dataMap(ctx.config).stores.find((s) => s.store === spec.store);
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
   const connector = storeConnector(ctx, store);
   if (connector) {
@@ -168,7 +168,7 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
  * running it over rows that are already erased changes nothing. Returns the rows it touched.
  */
 export async function reapplySqlStep(ctx: AppContext, spec: SqlStep, values: ParamValues, marker: { runId: string; seq: number }): Promise<number> {
-  const store = dataMap().stores.find((s) => s.store === spec.store);
+  const store = dataMap(ctx.config).stores.find((s) => s.store === spec.store);
   if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
   const connector = storeConnector(ctx, store);
   if (connector) return (await connector.execute(spec, values, marker)).rows;

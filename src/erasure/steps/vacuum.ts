@@ -21,7 +21,7 @@ export type ScrubLevel = 'none' | 'vacuum' | 'vacuum-full' | 'embedded-full';
  */
 export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   if (step.spec.kind !== 'vacuum') throw new Error('not a vacuum step');
-  const store = dataMap().stores.find((s) => s.store === (step.spec as { store: string }).store);
+  const store = dataMap(ctx.config).stores.find((s) => s.store === (step.spec as { store: string }).store);
   const vacuumed: string[] = [];
   const skipped: Array<{ table: string; reason: string }> = [];
   const embedded = store?.database === 'adieu' && ctx.database.kind === 'embedded';

@@ -20,7 +20,7 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   if (!secrets) throw new VerificationFailed('verification impossible: the run no longer holds the identifiers to look for');
   const { needles } = secrets;
   const scope = ctx.config.erasure.verifyScope;
-  const db = await scanDatabases(ctx, dataMap(), needles, { userId: run.userId, subjectId: run.subjectId }, { scope });
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId }, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
   const found = [
     ...db.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.table} (${h.rows} row${h.rows === 1 ? '' : 's'})`),

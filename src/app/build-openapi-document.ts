@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Config } from '../../config/schema.ts';
-import { closeContext, createContext } from '../../context.ts';
-import { createLogger } from '../../logger.ts';
-import { buildApp } from '../app.ts';
+import type { Config } from '../config/schema.ts';
+import { closeContext, createContext } from './create-context.ts';
+import { createLogger } from '../logger.ts';
+import { buildApp } from './build-app.ts';
 
 /**
  * The OpenAPI document of a configuration without serving it: the app is built on a throwaway

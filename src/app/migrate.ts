@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import type { Database } from './database.ts';
+import type { Database } from '../db/database.ts';
+import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import { installJobSchema } from '../jobs/job-queue.ts';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+export { MIGRATIONS_FOLDER };
 const MIGRATION_LOCK = 7242000;
 
 /**

@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { isCsrfValid, resolveSession, type SessionRow, type UserRow } from '../accounts/sessions.ts';
-import type { Role } from '../accounts/accounts.tables.ts';
-import { rateLimitAddress } from './client-address.ts';
-import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from '../accounts/device-cookie.ts';
-import { loggableError } from './error-handler.ts';
+import { isCsrfValid, resolveSession, type SessionRow, type UserRow } from './sessions.ts';
+import type { Role } from './accounts.tables.ts';
+import { rateLimitAddress } from '../http/client-address.ts';
+import { DEVICE_COOKIE, DEVICE_COOKIE_DAYS } from './device-cookie.ts';
+import { loggableError } from '../http/error-handler.ts';
 
 export const SESSION_COOKIE = 'adieu_session';
 

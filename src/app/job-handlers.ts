@@ -2,21 +2,16 @@ import type { AppContext } from '../context.ts';
 import { deliverNotification, registerSecretResolver, type NotificationJob } from '../notify/notifications.ts';
 import { passwordResetSecret } from '../accounts/password-recovery.ts';
 import { decisionMessageSecret } from '../review/decide-application.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES } from '../jobs/queues.ts';
 import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
-// Registers the document disposal timer.
-import '../documents/document-timers.ts';
-// Registers the grace-end, SLA and idempotency-key timers.
-import '../cancellation/cancellation-timers.ts';
-// Registers the retries of freeze notices.
-import '../cancellation/freeze/freeze-timers.ts';
 import { deliverFreezeNotice } from '../cancellation/freeze/freeze-notices.ts';
-// Registers the purge of used handoff/logout token ids.
-import '../identity/identity-timers.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
 
-/** Wires every queue to its handler. Handlers re-check their preconditions: a job may run twice. */
+/**
+ * Wires every queue to its handler; the tick job runs every timer of `./timers.ts`. Handlers
+ * re-check their preconditions: a job may run twice.
+ */
 export function registerJobHandlers(ctx: AppContext): void {
   ctx.jobs.register(QUEUES.tick.name, async () => {
     await runTimers(ctx);

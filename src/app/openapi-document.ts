@@ -1,14 +1,14 @@
 import type { FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import { z } from 'zod';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
-import type { Config } from '../../config/schema.ts';
-import { VERSION } from '../../version.ts';
-import { SESSION_COOKIE } from '../request-auth.ts';
-import { OPERATIONS } from './operations.ts';
-import { MAX_FILE_BYTES } from '../../documents/upload-limits.ts';
-import { DOCUMENT_KINDS } from '../../documents/documents.tables.ts';
-import { MAX_REDACTIONS } from '../../documents/redactions.ts';
-import { CONFIRMATION_REQUEST, WEBHOOKS } from '../../erasure/webhooks/webhook-events.openapi.ts';
+import type { Config } from '../config/schema.ts';
+import { VERSION } from '../version.ts';
+import { SESSION_COOKIE } from '../accounts/request-auth.ts';
+import { OPERATIONS } from './openapi-operations.ts';
+import { MAX_FILE_BYTES } from '../documents/upload-limits.ts';
+import { DOCUMENT_KINDS } from '../documents/documents.tables.ts';
+import { MAX_REDACTIONS } from '../documents/redactions.ts';
+import { CONFIRMATION_REQUEST, WEBHOOKS } from '../erasure/webhooks/webhook-events.openapi.ts';
 
 const TAGS = [
   { name: 'health', description: 'Liveness and readiness' },
