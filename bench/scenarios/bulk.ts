@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { startErasure } from '../../src/erasure/start-erasure.ts';
+import { startApplicationErasure } from '../../src/cancellation/erase-application.ts';
 import type { AppContext } from '../../src/context.ts';
 import { closeContext, openContext } from '../lib/adieu-in-process.ts';
 import { benchDatabase, type BenchDatabase } from '../lib/bench-database.ts';
@@ -28,14 +28,14 @@ async function seedErasing(ctx: AppContext, count: number): Promise<string[]> {
   return Array.from({ length: count }, (_, i) => `app_bk${i + 1}`);
 }
 
-/** Starts every run (startErasure, one transaction each, a few at a time) before any worker exists. */
+/** Starts every run (startApplicationErasure, one transaction each, a few at a time) before any worker exists. */
 async function startRuns(ctx: AppContext, applicationIds: string[]): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 6 }, async () => {
       while (next < applicationIds.length) {
         const id = applicationIds[next++];
-        await ctx.db.transaction((tx) => startErasure(ctx, tx, id));
+        await ctx.db.transaction((tx) => startApplicationErasure(ctx, tx, id));
       }
     }),
   );

@@ -1,4 +1,4 @@
-import { startErasure } from '../../src/erasure/start-erasure.ts';
+import { startApplicationErasure } from '../../src/cancellation/erase-application.ts';
 import type { AppContext } from '../../src/context.ts';
 import { closeContext, openContext } from '../lib/adieu-in-process.ts';
 import { benchDatabase } from '../lib/bench-database.ts';
@@ -72,7 +72,7 @@ async function vacuum(ctx: AppContext, tables: string[]): Promise<void> {
 async function eraseWithEngine(ctx: AppContext, applicationId: string): Promise<{ runId: string; ms: number }> {
   let runId = '';
   const ms = await timeMs(async () => {
-    runId = (await ctx.db.transaction((tx) => startErasure(ctx, tx, applicationId))).runId;
+    runId = (await ctx.db.transaction((tx) => startApplicationErasure(ctx, tx, applicationId))).runId;
     const deadline = Date.now() + 20 * 60_000;
     for (;;) {
       await ctx.jobs.runDue();

@@ -2,21 +2,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import { appendAudit } from '../audit/audit-log.ts';
 import { clearSessionCookie, clientIp, requireUser, setDeviceCookie, setSessionCookie } from './request-auth.ts';
 import { DEVICE_COOKIE } from './device-cookie.ts';
 import { PASSWORD_MAX } from './password/password-policy.ts';
 import { signUp } from './sign-up.ts';
 import { signIn, rateLimiter } from './sign-in.ts';
-import { verifySecondFactorStepUp, verifyStepUp, type StepUpProof } from './step-up.ts';
-import { csrfTokenFor, endSession, rotateForStepUp } from './sessions.ts';
+import { stepUp, verifySecondFactorStepUp, type StepUpProof } from './step-up.ts';
+import { csrfTokenFor, endSession } from './sessions.ts';
 import { requestPasswordReset, resetPassword } from './password-recovery.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts';
 import { accountView, endOtherSessions, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
 import { idParams } from '../http/params.ts';
-import { signInMethods } from '../identity/sign-in-methods.ts';
+import { signInMethods } from './sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
 const userView = (user: { id: string; roles: string[] }, displayName: string | null) => ({ id: user.id, displayName: displayName ?? '', roles: user.roles });
@@ -109,13 +108,9 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { user, session } = requireUser(request);
-        await verifyStepUp(ctx, user, request.body as StepUpProof);
-        const { token, reauthenticatedUntil } = await rotateForStepUp(ctx, session.id);
-        await ctx.db.transaction((tx) =>
-          appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.reauthenticated', subject: user.subjectId, target: session.id }),
-        );
+        const { token, reauthenticatedUntil, csrfToken } = await stepUp(ctx, user, session, request.body as StepUpProof);
         setSessionCookie(ctx, reply, token);
-        return { reauthenticatedUntil: reauthenticatedUntil.toISOString(), csrfToken: await csrfTokenFor(ctx, session.id) };
+        return { reauthenticatedUntil: reauthenticatedUntil.toISOString(), csrfToken };
       },
     );
 

@@ -98,3 +98,16 @@ export const signInFailures = pgTable(
   },
   (t) => [index('sign_in_failures_user_idx').on(t.userId, t.at)],
 );
+
+/**
+ * Identifiers of erased accounts barred from re-registration for `erasure.quarantineDays`: only a
+ * keyed hash (its own secret, unrelated to the blind index), never the identifier.
+ */
+export const erasureQuarantine = pgTable(
+  'erasure_quarantine',
+  {
+    identifierHash: text('identifier_hash').primaryKey(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('erasure_quarantine_expires_idx').on(t.expiresAt)],
+);

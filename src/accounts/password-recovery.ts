@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { parseIdentifier } from '../domain/identifiers.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { newId, newToken } from '../ids.ts';
-import { enqueueNotification, type SecretResolver } from '../notify/notifications.ts';
+import { enqueueNotification, type SecretResolver } from './notifications.ts';
 import { passwordResets, users } from './accounts.tables.ts';
 import { hashPassword } from './password/password-hasher.ts';
 import { isPasswordAcceptable } from './password/password-policy.ts';

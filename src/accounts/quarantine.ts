@@ -1,8 +1,8 @@
 import { and, eq, gt } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Identifier } from '../domain/identifiers.ts';
-import { erasureQuarantine } from '../erasure/erasure.tables.ts';
-import { quarantineHash } from '../erasure/quarantine-hash.ts';
+import { erasureQuarantine } from './accounts.tables.ts';
+import { quarantineHash } from './quarantine-hash.ts';
 
 /**
  * Whether an identifier of an erased account is still barred from re-registration

@@ -77,10 +77,10 @@ export async function resolveSession(ctx: AppContext, token: string): Promise<{ 
 }
 
 /** Step-up: a fresh token (session fixation cannot outlive it) and a 10-minute window. */
-export async function rotateForStepUp(ctx: AppContext, sessionId: string): Promise<{ token: string; reauthenticatedUntil: Date }> {
+export async function rotateForStepUp(ctx: AppContext, sessionId: string, db: Db = ctx.db): Promise<{ token: string; reauthenticatedUntil: Date }> {
   const token = newToken();
   const reauthenticatedUntil = new Date(ctx.clock.now().getTime() + STEP_UP_MS);
-  await ctx.db.update(sessions).set({ tokenHash: hashToken(token), reauthenticatedUntil }).where(eq(sessions.id, sessionId));
+  await db.update(sessions).set({ tokenHash: hashToken(token), reauthenticatedUntil }).where(eq(sessions.id, sessionId));
   return { token, reauthenticatedUntil };
 }
 

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
-import type { UserRow } from './sessions.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { csrfTokenFor, rotateForStepUp, type SessionRow, type UserRow } from './sessions.ts';
 import { verifyPassword } from './password/password-hasher.ts';
 import { rateLimiter } from './sign-in.ts';
 import { verifySecondFactor } from './totp.ts';
@@ -40,4 +41,23 @@ export async function verifyStepUp(ctx: AppContext, user: UserRow, proof: StepUp
 export async function verifySecondFactorStepUp(ctx: AppContext, user: UserRow, code: string | undefined): Promise<void> {
   if (!code) throw new AppError('SECOND_FACTOR_REQUIRED');
   await verifyStepUp(ctx, user, { totp: code });
+}
+
+/**
+ * POST /api/auth/reauth: checks the proof, then rotates the session's token with its new step-up
+ * window and writes the audit entry in one transaction. Returns the new cookie token.
+ */
+export async function stepUp(
+  ctx: AppContext,
+  user: UserRow,
+  session: SessionRow,
+  proof: StepUpProof,
+): Promise<{ token: string; reauthenticatedUntil: Date; csrfToken: string }> {
+  await verifyStepUp(ctx, user, proof);
+  const rotated = await ctx.db.transaction(async (tx) => {
+    const result = await rotateForStepUp(ctx, session.id, tx);
+    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.reauthenticated', subject: user.subjectId, target: session.id });
+    return result;
+  });
+  return { ...rotated, csrfToken: await csrfTokenFor(ctx, session.id) };
 }

@@ -9,7 +9,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { recoveryCodes, users } from './accounts.tables.ts';
 import type { UserRow } from './sessions.ts';
 import { openForUser, sealForUser } from './user-crypto.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification } from './notifications.ts';
 
 const STEP_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 10;

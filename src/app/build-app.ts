@@ -23,6 +23,7 @@ import { shopDevRoutes } from '../shop/shop-dev.routes.ts';
 import { eligibilityRoutes } from '../eligibility/eligibility.routes.ts';
 import { documentsRoutes } from '../documents/documents.routes.ts';
 import { cancellationRoutes } from '../cancellation/cancellation.routes.ts';
+import { attachDocuments, scheduleDocumentDisposal } from '../documents/document-links.ts';
 import { installFrozenGuard } from '../cancellation/frozen-guard.ts';
 import { reviewRoutes } from '../review/review.routes.ts';
 import { staffRoutes } from '../accounts/staff.routes.ts';
@@ -80,7 +81,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(documentsRoutes(ctx));
   await app.register(shopRoutes(ctx));
   await app.register(eligibilityRoutes(ctx));
-  await app.register(cancellationRoutes(ctx));
+  await app.register(cancellationRoutes(ctx, { attach: attachDocuments, scheduleDisposal: scheduleDocumentDisposal }));
   await app.register(reviewRoutes(ctx));
   await app.register(staffRoutes(ctx));
   await app.register(erasureRoutes(ctx));

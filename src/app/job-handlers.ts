@@ -1,12 +1,15 @@
 import type { AppContext } from '../context.ts';
-import { deliverNotification, registerSecretResolver, type NotificationJob } from '../notify/notifications.ts';
+import { deliverNotification, registerSecretResolver, type NotificationJob } from '../accounts/notifications.ts';
 import { passwordResetSecret } from '../accounts/password-recovery.ts';
 import { decisionMessageSecret } from '../review/decide-application.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
-import { deliverFreezeNotice } from '../cancellation/freeze/freeze-notices.ts';
+import { deliverFreezeNotice, freezeConfirmations } from '../cancellation/freeze/freeze-notices.ts';
+import type { ErasureHooks } from '../erasure/erasure-hooks.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
+import { markApplicationErased } from '../cancellation/complete-application.ts';
+import { shredUserDocuments } from '../documents/document-links.ts';
 
 /**
  * Wires every queue to its handler; the tick job runs every timer of `./timers.ts`. Handlers
@@ -30,5 +33,13 @@ export function registerJobHandlers(ctx: AppContext): void {
     await runDisposalJob(ctx, data);
   });
   // Erasure steps, downstream webhooks, retention purge; checks the data map (bad map: start-up stops).
-  registerErasure(ctx);
+  // The engine reports a completed run to the workflow, and shreds documents, through these hooks.
+  registerErasure(ctx, ERASURE_HOOKS);
 }
+
+/** How the engine reaches the workflow and the documents (also for `erase --reapply`). */
+export const ERASURE_HOOKS: ErasureHooks = {
+  runCompleted: (ctx, tx, run) => markApplicationErased(ctx, tx, run.requestId, run.certificateId),
+  shredFiles: shredUserDocuments,
+  freezeConfirmations,
+};

@@ -2,6 +2,7 @@ import type { OperationCatalog } from '../http/openapi/operation.ts';
 import { healthOperations } from '../http/health.openapi.ts';
 import { accountsOperations } from '../accounts/accounts.openapi.ts';
 import { cancellationOperations } from '../cancellation/cancellation.openapi.ts';
+import { documentsOperations } from '../documents/documents.openapi.ts';
 import { reviewOperations } from '../review/review.openapi.ts';
 import { staffOperations } from '../accounts/staff.openapi.ts';
 import { erasureOperations } from '../erasure/erasure.openapi.ts';
@@ -15,6 +16,7 @@ export const OPERATIONS: OperationCatalog = {
   ...accountsOperations,
   ...identityOperations,
   ...cancellationOperations,
+  ...documentsOperations,
   ...reviewOperations,
   ...staffOperations,
   ...erasureOperations,

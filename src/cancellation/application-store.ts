@@ -36,10 +36,3 @@ export async function subjectIdOf(db: Db, userId: string): Promise<string> {
   return rows[0].subjectId;
 }
 
-/** Whether a database error is a unique violation (optionally of one constraint), on either driver. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  for (let e: any = error; e; e = e.cause) {
-    if (e.code === '23505') return !constraint || e.constraint === constraint || String(e.message ?? '').includes(constraint);
-  }
-  return false;
-}

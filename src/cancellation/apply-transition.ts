@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { enqueueNotification, type NotificationJob } from '../notify/notifications.ts';
+import { enqueueNotification, type NotificationJob } from '../accounts/notifications.ts';
 import { newId } from '../ids.ts';
 import { nextStatus, type ApplicationEvent, type TransitionActor } from '../domain/application-transitions.ts';
 import { applicationEvents, applications } from './cancellation.tables.ts';

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { noContent, ok, op, type OperationCatalog } from '../http/openapi/operation.ts';
+import { ok, op, type OperationCatalog } from '../http/openapi/operation.ts';
 import { APPLICATION_STATUSES } from '../domain/application-transitions.ts';
-import { DOCUMENT_KINDS } from '../documents/documents.tables.ts';
 
 const time = z.string().describe('ISO 8601 UTC');
 
@@ -60,21 +59,6 @@ export const Message = z
 
 export const Thread = z.object({ applicationId: z.string().nullable(), items: z.array(Message) }).meta({ id: 'Thread' });
 
-export const UploadedDocument = z
-  .object({ documentId: z.string(), kind: z.enum(DOCUMENT_KINDS), width: z.number().int(), height: z.number().int() })
-  .meta({ id: 'UploadedDocument' });
-
-const OwnDocument = z.object({
-  documentId: z.string(),
-  kind: z.enum(DOCUMENT_KINDS),
-  width: z.number().int(),
-  height: z.number().int(),
-  createdAt: time,
-  applicationId: z.string().nullable(),
-});
-
-const image = { schema: z.string(), description: 'The cleaned, redacted image (JPEG)', mediaType: 'image/jpeg' };
-
 export const cancellationOperations: OperationCatalog = {
   'GET /api/cancellation/eligibility': op('getEligibility', 'Whether the signed-in buyer may close the account now, and what stops it', 'session', { 200: ok(Eligibility, 'Blockers, warnings and consequences, in the buyer’s language') }, 'RATE_LIMITED', 'VALIDATION_FAILED'),
   'GET /api/cancellation': op('getMyApplication', 'The signed-in buyer’s latest cancellation request', 'session', { 200: ok(z.object({ application: Application.nullable() }), 'The request, or null') }),
@@ -83,9 +67,4 @@ export const cancellationOperations: OperationCatalog = {
   'POST /api/cancellation/resubmit': op('resubmitApplication', 'Resubmit a rejected or needs-info request', 'session', { 200: ok(Application, 'Back in submitted') }, 'APPLICATION_NOT_FOUND', 'NOT_RESUBMITTABLE', 'REAUTH_REQUIRED', 'CANCELLATION_BLOCKED', 'VALIDATION_FAILED', 'DOCUMENTS_REQUIRED', 'TOO_MANY_DOCUMENTS', 'DOCUMENT_NOT_FOUND'),
   'GET /api/cancellation/messages': op('listMyMessages', 'The thread with customer service about the buyer’s request', 'session', { 200: ok(Thread, 'Messages, oldest first') }),
   'POST /api/cancellation/messages': op('postMyMessage', 'Write to customer service about the request', 'session', { 201: ok(Message, 'Posted') }, 'APPLICATION_NOT_FOUND', 'RATE_LIMITED', 'VALIDATION_FAILED'),
-  'POST /api/cancellation/documents': op('uploadDocument', 'Upload an identity document photo; metadata stripped, redactions burnt in', 'session', { 201: ok(UploadedDocument, 'Stored') }, 'FILE_TOO_LARGE', 'UNSUPPORTED_FILE', 'IMAGE_INVALID', 'VALIDATION_FAILED', 'RATE_LIMITED', 'FORBIDDEN', 'ACCOUNT_FROZEN', 'UNSUPPORTED_MEDIA_TYPE'),
-  'GET /api/cancellation/documents': op('listMyDocuments', 'The buyer’s own uploaded documents still kept', 'session', { 200: ok(z.object({ items: z.array(OwnDocument) }), 'Documents, oldest first') }),
-  'GET /api/cancellation/documents/:documentId': op('getMyDocument', 'The buyer’s own document image', 'session', { 200: image }, 'DOCUMENT_NOT_FOUND'),
-  'DELETE /api/cancellation/documents/:documentId': op('deleteMyDocument', 'Remove an upload not yet part of a submitted request', 'session', { 204: noContent('Removed') }, 'DOCUMENT_NOT_FOUND', 'INVALID_TRANSITION'),
-  'GET /api/review/applications/:id/documents/:documentId': op('getReviewDocument', 'A document of a case, watermarked with the viewer (audited)', 'session', { 200: image }, 'FORBIDDEN', 'DOCUMENT_NOT_FOUND', 'APPLICATION_NOT_FOUND'),
 };

@@ -2,10 +2,10 @@ import { and, asc, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
-import { startErasure } from '../erasure/start-erasure.ts';
 import { applications } from './cancellation.tables.ts';
 import { findApplication } from './application-store.ts';
 import { applyTransition } from './apply-transition.ts';
+import { startApplicationErasure } from './erase-application.ts';
 import { lockBuyerForUpdate, unfreezeBuyer } from './buyer-lock.ts';
 import { regionDate, reviewDeadlines } from './work-calendar.ts';
 
@@ -72,7 +72,7 @@ async function endGrace(ctx: AppContext, applicationId: string, userId: string):
       return true;
     }
     await applyTransition(ctx, tx, { application, event: 'start_erasure', actor: system });
-    await startErasure(ctx, tx, applicationId);
+    await startApplicationErasure(ctx, tx, applicationId);
     return true;
   });
 }

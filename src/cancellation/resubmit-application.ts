@@ -1,11 +1,12 @@
 import type { AppContext } from '../context.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { AppError } from '../errors.ts';
 import { isReauthenticated, type SessionRow, type UserRow } from '../accounts/sessions.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
-import { attachDocuments } from '../documents/document-links.ts';
+import type { ApplicationDocuments } from './application-documents.ts';
 import { isResubmittable, OPEN_STATUSES } from '../domain/application-transitions.ts';
-import { isUniqueViolation, latestApplicationIn, latestApplicationOf } from './application-store.ts';
+import { latestApplicationIn, latestApplicationOf } from './application-store.ts';
 import { applyTransition } from './apply-transition.ts';
 import { lockBuyerForUpdate } from './buyer-lock.ts';
 import { sealApplicationText } from './application-crypto.ts';
@@ -25,7 +26,7 @@ export interface ResubmitInput {
  * Blockers are checked again and a fresh step-up is needed, as for a first submission: a stolen
  * cookie alone must not put the account back on the erasure path.
  */
-export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow; session: SessionRow }, input: ResubmitInput): Promise<ApplicationView> {
+export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow; session: SessionRow }, input: ResubmitInput, documents: ApplicationDocuments): Promise<ApplicationView> {
   const { user, session } = auth;
   if (!isReauthenticated(ctx, session)) throw new AppError('REAUTH_REQUIRED');
   try {
@@ -44,7 +45,7 @@ export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow
       const { dueAt, slaRemindAt } = reviewDeadlines(ctx.config, now);
       const reasonText = input.reasonText?.trim();
       const documentIds = input.documentIds ?? [];
-      if (documentIds.length > 0) await attachDocuments(ctx, tx, user.id, application.id, documentIds);
+      if (documentIds.length > 0) await documents.attach(ctx, tx, user.id, application.id, documentIds);
       const updated = await applyTransition(ctx, tx, {
         application,
         event: 'resubmit',

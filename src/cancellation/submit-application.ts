@@ -1,16 +1,17 @@
 import type { AppContext } from '../context.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification } from '../accounts/notifications.ts';
 import { toLocale } from '../notify/render.ts';
 import { newId } from '../ids.ts';
 import { isReauthenticated, type SessionRow, type UserRow } from '../accounts/sessions.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
-import { attachDocuments } from '../documents/document-links.ts';
+import type { ApplicationDocuments } from './application-documents.ts';
 import { OPEN_STATUSES } from '../domain/application-transitions.ts';
 import { applications } from './cancellation.tables.ts';
 import { openApplicationText, sealApplicationText } from './application-crypto.ts';
-import { findApplication, isUniqueViolation, latestApplicationIn } from './application-store.ts';
+import { findApplication, latestApplicationIn } from './application-store.ts';
 import { addTimelineEvent, BUYER_STATUS_PATH } from './apply-transition.ts';
 import { lockBuyerForUpdate } from './buyer-lock.ts';
 import { findStoredAnswer, requestHash, storeAnswer, type StoredAnswer } from './idempotency.ts';
@@ -41,6 +42,7 @@ export async function submitApplication(
   ctx: AppContext,
   auth: { user: UserRow; session: SessionRow },
   input: SubmitInput,
+  documents: ApplicationDocuments,
   idempotencyKey?: string,
 ): Promise<SubmitAnswer> {
   const { user, session } = auth;
@@ -81,7 +83,7 @@ export async function submitApplication(
           updatedAt: now,
         })
         .returning();
-      await attachDocuments(ctx, tx, user.id, id, input.documentIds);
+      await documents.attach(ctx, tx, user.id, id, input.documentIds);
       await addTimelineEvent(ctx, tx, id, 'submitted', 'buyer', { dueAt: dueAt.toISOString() });
       await appendAudit(tx, {
         at: now,

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { UserRow } from '../accounts/sessions.ts';
-import { scheduleDocumentDisposal } from '../documents/document-links.ts';
+import type { ApplicationDocuments } from './application-documents.ts';
 import { isWithdrawable } from '../domain/application-transitions.ts';
 import { latestApplicationOf } from './application-store.ts';
 import { applyTransition } from './apply-transition.ts';
@@ -17,7 +17,7 @@ const ATTEMPTS = 3;
  * exactly one wins: if erasure started first the answer is 409 NOT_WITHDRAWABLE; if an approval
  * landed first the withdrawal is simply retried from `grace` (and wins — no erasure follows).
  */
-export async function withdrawApplication(ctx: AppContext, user: UserRow): Promise<ApplicationView> {
+export async function withdrawApplication(ctx: AppContext, user: UserRow, documents: ApplicationDocuments): Promise<ApplicationView> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await ctx.db.transaction(async (tx) => {
@@ -34,7 +34,7 @@ export async function withdrawApplication(ctx: AppContext, user: UserRow): Promi
           notify: { template: 'application_withdrawn' },
         });
         await unfreezeBuyer(ctx, tx, user.id, application.id, 'withdrawn');
-        await scheduleDocumentDisposal(ctx, tx, application.id);
+        await documents.scheduleDisposal(ctx, tx, application.id);
         return toApplicationView(ctx, tx, updated);
       });
     } catch (error) {

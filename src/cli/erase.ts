@@ -3,6 +3,7 @@ import { closeContext } from '../app/create-context.ts';
 import { dryRunErasure } from '../erasure/dry-run.ts';
 import { reapplyErasures, type ReapplyReport } from '../erasure/reapply.ts';
 import { startContext } from './startup.ts';
+import { ERASURE_HOOKS } from '../app/job-handlers.ts';
 
 const USAGE =
   'Usage: adieu erase --dry-run SUBJECT [--json]   (SUBJECT: a user id or a subject id)\n' +
@@ -67,7 +68,7 @@ export async function eraseCommand(args: string[]): Promise<number> {
 async function reapply(since: Date, json: boolean): Promise<number> {
   const ctx = await startContext({});
   try {
-    const report = await reapplyErasures(ctx, since);
+    const report = await reapplyErasures(ctx, ERASURE_HOOKS, since);
     process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.failed > 0 ? 1 : 0;
   } finally {

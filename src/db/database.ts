@@ -6,9 +6,12 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import * as schema from './schema.ts';
 
-export type Schema = typeof schema;
+/**
+ * No relational schema: every query names its tables, which each feature owns in its `*.tables.ts`
+ * (drizzle-kit reads them all from drizzle.config.ts), so the database floor knows no feature.
+ */
+type Schema = Record<string, never>;
 /** A drizzle handle on either driver. A transaction is also a `Db`, so services take `Db`. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
@@ -35,7 +38,7 @@ export interface Database {
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function wrapPglite(client: PGlite): Database {
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client) as unknown as Db;
   return {
     kind: 'embedded',
     db,
@@ -55,7 +58,7 @@ export function wrapPglite(client: PGlite): Database {
 }
 
 export function wrapPool(pool: pg.Pool): Database {
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePg(pool) as unknown as Db;
   return {
     kind: 'postgres',
     db,

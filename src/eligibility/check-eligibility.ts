@@ -4,23 +4,13 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { combineResults } from '../domain/eligibility.ts';
-import type { CheckInput, CheckProvider } from './check-provider.ts';
+import type { Blocker, CheckInput, CheckProvider } from './check-provider.ts';
 import { shopProvider } from './providers/shop-provider.ts';
 import { httpProvider } from './providers/http-provider.ts';
 import { describeConsequences, toEligibilityLocale } from './texts.ts';
 
-/** One thing that stops (blocker) or should give pause (warning) before an account is closed. */
-export interface Blocker {
-  code: string;
-  title: string;
-  detail: string;
-  count?: number;
-  /** `value` in minor units (fen, cents), e.g. 8850 CNY is ¥88.50; `detail` carries it formatted. */
-  amount?: { value: number; currency: string };
-  resolveHint: string;
-  /** Path of the web UI page where the buyer resolves it. */
-  link?: string;
-}
+export type { Blocker };
+
 
 export interface EligibilityReport {
   eligible: boolean;

@@ -1,7 +1,22 @@
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import type { Blocker } from './check-eligibility.ts';
-import type { EligibilityLocale } from './texts.ts';
+
+/** The languages a provider is asked to describe its findings in. */
+export const ELIGIBILITY_LOCALES = ['en', 'zh-CN'] as const;
+export type EligibilityLocale = (typeof ELIGIBILITY_LOCALES)[number];
+
+/** One thing that stops (blocker) or should give pause (warning) before an account is closed. */
+export interface Blocker {
+  code: string;
+  title: string;
+  detail: string;
+  count?: number;
+  /** `value` in minor units (fen, cents), e.g. 8850 CNY is ¥88.50; `detail` carries it formatted. */
+  amount?: { value: number; currency: string };
+  resolveHint: string;
+  /** Path of the web UI page where the buyer resolves it. */
+  link?: string;
+}
 
 export interface CheckInput {
   ctx: AppContext;

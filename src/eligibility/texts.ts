@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Finding, Money } from '../domain/eligibility.ts';
-import { formatMoney } from '../shop/money.ts';
-import type { Blocker } from './check-eligibility.ts';
+import { formatMoney } from '../domain/money.ts';
+import { ELIGIBILITY_LOCALES, type Blocker, type EligibilityLocale } from './check-provider.ts';
 
-export const ELIGIBILITY_LOCALES = ['en', 'zh-CN'] as const;
-export type EligibilityLocale = (typeof ELIGIBILITY_LOCALES)[number];
+export { ELIGIBILITY_LOCALES, type EligibilityLocale };
 
 interface FindingTexts {
   title?: string;

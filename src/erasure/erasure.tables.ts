@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/accounts.tables.ts';
-import { applications } from '../cancellation/cancellation.tables.ts';
+import { erasureQuarantine, users } from '../accounts/accounts.tables.ts';
+
+/** Owned by accounts (sign-up refuses what it holds); the engine fills it. */
+export { erasureQuarantine };
 import type { StepSpec } from '../domain/erasure-plan.ts';
 
 export type ErasureRunState = 'running' | 'pending_external' | 'completed' | 'failed';
@@ -11,7 +13,8 @@ export type DownstreamState = 'pending' | 'sending' | 'delivered' | 'confirmed' 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
- * One erasure of one buyer, started when an approved application's grace period ends. Holds no
+ * One erasure of one subject, started by the workflow (when an approved application's grace period
+ * ends). The engine knows the request only by its id and the times the certificate states. Holds no
  * personal data in the clear: `secrets_enc` is the buyer's identifiers and sampled values encrypted
  * under a key of this run alone (in the KeyStore), which is destroyed when the run ends.
  */
@@ -19,9 +22,8 @@ export const erasureRuns = pgTable(
   'erasure_runs',
   {
     id: text('id').primaryKey(),
-    applicationId: text('application_id')
-      .notNull()
-      .references(() => applications.id),
+    /** The workflow's request this run fulfils (an application id): one run per request. */
+    applicationId: text('application_id').notNull(),
     userId: text('user_id')
       .notNull()
       .references(() => users.id),
@@ -32,6 +34,9 @@ export const erasureRuns = pgTable(
     /** Data categories concerned (Fides taxonomy), sent downstream. */
     categories: text('categories').array().notNull().default(sql`'{}'::text[]`),
     secretsEnc: text('secrets_enc'),
+    /** When the subject asked for erasure, and when it was approved, as the certificate states them. */
+    requestedAt: at('requested_at'),
+    approvedAt: at('approved_at'),
     startedAt: at('started_at').notNull(),
     /** Last progress; the watchdog re-enqueues a run that stopped moving. */
     updatedAt: at('updated_at').notNull(),
@@ -152,19 +157,6 @@ export const erasureRetentions = pgTable(
     purgedRows: bigint('purged_rows', { mode: 'number' }),
   },
   (t) => [uniqueIndex('erasure_retentions_run_table_uq').on(t.runId, t.store, t.tableName), index('erasure_retentions_due_idx').on(t.purgedAt, t.firstPurgeAfter)],
-);
-
-/**
- * Identifiers of erased accounts barred from re-registration for `erasure.quarantineDays`: only a
- * keyed hash (its own secret, unrelated to the blind index), never the identifier.
- */
-export const erasureQuarantine = pgTable(
-  'erasure_quarantine',
-  {
-    identifierHash: text('identifier_hash').primaryKey(),
-    expiresAt: at('expires_at').notNull(),
-  },
-  (t) => [index('erasure_quarantine_expires_idx').on(t.expiresAt)],
 );
 
 /** Signed callbacks received from downstream receivers (kept for de-duplication and the record). */

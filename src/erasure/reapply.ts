@@ -4,7 +4,7 @@ import { queryRows } from '../db/sql.ts';
 import type { AppContext } from '../context.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { destroyUserDocuments } from '../documents/document-links.ts';
+import type { ErasureHooks } from './erasure-hooks.ts';
 import type { Needle } from '../domain/erasure-scan.ts';
 import { newId } from '../ids.ts';
 import { dataMap } from './datamap.ts';
@@ -13,7 +13,6 @@ import { scanFiles } from './file-scan.ts';
 import { hmacHalvesOf } from './run-keys.ts';
 import { dedupe, sampleValues } from './steps/prepare.ts';
 import { reapplySqlStep } from './steps/sql-step.ts';
-import { documentResidue } from './steps/verify.ts';
 import { FORGET_SECRET, forgetHashWith, type ForgetEntry } from './forget/forget-list.ts';
 
 export type ReapplyOutcome = 'reapplied' | 'absent' | 'failed';
@@ -80,7 +79,7 @@ async function restoredNeedles(ctx: AppContext, subject: { userId: string; subje
 }
 
 /** Erases one restored subject again: the recorded table steps, the documents and keys, then the scan. */
-async function reapplyOne(ctx: AppContext, entry: ForgetEntry, subject: { userId: string; subjectId: string }): Promise<ReappliedSubject> {
+async function reapplyOne(ctx: AppContext, hooks: ErasureHooks, entry: ForgetEntry, subject: { userId: string; subjectId: string }): Promise<ReappliedSubject> {
   const result: ReappliedSubject = { subjectHash: entry.subjectHash, subjectId: subject.subjectId, outcome: 'reapplied', startedAt: entry.startedAt.toISOString(), steps: 0, rows: 0, found: [] };
   const needles = await restoredNeedles(ctx, subject);
   // Pseudonyms of a re-applied erasure are made under a random key that is never stored: unlinkable.
@@ -93,19 +92,18 @@ async function reapplyOne(ctx: AppContext, entry: ForgetEntry, subject: { userId
     result.steps += 1;
   }
   // The restored document rows and bytes, and the buyer's key should the key store have been restored too.
-  result.rows += await destroyUserDocuments(ctx, subject.userId);
+  // (The hook fails when any of their document bytes is left.)
+  result.rows += await hooks.shredFiles(ctx, subject.userId);
   await ctx.keys.destroySubjectKey(subject.userId);
   result.steps += 1;
 
   const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope: ctx.config.erasure.verifyScope });
   const files = scanFiles(ctx.config.dataDir, needles);
-  const residue = await documentResidue(ctx, subject.userId);
   const [account] = await ctx.db.select({ status: users.status, emailIndex: users.emailIndex, phoneIndex: users.phoneIndex }).from(users).where(eq(users.id, subject.userId));
   result.found = [
     ...new Set([
       ...db.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in ${h.store}:${h.table}`),
       ...files.hits.map((h) => `${needles[h.needle]?.kind ?? 'value'} in file ${h.file}`),
-      ...(residue > 0 ? [`encrypted bytes of ${residue} document(s) in the document storage`] : []),
       ...(account && (account.status !== 'erased' || account.emailIndex || account.phoneIndex) ? ['the account is not a tombstone'] : []),
     ]),
   ];
@@ -130,7 +128,7 @@ async function reapplyOne(ctx: AppContext, entry: ForgetEntry, subject: { userId
  * each with the same scan a run ends with. Each subject once per call, oldest erasure first; a
  * subject the restored database does not know (the backup predates the account) is `absent`.
  */
-export async function reapplyErasures(ctx: AppContext, since: Date | null): Promise<ReapplyReport> {
+export async function reapplyErasures(ctx: AppContext, hooks: ErasureHooks, since: Date | null): Promise<ReapplyReport> {
   await ctx.clock.refresh(ctx.db);
   const entries = await ctx.forgetList.list(since ?? undefined);
   // One entry per subject (the list is keyed by the hash), so one pass is "exactly once".
@@ -143,7 +141,7 @@ export async function reapplyErasures(ctx: AppContext, since: Date | null): Prom
       outcome = { subjectHash: entry.subjectHash, subjectId: null, outcome: 'absent', startedAt: entry.startedAt.toISOString(), steps: 0, rows: 0, found: [] };
     } else {
       try {
-        outcome = await reapplyOne(ctx, entry, subject);
+        outcome = await reapplyOne(ctx, hooks, entry, subject);
       } catch (error) {
         outcome = {
           subjectHash: entry.subjectHash,

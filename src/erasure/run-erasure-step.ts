@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { StepKind } from '../domain/erasure-plan.ts';
 import { erasureSteps } from './erasure.tables.ts';
+import type { ErasureHooks } from './erasure-hooks.ts';
 import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
 import { enqueueStep, failRun, leaseStep, loadRun, lockRun, pendingSteps, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
@@ -16,7 +17,7 @@ import { runCertificate } from './steps/certificate.ts';
 import { runNotify } from './steps/notify.ts';
 import { runFinish } from './steps/finish.ts';
 
-type StepRunner = (ctx: AppContext, run: RunRow, step: StepRow) => Promise<void>;
+type StepRunner = (ctx: AppContext, run: RunRow, step: StepRow, hooks: ErasureHooks) => Promise<void>;
 
 const RUNNERS: Record<StepKind, StepRunner> = {
   prepare: runPrepare,
@@ -55,7 +56,7 @@ const CHAIN_BUDGET_MS = 60_000;
  * done when its runner returns (a barrier that waits, a step another worker holds, a failure whose
  * retry is queued), or when the budget is spent or the worker is stopping: then a new job carries on.
  */
-export async function runErasureStepJob(ctx: AppContext, data: { runId: string }): Promise<void> {
+export async function runErasureStepJob(ctx: AppContext, data: { runId: string }, hooks: ErasureHooks): Promise<void> {
   const started = Date.now();
   for (;;) {
     await ctx.clock.refresh(ctx.db);
@@ -68,7 +69,7 @@ export async function runErasureStepJob(ctx: AppContext, data: { runId: string }
       return;
     }
     const group = leadingBuiltinSqlSteps(dataMap(ctx.config), pending);
-    if (!(await runSteps(ctx, run, group.length > 0 ? group : [pending[0]]))) return;
+    if (!(await runSteps(ctx, run, group.length > 0 ? group : [pending[0]], hooks))) return;
   }
 }
 
@@ -81,11 +82,11 @@ function leadingBuiltinSqlSteps(map: LoadedDataMap, pending: StepRow[]): StepRow
 }
 
 /** Runs one step, or a group of statements in Adieu's database; true when all are done and the job may go on. */
-async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[]): Promise<boolean> {
+async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[], hooks: ErasureHooks): Promise<boolean> {
   const kind = steps[0].spec.kind;
   if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, steps[0].seq))) return false;
   try {
-    await runInChain(() => (isBuiltinSqlStep(dataMap(ctx.config), steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0])));
+    await runInChain(() => (isBuiltinSqlStep(dataMap(ctx.config), steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0], hooks)));
   } catch (caught) {
     if (caught instanceof StepAlreadyDone) return false;
     const step = caught instanceof GroupStepFailed ? caught.step : steps[0];

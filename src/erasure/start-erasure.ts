@@ -1,33 +1,34 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { applications } from '../cancellation/cancellation.tables.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { planErasure } from '../domain/erasure-plan.ts';
 import { dataMap } from './datamap.ts';
 import { erasureDownstream, erasureRuns, erasureSteps, erasureWebhookEndpoints } from './erasure.tables.ts';
 
+/** What the engine is told about an erasure request: whose data, and what the certificate states. */
+export interface ErasureRequest {
+  /** The workflow's id for the request (an application id); one run per request. */
+  requestId: string;
+  userId: string;
+  subjectId: string;
+  requestedAt: Date;
+  approvedAt: Date | null;
+}
+
 /**
- * Starts the erasure of an application's buyer, inside the caller's transaction (the caller moves
- * the application to `erasing` in the same one). Idempotent: a second call for the same
- * application returns the run that exists. The plan is frozen now, so a resumed run follows the
- * map it started with.
+ * Starts the erasure of a subject, inside the caller's transaction (the workflow moves its request
+ * on in the same one). Idempotent: a second call for the same request returns the run that exists.
+ * The plan is frozen now, so a resumed run follows the map it started with.
  */
-export async function startErasure(ctx: AppContext, tx: Db, applicationId: string): Promise<{ runId: string }> {
+export async function startErasure(ctx: AppContext, tx: Db, request: ErasureRequest): Promise<{ runId: string }> {
+  const applicationId = request.requestId;
   const existing = await tx.select({ id: erasureRuns.id }).from(erasureRuns).where(eq(erasureRuns.applicationId, applicationId)).limit(1);
   if (existing[0]) return { runId: existing[0].id };
-
-  const [subject] = await tx
-    .select({ userId: applications.userId, subjectId: users.subjectId })
-    .from(applications)
-    .innerJoin(users, eq(users.id, applications.userId))
-    .where(eq(applications.id, applicationId))
-    .limit(1);
-  if (!subject) throw new AppError('APPLICATION_NOT_FOUND');
+  const subject = { userId: request.userId, subjectId: request.subjectId };
 
   const map = dataMap(ctx.config);
   const plan = planErasure(map);
@@ -43,6 +44,8 @@ export async function startErasure(ctx: AppContext, tx: Db, applicationId: strin
       state: 'running',
       datamapHash: map.hash,
       categories: plan.categories,
+      requestedAt: request.requestedAt,
+      approvedAt: request.approvedAt,
       startedAt: now,
       updatedAt: now,
     })

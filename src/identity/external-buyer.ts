@@ -11,9 +11,9 @@ import { findUserById, insertUser } from '../accounts/users.ts';
 import { identifierIndex, sealForUser } from '../accounts/user-crypto.ts';
 import { createSession, csrfTokenFor, type UserRow } from '../accounts/sessions.ts';
 import type { SignInResult } from '../accounts/sign-in.ts';
-import { isUniqueViolation } from '../cancellation/application-store.ts';
+import { isUniqueViolation } from '../db/unique-violation.ts';
 import { isHashQuarantined, isQuarantined } from '../accounts/quarantine.ts';
-import { quarantineHash } from '../erasure/quarantine-hash.ts';
+import { quarantineHash } from '../accounts/quarantine-hash.ts';
 import { externalIdentities, externalSessions, type ExternalMethod } from './identity.tables.ts';
 
 /** What a provider or a handoff token says about the buyer (already verified). */

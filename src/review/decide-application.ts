@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { UserRow } from '../accounts/sessions.ts';
-import { enqueueNotification, type SecretResolver } from '../notify/notifications.ts';
+import { enqueueNotification, type SecretResolver } from '../accounts/notifications.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
 import { applyTransition } from '../cancellation/apply-transition.ts';
@@ -14,7 +14,7 @@ import { documentReview } from '../documents/reviewed-documents.ts';
 import { claimedByOther, lockApplication } from './claim-application.ts';
 import { findApplication } from '../cancellation/application-store.ts';
 import { guidanceFor } from './guidance-templates.ts';
-import { allStaffIds } from './staff-recipients.ts';
+import { allStaffIds } from '../accounts/staff-recipients.ts';
 import { APPROVAL_REASON_CODE, DECISION_REASON_CODES, type DecisionOutcome, type DecisionReasonCode } from './decision-reasons.ts';
 
 export interface DecisionInput {

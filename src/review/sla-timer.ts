@@ -3,12 +3,12 @@ import type { AppContext } from '../context.ts';
 import type { Timer } from '../jobs/timers.ts';
 import type { Db } from '../db/database.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { enqueueNotification } from '../notify/notifications.ts';
+import { enqueueNotification } from '../accounts/notifications.ts';
 import { newId } from '../ids.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { applicationEvents, applications } from '../cancellation/cancellation.tables.ts';
 import { regionDate } from '../cancellation/work-calendar.ts';
-import { allStaffIds } from './staff-recipients.ts';
+import { allStaffIds } from '../accounts/staff-recipients.ts';
 
 type Flagged = { id: string; userId: string; dueAt: Date; claimedBy: string | null; claimExpiresAt: Date | null };
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { queryRows } from '../db/sql.ts';
 import { AppError } from '../errors.ts';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../domain/keyset-cursor.ts';
-import { moneyView, type MoneyView } from './money.ts';
+import { moneyView, type MoneyView } from '../domain/money.ts';
 import { orderSummary, type OrderSummary } from './buyer-overview.ts';
 import { PENDING_ORDER_STATUSES, type OrderStatus } from './shop.tables.ts';
 

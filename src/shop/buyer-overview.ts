@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { queryRows } from '../db/sql.ts';
-import { moneyView, type MoneyView } from './money.ts';
+import { moneyView, type MoneyView } from '../domain/money.ts';
 import { ORDER_STATUSES, type OrderStatus } from './shop.tables.ts';
 
 export interface OrderSummary {

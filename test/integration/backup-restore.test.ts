@@ -17,6 +17,7 @@ import { users } from '../../src/accounts/accounts.tables.ts';
 import { erasureRuns } from '../../src/erasure/erasure.tables.ts';
 import { documents } from '../../src/documents/documents.tables.ts';
 import { verifyAuditChain } from '../../src/audit/audit-log.ts';
+import { ERASURE_HOOKS } from '../../src/app/job-handlers.ts';
 import { reappliedCount, reapplyErasures } from '../../src/erasure/reapply.ts';
 import { forgetHash } from '../../src/erasure/forget/forget-list.ts';
 import { listForgottenSubjects } from '../../src/erasure/forget/record-run.ts';
@@ -123,7 +124,7 @@ describe.each(DATABASE_KINDS)('a restore followed by erase --reapply (%s)', (kin
     if (kind === 'postgres') expect(await storedDocumentNames(ctx2)).toContain(restoredDocs[0].storageName);
 
     // `adieu erase --reapply --since <backup time>`
-    const report = await reapplyErasures(ctx2, backupTakenAt);
+    const report = await reapplyErasures(ctx2, ERASURE_HOOKS, backupTakenAt);
     expect(report).toMatchObject({ onList: 1, reapplied: 1, absent: 0, failed: 0 });
     expect(report.subjects[0]).toMatchObject({ subjectId: subject, outcome: 'reapplied', found: [] });
     expect(report.subjects[0].rows).toBeGreaterThan(5);
@@ -142,7 +143,7 @@ describe.each(DATABASE_KINDS)('a restore followed by erase --reapply (%s)', (kin
     expect((await listForgottenSubjects(ctx2, backupTakenAt))[0].reappliedAt).not.toBeNull();
 
     // A backup older than the account's erasure but a --since after it: nothing to do.
-    const later = await reapplyErasures(ctx2, new Date(ctx.clock.now().getTime() + 60_000));
+    const later = await reapplyErasures(ctx2, ERASURE_HOOKS, new Date(ctx.clock.now().getTime() + 60_000));
     expect(later).toMatchObject({ onList: 0, reapplied: 0 });
   }, 180_000);
 });

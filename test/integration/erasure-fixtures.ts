@@ -12,7 +12,7 @@ import { applicationEvents, applicationMessages, applications } from '../../src/
 import { documents } from '../../src/documents/documents.tables.ts';
 import { newStorageName, writeDocumentFile } from '../../src/documents/document-files.ts';
 import { newDocumentKey, sealBytes, wrapDocumentKey, fileContext } from '../../src/documents/document-crypto.ts';
-import { startErasure } from '../../src/erasure/start-erasure.ts';
+import { startApplicationErasure } from '../../src/cancellation/erase-application.ts';
 import { dataMap } from '../../src/erasure/datamap.ts';
 import { reachPath } from '../../src/domain/erasure-plan.ts';
 import { subjectPredicate, quoteTable } from '../../src/domain/erasure-sql.ts';
@@ -120,7 +120,7 @@ export { shopWallets, shopPointsBalances };
 
 /** Starts the erasure of an application, as the cancellation workflow does when the grace period ends. */
 export async function beginErasure(ctx: AppContext, applicationId: string): Promise<string> {
-  return ctx.db.transaction(async (tx) => (await startErasure(ctx, tx, applicationId)).runId);
+  return ctx.db.transaction(async (tx) => (await startApplicationErasure(ctx, tx, applicationId)).runId);
 }
 
 /** Runs due jobs until nothing is left (each `runDue` round also runs the timers). */

@@ -5,7 +5,6 @@ import { appendAudit } from '../../audit/audit-log.ts';
 import { users } from '../../accounts/accounts.tables.ts';
 import { applications } from '../cancellation.tables.ts';
 import { nextAttempt, parseRetryAfter } from '../../domain/erasure-webhook-retry.ts';
-import { erasureWebhookEndpoints } from '../../erasure/erasure.tables.ts';
 import { QUEUES } from '../../jobs/queues.ts';
 import { newId } from '../../ids.ts';
 import { VERSION } from '../../version.ts';
@@ -17,18 +16,14 @@ import { platformBuyerId } from './platform-buyer-id.ts';
 const CLAIM_SECONDS = 120;
 
 /**
- * Inside the transaction that froze or unfroze the account: one notice per configured receiver
- * (a receiver disabled by a 410 is left out, as for erasure requests), each sent by its own job.
+ * Inside the transaction that froze or unfroze the account: one notice per configured receiver,
+ * each sent by its own job (a receiver that answers 410 gets no further attempt of that notice).
  */
 export async function queueFreezeNotices(ctx: AppContext, tx: Db, applicationId: string, event: FreezeEvent, reason: 'withdrawn' | 'blocked' | null = null): Promise<void> {
   const receivers = ctx.config.webhooks;
   if (receivers.length === 0) return;
-  const disabled = new Set(
-    (await tx.select({ name: erasureWebhookEndpoints.name, disabledAt: erasureWebhookEndpoints.disabledAt }).from(erasureWebhookEndpoints)).filter((e) => e.disabledAt).map((e) => e.name),
-  );
   const now = ctx.clock.now();
   for (const receiver of receivers) {
-    if (disabled.has(receiver.name)) continue;
     const messageId = newId('msg');
     await tx.insert(freezeNotices).values({ messageId, applicationId, receiver: receiver.name, event, reason, createdAt: now, nextAttemptAt: now });
     await ctx.jobs.enqueue(tx, QUEUES['freeze.webhook'].name, { messageId });

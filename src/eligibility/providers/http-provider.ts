@@ -3,8 +3,7 @@ import type { Config } from '../../config/schema.ts';
 import { VERSION } from '../../version.ts';
 import { configuredKeys, messageId, signedHeaders } from '../../webhooks/standard-webhooks.ts';
 import { describeFinding } from '../texts.ts';
-import type { Blocker } from '../check-eligibility.ts';
-import type { CheckInput, CheckProvider } from '../check-provider.ts';
+import type { Blocker, CheckInput, CheckProvider } from '../check-provider.ts';
 
 export type HttpProviderConfig = Config['eligibility']['providers'][number];
 

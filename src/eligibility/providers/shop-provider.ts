@@ -1,8 +1,7 @@
 import { rawQuery } from '../../db/sql.ts';
 import { shopFindings, type Money, type ShopFacts } from '../../domain/eligibility.ts';
-import type { Blocker } from '../check-eligibility.ts';
 import { describeFinding, type EligibilityLocale } from '../texts.ts';
-import type { CheckInput, CheckProvider } from '../check-provider.ts';
+import type { Blocker, CheckInput, CheckProvider } from '../check-provider.ts';
 
 interface FactsRow {
   pending: Record<string, number> | null;

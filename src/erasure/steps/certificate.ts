@@ -2,23 +2,18 @@ import { eq } from 'drizzle-orm';
 import { CompactSign } from 'jose';
 import type { AppContext } from '../../context.ts';
 import { newId } from '../../ids.ts';
-import { applications } from '../../cancellation/cancellation.tables.ts';
 import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
 import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
 import { signingKey } from '../certificate-keys.ts';
 import { downstreamOf } from '../downstream-state.ts';
-import { freezeConfirmations } from '../../cancellation/freeze/freeze-notices.ts';
+import type { ErasureHooks } from '../erasure-hooks.ts';
 import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** The certificate's content: what was done where, what was kept and why, who downstream confirmed. */
-async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: Date): Promise<Record<string, unknown>> {
+async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: Date, hooks: ErasureHooks): Promise<Record<string, unknown>> {
   const steps = await stepsOf(ctx.db, run.id);
-  const [application] = await ctx.db
-    .select({ submittedAt: applications.submittedAt, decidedAt: applications.decidedAt })
-    .from(applications)
-    .where(eq(applications.id, run.applicationId));
   const retained = await ctx.db.select().from(erasureRetentions).where(eq(erasureRetentions.runId, run.id));
   const receivers = await downstreamOf(ctx.db, run.id);
   const doneAt = (kind: string) => iso(steps.find((s) => s.spec.kind === kind)?.doneAt);
@@ -44,8 +39,8 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
   const unlinked = steps.find((s) => s.spec.kind === 'sql' && (s.spec as SqlStep).table === 'public.external_identities')?.rows ?? 0;
   const verify = steps.find((s) => s.spec.kind === 'verify');
   const timeline = [
-    { at: iso(application?.submittedAt), event: 'requested' },
-    { at: iso(application?.decidedAt), event: 'approved' },
+    { at: iso(run.requestedAt), event: 'requested' },
+    { at: iso(run.approvedAt), event: 'approved' },
     { at: iso(run.startedAt), event: 'erasure_started' },
     { at: iso(run.localDoneAt), event: 'platform_data_erased' },
     { at: doneAt('await_downstream'), event: 'downstream_settled' },
@@ -92,7 +87,7 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
     verification: verify?.result ?? null,
     // Which receivers confirmed (2xx) that the account was frozen on their side before the erasure.
-    freeze: await freezeConfirmations(ctx.db, run.applicationId),
+    freeze: await hooks.freezeConfirmations(ctx.db, run.applicationId),
   };
 }
 
@@ -100,10 +95,10 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
  * Signs the deletion certificate (compact JWS, EdDSA, `kid` in the header) and stores it, in one
  * transaction with the step's "done" mark: a run has exactly one certificate.
  */
-export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow, hooks: ErasureHooks): Promise<void> {
   const id = newId('cert');
   const issuedAt = ctx.clock.now();
-  const payload = await buildPayload(ctx, run, id, issuedAt);
+  const payload = await buildPayload(ctx, run, id, issuedAt, hooks);
   const key = await signingKey(ctx.keys);
   const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'adieu-deletion-certificate+jws' })

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import { appendAudit } from '../../audit/audit-log.ts';
-import { markApplicationErased } from '../../cancellation/complete-application.ts';
+import type { ErasureHooks } from '../erasure-hooks.ts';
 import { deletionCertificates, erasureRuns } from '../erasure.tables.ts';
 import { destroyRunKey } from '../run-keys.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
@@ -11,9 +11,9 @@ import { completeRunOnForgetList } from '../forget/record-run.ts';
 /**
  * The end: the certificate mail is purged from the dev mailbox too, the run's own key is destroyed
  * (its sealed copy of the identifiers becomes unreadable, its pseudonyms unlinkable), and the run
- * and the application complete together.
+ * and the request it fulfils (told through `hooks.runCompleted`) complete together.
  */
-export async function runFinish(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+export async function runFinish(ctx: AppContext, run: RunRow, step: StepRow, hooks: ErasureHooks): Promise<void> {
   // After a crash past the key's destruction the purge already happened: it came first.
   const secrets = await loadRunSecrets(ctx, run).catch(() => null);
   const recipients = [secrets?.email, secrets?.phone].filter((v): v is string => !!v);
@@ -30,7 +30,7 @@ export async function runFinish(ctx: AppContext, run: RunRow, step: StepRow): Pr
       .update(erasureRuns)
       .set({ state: 'completed', completedAt: certificate?.issuedAt ?? now, secretsEnc: null, updatedAt: now })
       .where(eq(erasureRuns.id, run.id));
-    await markApplicationErased(ctx, tx, locked.applicationId, locked.certificateId);
+    await hooks.runCompleted(ctx, tx, { requestId: locked.applicationId, certificateId: locked.certificateId });
     await appendAudit(tx, {
       at: now,
       actor: 'system',

@@ -11,7 +11,7 @@ import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-s
 import { dataMap } from '../datamap.ts';
 import { erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
-import { quarantineHash } from '../quarantine-hash.ts';
+import { quarantineHash } from '../../accounts/quarantine-hash.ts';
 import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';

@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
-import { documents } from '../../documents/documents.tables.ts';
 import { dataMap } from '../datamap.ts';
 import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
@@ -12,8 +10,8 @@ import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
  * Before anything is certified: every column of every mapped table (all stores; the subject's rows
  * or every row, per `erasure.verifyScope`), the job tables and their archive, and every file under
  * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
- * the run, with where it was found (never what). (The document bytes go in the shred step, which
- * checks that none is left: `documentResidue`.)
+ * the run, with where it was found (never what). (The document bytes go in the shred step, whose
+ * hook checks that none is left.)
  */
 export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const secrets = await loadRunSecrets(ctx, run);
@@ -32,8 +30,3 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, needles: byKind, hits: 0 } });
 }
 
-/** How many of the subject's documents still have bytes in the storage (ciphertext no needle can find). */
-export async function documentResidue(ctx: AppContext, userId: string): Promise<number> {
-  const rows = await ctx.db.select({ name: documents.storageName }).from(documents).where(eq(documents.userId, userId));
-  return (await ctx.documentStorage.present(rows.map((r) => r.name))).length;
-}

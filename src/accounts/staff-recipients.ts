@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { users } from '../accounts/accounts.tables.ts';
+import { users } from './accounts.tables.ts';
 
 /** Every active reviewer and admin: who hears about deadlines and messages nobody has picked up. */
 export async function allStaffIds(db: Db): Promise<string[]> {

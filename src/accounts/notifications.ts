@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { users } from '../accounts/accounts.tables.ts';
-import { openForUser } from '../accounts/user-crypto.ts';
+import { users } from './accounts.tables.ts';
+import { openForUser } from './user-crypto.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { hasSmsForm, renderMessage, renderSms, toLocale } from './render.ts';
+import { hasSmsForm, renderMessage, renderSms, toLocale } from '../notify/render.ts';
 
 export type Channel = 'email' | 'sms';
 
