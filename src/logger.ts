@@ -27,6 +27,13 @@ const serializers = {
   res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
 };
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined, serializers }, destination);
+/**
+ * `secrets`: strings that must never reach a log line whatever field they hide in (the
+ * configuration's secrets, see `configSecrets`); each is replaced as written, and as JSON-escaped.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, secrets: string[] = []): Logger {
+  const needles = [...new Set(secrets.flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]))].sort((a, b) => b.length - a.length);
+  // pino replaces its default hooks with whatever key is given, even undefined: only set one when needed.
+  const hooks = needles.length === 0 ? {} : { hooks: { streamWrite: (line: string) => needles.reduce((out, needle) => out.split(needle).join('[redacted]'), line) } };
+  return pino({ level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined, serializers, ...hooks }, destination);
 }

@@ -1,3 +1,4 @@
+import { LOCALES } from '../domain/locales.ts';
 import { z } from 'zod';
 import { noContent, ok, op, type OperationCatalog } from '../http/openapi/operation.ts';
 
@@ -61,7 +62,7 @@ export const accountsOperations: OperationCatalog = {
   'POST /api/auth/totp/disable': op('disableTotp', 'Turn two-step verification off (needs an authenticator or recovery code)', 'session', { 204: noContent('Disabled') }, 'SECOND_FACTOR_REQUIRED', 'TOTP_INVALID', 'TOTP_NOT_ENABLED', 'RATE_LIMITED', 'VALIDATION_FAILED'),
   'GET /api/account': op('getAccount', 'The signed-in user’s account, identifiers masked', 'session', { 200: ok(Account, 'The account') }),
   'PATCH /api/account/security': op('setAntiPhishingCode', 'Set the anti-phishing code shown in every email', 'session', { 200: ok(z.object({ antiPhishingCode: z.string() }), 'Saved') }, 'VALIDATION_FAILED'),
-  'PATCH /api/account/preferences': op('setPreferences', 'Set the account’s language', 'session', { 200: ok(z.object({ locale: z.enum(['en', 'zh-CN']) }), 'Saved') }, 'VALIDATION_FAILED'),
+  'PATCH /api/account/preferences': op('setPreferences', 'Set the account’s language', 'session', { 200: ok(z.object({ locale: z.enum(LOCALES) }), 'Saved') }, 'VALIDATION_FAILED'),
   'GET /api/account/sessions': op('listSessions', 'The account’s live sessions', 'session', { 200: ok(z.object({ items: z.array(SessionRow) }), 'Sessions, this one marked current') }),
   'DELETE /api/account/sessions/:id': op('endSession', 'End one of the account’s sessions', 'session', { 204: noContent('Ended') }, 'SESSION_NOT_FOUND'),
   'DELETE /api/account/sessions': op('endOtherSessions', 'Sign out everywhere else (this session stays)', 'session', { 204: noContent('Ended') }),

@@ -1,3 +1,4 @@
+import { LOCALES } from '../domain/locales.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -32,7 +33,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             phone: z.string().max(40).optional(),
             password,
             displayName: z.string().trim().min(1).max(80),
-            locale: z.enum(['en', 'zh-CN']).optional(),
+            locale: z.enum(LOCALES).optional(),
           }),
         },
       },
@@ -154,7 +155,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.patch('/api/account/preferences', { schema: { tags: ['account'], body: z.object({ locale: z.enum(['en', 'zh-CN']) }).strict() } }, async (request) => {
+    app.patch('/api/account/preferences', { schema: { tags: ['account'], body: z.object({ locale: z.enum(LOCALES) }).strict() } }, async (request) => {
       await setLocale(ctx, requireUser(request).user, request.body.locale);
       return { locale: request.body.locale };
     });

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import type { AppContext } from '../context.ts';
 import { openDatabase, type Database } from '../db/database.ts';
-import { openKeyStore } from '../keys/open-key-store.ts';
+import { openConfiguredKeyStore } from '../keys/open-key-store.ts';
+import { configSecrets } from '../config/load.ts';
 import { AdjustableClock, systemClock, type Clock } from '../clock/clock.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -31,7 +32,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const clock = options.clock ?? (config.devTools ? new AdjustableClock() : systemClock);
   await clock.refresh(database.db).catch(() => undefined);
   const mailbox = new DevMailbox(join(config.dataDir, 'mailbox'), () => clock.now());
-  const keys = openKeyStore({ url: config.keys.url, dataDir: config.dataDir });
+  const keys = openConfiguredKeyStore(config);
   return {
     config,
     database,
@@ -39,7 +40,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     keys,
     clock,
     jobs: new JobQueue(database, { worker: options.worker ?? false }),
-    logger: options.logger ?? createLogger(config.log.level),
+    logger: options.logger ?? createLogger(config.log.level, undefined, configSecrets(config)),
     mailbox,
     mailer: options.mailer ?? (config.mail.smtpUrl ? smtpMailer(config.mail.smtpUrl, config.mail.from) : mailboxMailer(mailbox)),
     sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),

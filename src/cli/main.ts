@@ -19,6 +19,9 @@ Commands:
   openapi [--dev-tools]                     print the OpenAPI 3.1 document (JSON) without serving it
   staff add EMAIL --role reviewer|admin     create a staff account; prints a one-time set-password link
   staff list | staff remove EMAIL           list staff accounts, or take a person's staff roles away
+  keys status | rewrap | rotate-signing | retire-signing KID | reconcile [--dry-run]
+                                            key store operations (docs/key-management.md)
+  --version                                 print the version
 `;
 
 type Command = (args: string[]) => Promise<number | void>;
@@ -36,6 +39,7 @@ const commands: Record<string, () => Promise<Command>> = {
   datamap: async () => (await import('./datamap.ts')).datamapCommand,
   openapi: async () => (await import('./openapi.ts')).openapiCommand,
   staff: async () => (await import('./staff.ts')).staffCommand,
+  keys: async () => (await import('./keys.ts')).keysCommand,
   'verify-certificate': async () => (await import('./verify-certificate.ts')).verifyCertificateCommand,
 };
 
@@ -44,6 +48,10 @@ async function main(): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(USAGE);
     return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${(await import('../version.ts')).VERSION}\n`);
+    return 0;
   }
   const load = commands[name];
   if (!load) {

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, type LoadOptions } from '../config/load.ts';
 import { findingLine, settingFindings } from '../config/setting-rules.ts';
 import type { Config } from '../config/schema.ts';
-import { createContext, type AppContext, type ContextOptions } from '../app/create-context.ts';
+import { closeContext, createContext, type AppContext, type ContextOptions } from '../app/create-context.ts';
+import { bindKeyStore } from '../keys/key-store-binding.ts';
 import { migrateDatabase } from '../app/migrate.ts';
 import { registerJobHandlers } from '../app/job-handlers.ts';
 
@@ -24,7 +25,15 @@ export async function startContext(load: LoadOptions, options: ContextOptions = 
   const config = loadConfig(load);
   if (service) enforceSettingRules(config);
   const ctx = await createContext(config, options);
-  await migrateDatabase(ctx.database);
+  try {
+    await migrateDatabase(ctx.database);
+    // Before anything mints a key: the key store must be this deployment's, opened by its KEK.
+    const bound = await bindKeyStore(ctx.db, ctx.keys);
+    if (bound.wrapped > 0) ctx.logger.info({ keys: bound.wrapped }, 'keys stored before envelope encryption are now wrapped by the KEK');
+  } catch (error) {
+    await closeContext(ctx);
+    throw error;
+  }
   registerJobHandlers(ctx);
   return ctx;
 }

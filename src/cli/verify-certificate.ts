@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
 import { loadConfig } from '../config/load.ts';
-import { openKeyStore } from '../keys/open-key-store.ts';
+import { openConfiguredKeyStore } from '../keys/open-key-store.ts';
 import { certificateJwks } from '../erasure/certificate-keys.ts';
 import { verifyCertificate } from '../erasure/certificate-verify.ts';
 
@@ -33,7 +33,7 @@ export async function verifyCertificateCommand(args: string[]): Promise<number> 
     }
   } else {
     const config = loadConfig({});
-    const keys = openKeyStore({ url: config.keys.url, dataDir: config.dataDir });
+    const keys = openConfiguredKeyStore(config);
     try {
       jwks = (await certificateJwks(keys)) as JSONWebKeySet;
     } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './load.ts';
+import { ConfigError, configSecrets, loadConfig } from './load.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'adieu-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,5 +144,45 @@ describe('configuration', () => {
     expect(failure({ ADIEU_CONFIG: file({ identity: { handoff: { issuer: 'x', audience: 'y', jwksUrl: 'http://keys.example.com/jwks' } } }) })).toMatch(/identity\.handoff\.jwksUrl/);
     expect(loadConfig({ env: { ADIEU_CONFIG: file({ identity: { oidc: { ...oidc, issuer: 'http://127.0.0.1:4000' } } }) } }).identity.oidc?.issuer).toBe('http://127.0.0.1:4000');
     expect(failure({ ADIEU_CONFIG: file({ identity: { local: false } }) })).toMatch(/identity: local is false, so set identity.oidc or identity.handoff/);
+  });
+});
+
+describe('configuration secrets from the environment or files', () => {
+  const SECRET = `whsec_${Buffer.alloc(32, 5).toString('base64')}`;
+  const KEK = Buffer.alloc(32, 3).toString('base64');
+
+  it('resolves { "env" } and { "file" } anywhere a string goes, once, and remembers them as secrets', () => {
+    const secretFile = join(dir, 'smtp-password');
+    writeFileSync(secretFile, 'smtp://adieu:s3cret-pass@mail.example.com:587\n');
+    const config = loadConfig({
+      env: {
+        WH_SECRET: SECRET,
+        ADIEU_CONFIG: file({ mail: { smtpUrl: { file: secretFile } }, webhooks: [{ name: 'crm', url: 'https://crm.example.com/x', secret: { env: 'WH_SECRET' } }] }),
+      },
+    });
+    expect(config.webhooks[0].secret).toBe(SECRET);
+    expect(config.mail.smtpUrl).toBe('smtp://adieu:s3cret-pass@mail.example.com:587');
+    expect(configSecrets(config)).toEqual(expect.arrayContaining([SECRET, 'smtp://adieu:s3cret-pass@mail.example.com:587', 's3cret-pass']));
+  });
+
+  it('reads the KEK from ADIEU_KEK or ADIEU_KEK_FILE, not both', () => {
+    const kekFile = join(dir, 'kek');
+    writeFileSync(kekFile, `${KEK}\n`);
+    expect(loadConfig({ env: { ADIEU_KEK_FILE: kekFile } }).keys.kek).toBe(KEK);
+    expect(loadConfig({ env: { ADIEU_KEK: KEK } }).keys.kek).toBe(KEK);
+    expect(failure({ ADIEU_KEK: KEK, ADIEU_KEK_FILE: kekFile })).toBe('configuration error: ADIEU_KEK_FILE: set either ADIEU_KEK or ADIEU_KEK_FILE, not both');
+  });
+
+  it('names the key and the source of a missing secret, and never repeats a secret in an error', () => {
+    expect(failure({ ADIEU_CONFIG: file({ metrics: { token: { env: 'NOT_SET_ANYWHERE' } } }) })).toBe('configuration error: metrics.token: the environment variable NOT_SET_ANYWHERE is not set');
+    expect(failure({ ADIEU_KEK_FILE: join(dir, 'missing') })).toBe(`configuration error: ADIEU_KEK_FILE (keys.kek): cannot read the file ${join(dir, 'missing')}`);
+    // Wrong shape: the message says what is expected, not what was given.
+    const short = 'c2hvcnQtYnV0LXNlY3JldC12YWx1ZQ==';
+    const line = failure({ ADIEU_KEK: short });
+    expect(line).toContain('ADIEU_KEK (keys.kek): expected 32 random bytes in base64');
+    expect(line).not.toContain(short);
+    const tokenLine = failure({ TOKEN: 'tiny-secret', ADIEU_CONFIG: file({ metrics: { token: { env: 'TOKEN' } } }) });
+    expect(tokenLine).toMatch(/^configuration error: metrics\.token: /);
+    expect(tokenLine).not.toContain('tiny-secret');
   });
 });

@@ -34,6 +34,11 @@ const providerUrl = z
     return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
   }, 'expected an https URL (plain http only on 127.0.0.1 or localhost)');
 
+/** 32 random bytes in base64; the message never repeats the value (it is a secret). */
+const kekSchema = z
+  .string()
+  .refine((value) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(value.trim()) && Buffer.from(value.trim(), 'base64').length === 32, 'expected 32 random bytes in base64 (openssl rand -base64 32)');
+
 /** Signature algorithms accepted from an identity provider: asymmetric only (never none, never HS*). */
 export const IDENTITY_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const;
 
@@ -56,7 +61,16 @@ export const configSchema = z
       .default({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30, trustProxy: false }),
     dataDir: z.string().min(1).default('./data'),
     database: z.object({ url: z.string().url().optional() }).strict().default({}),
-    keys: z.object({ url: z.string().min(1).optional() }).strict().default({}),
+    keys: z
+      .object({
+        url: z.string().min(1).optional(),
+        /** The key-encryption key (KEK) that wraps every key of the key store; in neither database. */
+        kek: kekSchema.optional(),
+        /** During `adieu keys rewrap`: the KEK the keys are still wrapped with. */
+        previousKek: kekSchema.optional(),
+      })
+      .strict()
+      .default({}),
     redis: z
       .object({
         url: z.string().url().optional(),

@@ -14,7 +14,7 @@ const SAFE = {
   publicUrl: 'https://adieu.example.com',
   mail: { smtpUrl: 'smtp://mail.example.com:587' },
   database: { url: 'postgres://adieu@db.internal:5432/adieu' },
-  keys: { url: 'postgres://adieu@keys.internal:5432/adieu_keys' },
+  keys: { url: 'postgres://adieu@keys.internal:5432/adieu_keys', kek: Buffer.alloc(32, 9).toString('base64') },
   http: { trustProxy: '10.0.0.0/8' },
   webhooks: [{ name: 'crm', url: 'https://crm.example.com/erasure', secret: GOOD_SECRET }],
   eligibility: { providers: [{ name: 'billing', url: 'https://billing.example.com/eligibility', secret: GOOD_SECRET }] },
@@ -53,17 +53,17 @@ describe('setting rules', () => {
     ['no mail transport', (c) => delete c.mail, 'SMTP_URL (mail.smtpUrl): no mail transport, so mail to buyers would go to a folder on disk; set SMTP_URL, e.g. smtp://user:password@mail.example.com:587'],
     [
       'the key store in the data directory with PostgreSQL',
-      (c) => delete c.keys,
+      (c) => delete c.keys.url,
       'ADIEU_KEYSTORE_URL (keys.url): the key store is a folder inside the data directory while the main database is PostgreSQL (each server would hold its own keys); set ADIEU_KEYSTORE_URL to a separate PostgreSQL database, kept out of the main backups',
     ],
     [
       'a key folder under the data directory with PostgreSQL',
-      (c) => (c.keys = { url: join(dir, 'data', 'my-keys') }),
+      (c) => (c.keys.url = join(dir, 'data', 'my-keys')),
       'ADIEU_KEYSTORE_URL (keys.url): the key store is a folder inside the data directory while the main database is PostgreSQL (each server would hold its own keys); set ADIEU_KEYSTORE_URL to a separate PostgreSQL database, kept out of the main backups',
     ],
     [
       'the key store in the main database',
-      (c) => (c.keys = { url: 'postgresql://other@db.internal/adieu' }),
+      (c) => (c.keys.url = 'postgresql://other@db.internal/adieu'),
       'ADIEU_KEYSTORE_URL (keys.url): the key store is the main database, so its backups hold the keys of erased buyers; set ADIEU_KEYSTORE_URL to a separate PostgreSQL database, kept out of the main backups',
     ],
     [
@@ -121,7 +121,7 @@ describe('setting rules', () => {
         c.eligibility.providers[0].url = 'http://[::1]:4001/check';
         c.publicUrl = 'http://localhost:3000';
         c.allowInsecurePublicUrl = true;
-        c.keys = { url: join(dir, 'keys-elsewhere') };
+        c.keys = { url: join(dir, 'keys-elsewhere'), kek: c.keys.kek };
       }),
     ).toEqual([]);
   });
@@ -131,6 +131,7 @@ describe('setting rules', () => {
     expect(settingFindings(config).map((f) => [f.key, f.level])).toEqual([
       ['publicUrl', 'failure'],
       ['SMTP_URL (mail.smtpUrl)', 'failure'],
+      ['ADIEU_KEK (keys.kek)', 'failure'],
       ['metrics', 'warning'],
       ['sms.provider', 'warning'],
     ]);

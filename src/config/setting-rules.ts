@@ -108,6 +108,15 @@ export function settingFindings(config: Config): SettingFinding[] {
     }
   }
 
+  if (!config.keys.kek) {
+    found.push({
+      key: 'ADIEU_KEK (keys.kek)',
+      problem: 'no key-encryption key, so the key store is wrapped by a KEK generated beside the data (dataDir/demo.kek)',
+      remedy: 'set ADIEU_KEK or ADIEU_KEK_FILE to 32 random bytes in base64 (openssl rand -base64 32), kept out of both databases and their backups',
+      refuse: true,
+    });
+  }
+
   config.webhooks.forEach((hook, i) => {
     if (secretLength(hook) < SECRET_MIN_BYTES) {
       found.push({

@@ -55,7 +55,7 @@ export async function runDoctor(config: Config): Promise<CheckResult[]> {
       migrated = checked.every((r) => r.status !== 'failure');
     }
     const [keys, mail, providers, receivers, identity] = await Promise.all([
-      guarded('key store', () => checkKeyStore(config)),
+      guarded('key store', () => checkKeyStore(config, migrated && database ? database.db : null)),
       guarded('mail (SMTP)', () => checkSmtp(config)),
       guarded('providers', () => checkProviders(config)),
       guarded('receivers', () => checkReceivers(config)),

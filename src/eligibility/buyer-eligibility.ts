@@ -1,3 +1,4 @@
+import type { Locale } from '../domain/locales.ts';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { rateLimiter } from '../accounts/sign-in.ts';
@@ -14,7 +15,7 @@ const inFlight = new WeakMap<AppContext, Map<string, Promise<EligibilityReport>>
  * a buyer is limited per minute (on every server: the limiter is shared), and concurrent checks of
  * one buyer share one answer.
  */
-export async function buyerEligibility(ctx: AppContext, userId: string, locale: 'en' | 'zh-CN'): Promise<EligibilityReport> {
+export async function buyerEligibility(ctx: AppContext, userId: string, locale: Locale): Promise<EligibilityReport> {
   const pace = await (await rateLimiter(ctx)).hit('eligibility-user', userId, ELIGIBILITY_CHECKS_PER_MINUTE, 60, ctx.clock.now());
   if (!pace.allowed) throw new AppError('RATE_LIMITED', {}, { headers: { 'retry-after': String(pace.retryAfterSeconds) } });
   let running = inFlight.get(ctx);

@@ -1,3 +1,4 @@
+import type { Locale } from '../domain/locales.ts';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
@@ -31,7 +32,7 @@ export function eligibilityProviders(ctx: AppContext): CheckProvider[] {
  * outside it. Eligible only when every provider answered and none reported a blocker.
  * `locale` defaults to the buyer's own.
  */
-export async function checkEligibility(ctx: AppContext, db: Db, userId: string, locale?: 'en' | 'zh-CN'): Promise<EligibilityReport> {
+export async function checkEligibility(ctx: AppContext, db: Db, userId: string, locale?: Locale): Promise<EligibilityReport> {
   const [user] = await db.select({ subjectId: users.subjectId, locale: users.locale }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError('NOT_FOUND', { resource: 'user' }, { message: 'No such user.' });
   const lang = locale ?? toEligibilityLocale(user.locale);

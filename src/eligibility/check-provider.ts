@@ -1,9 +1,10 @@
+import { LOCALES, type Locale } from '../domain/locales.ts';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 
-/** The languages a provider is asked to describe its findings in. */
-export const ELIGIBILITY_LOCALES = ['en', 'zh-CN'] as const;
-export type EligibilityLocale = (typeof ELIGIBILITY_LOCALES)[number];
+/** Eligibility is worded in every language buyers read (src/domain/locales.ts). */
+export const ELIGIBILITY_LOCALES = LOCALES;
+export type EligibilityLocale = Locale;
 
 /** One thing that stops (blocker) or should give pause (warning) before an account is closed. */
 export interface Blocker {

@@ -1,3 +1,4 @@
+import { LOCALES } from '../domain/locales.ts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
@@ -15,7 +16,7 @@ export function eligibilityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
      */
     app.get(
       '/api/cancellation/eligibility',
-      { schema: { tags: ['cancellation'], querystring: z.object({ locale: z.enum(['en', 'zh-CN']).optional() }) } },
+      { schema: { tags: ['cancellation'], querystring: z.object({ locale: z.enum(LOCALES).optional() }) } },
       async (request, reply) => {
         const { user } = requireUser(request);
         const locale = request.query.locale ?? toEligibilityLocale(user.locale);

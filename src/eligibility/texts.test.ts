@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { describeConsequences, describeFinding, eligibilityTexts, ELIGIBILITY_LOCALES } from './texts.ts';
+import { describeConsequences, describeFinding, ELIGIBILITY_LOCALES } from './texts.ts';
 
 const CODES = ['PENDING_ORDERS', 'OPEN_DISPUTES', 'REFUNDS_IN_PROGRESS', 'WALLET_BALANCE', 'ACTIVE_SUBSCRIPTION', 'UNUSED_COUPONS', 'POINTS_FORFEITED', 'CHECK_UNAVAILABLE'];
 
 describe('eligibility texts', () => {
   it.each(ELIGIBILITY_LOCALES)('has every finding and consequence in %s', (locale) => {
-    const texts = eligibilityTexts(locale);
     for (const code of CODES) {
-      const entry = texts.findings[code];
-      expect(entry, code).toBeDefined();
-      expect(entry.title ?? entry.title_other, code).toBeTruthy();
-      expect(entry.detail, code).toBeTruthy();
-      expect(entry.resolveHint, code).toBeTruthy();
+      const finding = describeFinding({ code: code as 'PENDING_ORDERS', count: 2, amounts: [{ value: 1250, currency: 'EUR' }], parts: { shipped: 2 } }, locale, { provider: 'crm' });
+      expect(finding.title, code).toBeTruthy();
+      expect(finding.detail, code).toBeTruthy();
+      expect(finding.resolveHint, code).toBeTruthy();
     }
-    expect(Object.keys(texts.consequences).sort()).toEqual(Object.keys(eligibilityTexts('en').consequences).sort());
-    expect(Object.keys(texts.orderStatus).sort()).toEqual(['awaiting_payment', 'awaiting_shipment', 'shipped']);
+    expect(describeConsequences(locale, 7)).toHaveLength(6);
   });
 
   it('fills counts, plurals, breakdowns and amounts in the buyer language', () => {
@@ -41,5 +38,27 @@ describe('eligibility texts', () => {
     expect(describeConsequences('en', 1).join(' ')).toContain('grace period of 1 day ');
     expect(describeConsequences('en', 0).join(' ')).toContain('as soon as your request is approved');
     expect(describeConsequences('zh-CN', 7).join('')).toContain('7 天的冷静期');
+  });
+});
+
+describe('blocker titles count like the language does', () => {
+  const title = (locale: 'ru' | 'pl' | 'ar', count: number) => describeFinding({ code: 'PENDING_ORDERS', count, amounts: [] }, locale).title;
+  const n = (locale: string, value: number) => new Intl.NumberFormat(locale).format(value);
+  it.each([
+    ['ru', 1, '1 заказ ещё не завершён'],
+    ['ru', 2, '2 заказа ещё не завершены'],
+    ['ru', 5, '5 заказов ещё не завершены'],
+    ['ru', 21, '21 заказ ещё не завершён'],
+    ['pl', 1, '1 zamówienie nie jest jeszcze zakończone'],
+    ['pl', 2, '2 zamówienia nie są jeszcze zakończone'],
+    ['pl', 5, '5 zamówień nie jest jeszcze zakończonych'],
+    ['pl', 21, '21 zamówień nie jest jeszcze zakończonych'],
+    ['ar', 0, 'لا طلبات غير مكتملة'],
+    ['ar', 1, 'طلب واحد لم يكتمل بعد'],
+    ['ar', 2, 'طلبان لم يكتملا بعد'],
+    ['ar', 5, `${n('ar', 5)} طلبات لم تكتمل بعد`],
+    ['ar', 21, `${n('ar', 21)} طلبًا لم يكتمل بعد`],
+  ] as const)('%s, %i orders', (locale, count, words) => {
+    expect(title(locale, count)).toBe(words);
   });
 });

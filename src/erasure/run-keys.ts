@@ -8,7 +8,8 @@ import { decryptField, encryptField } from '../keys/field-cipher.ts';
  * readable for the run's verification scan and last mail. The run destroys it as its final act,
  * so pseudonyms become unlinkable and the identifiers unreadable for good.
  */
-const keyId = (runId: string) => `run-${runId}`;
+export const runKeyId = (runId: string) => `run-${runId}`;
+const keyId = runKeyId;
 
 function derive(runKey: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', runKey, Buffer.alloc(0), `adieu-erasure:${purpose}`, 32));

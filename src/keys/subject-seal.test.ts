@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { FileKeyStore } from './file-key-store.ts';
+import { LocalKeyWrapper } from './local-key-wrapper.ts';
+
+const wrapper = new LocalKeyWrapper(randomBytes(32));
 import { openForSubject, sealForSubject } from './subject-seal.ts';
 
 describe('subject seal', () => {
@@ -10,7 +14,7 @@ describe('subject seal', () => {
   let keys: FileKeyStore;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'adieu-seal-'));
-    keys = new FileKeyStore(dir);
+    keys = new FileKeyStore(dir, wrapper);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

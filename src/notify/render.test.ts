@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LOCALES, renderMessage, renderSms } from './render.ts';
+import { STAFF_LOCALES, textDirection } from '../domain/locales.ts';
+import { LOCALES, NOTIFY_MESSAGES, renderMessage, renderSms } from './render.ts';
 
 const base = { publicUrl: 'https://shop.example', antiPhishingCode: 'Kite7' } as const;
 
@@ -28,6 +29,63 @@ describe('a reviewer message in the buyer’s mail and text', () => {
 describe('renderMessage', () => {
   it.each(LOCALES)('marks the HTML with the language of the message (%s)', (locale) => {
     const { html } = renderMessage({ template: 'password_changed', locale, publicUrl: 'https://adieu.example' });
-    expect(html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}">`));
+    expect(html).toMatch(new RegExp(`^<!doctype html><html lang="${locale}" dir="${locale === 'ar' ? 'rtl' : 'ltr'}">`));
+  });
+});
+
+/** Every template the service sends, from the English files: a subject (mail) or an `_sms` body. */
+const TEMPLATES = [...new Set(Object.keys(NOTIFY_MESSAGES.raw('en')).map((k) => k.split('.')[0]))].filter(
+  (name) => NOTIFY_MESSAGES.has('en', `${name}.subject`) && !['common', 'decision_reasons'].includes(name),
+);
+const STAFF_TEMPLATES = new Set(Object.keys(NOTIFY_MESSAGES.raw('en')).filter((k) => !NOTIFY_MESSAGES.raw('es')[k]).map((k) => k.split('.')[0]));
+const VARS = { dueDate: '2026-10-23', erasureDate: '2026-11-02', reasonCode: 'ID_UNREADABLE', guidance: 'G.', count: 3, certificateId: 'cert_123', retainedYears: 3, code: '123456', link: 'https://shop.example/c' };
+
+describe('every template in every language', () => {
+  it('knows the templates', () => {
+    expect(TEMPLATES).toEqual(expect.arrayContaining(['password_reset', 'application_received', 'application_rejected', 'erasure_certificate', 'sla_reminder']));
+  });
+
+  it.each(LOCALES)('renders mail and text messages in %s with the anti-phishing code', (locale) => {
+    for (const template of TEMPLATES.filter((name) => STAFF_LOCALES.includes(locale) || !STAFF_TEMPLATES.has(name))) {
+      const mail = renderMessage({ ...base, template, locale, firstName: 'Ada', vars: VARS, linkPath: '/account/cancel/status' });
+      expect(mail.subject, template).toBeTruthy();
+      expect(mail.text, template).toContain('Kite7');
+      expect(mail.html, template).toContain('<bdi dir="ltr">Kite7</bdi>');
+      expect(mail.html, template).toContain(`lang="${locale}" dir="${textDirection(locale)}"`);
+      expect(mail.text, template).not.toMatch(/\{\w+\}|undefined|NaN/);
+      // In the buyer's language, not English (except English itself and the shared brand words).
+      if (locale !== 'en') expect(mail.subject, template).not.toBe(renderMessage({ ...base, template, locale: 'en', vars: VARS }).subject);
+      const sms = renderSms({ ...base, template, locale, vars: VARS });
+      expect(sms.startsWith('[Kite7] '), template).toBe(true);
+    }
+  });
+
+  it('formats the deadline as a date of the reader’s language', () => {
+    expect(renderMessage({ ...base, template: 'application_received', locale: 'de', vars: VARS }).text).toContain('23. Oktober 2026');
+    expect(renderMessage({ ...base, template: 'application_received', locale: 'ja', vars: VARS }).text).toContain('2026年10月23日');
+  });
+});
+
+describe('plural forms in Russian, Polish and Arabic', () => {
+  const n = (locale: string, value: number) => new Intl.NumberFormat(locale).format(value);
+  const open = (locale: 'ru' | 'pl' | 'ar', count: number) => renderMessage({ ...base, template: 'application_returned_to_review', locale, vars: { dueDate: '2026-10-23', count } }).text;
+  it.each([
+    ['ru', 0, 'Осталось незавершённое дело.'],
+    ['ru', 1, `Осталось ${n('ru', 1)} незавершённое дело.`],
+    ['ru', 2, `Осталось ${n('ru', 2)} незавершённых дела.`],
+    ['ru', 5, `Осталось ${n('ru', 5)} незавершённых дел.`],
+    ['ru', 21, `Осталось ${n('ru', 21)} незавершённое дело.`],
+    ['pl', 0, 'Jest jeszcze coś otwartego.'],
+    ['pl', 1, 'Została 1 otwarta sprawa.'],
+    ['pl', 2, 'Zostały 2 otwarte sprawy.'],
+    ['pl', 5, 'Zostało 5 otwartych spraw.'],
+    ['pl', 21, 'Zostało 21 otwartych spraw.'],
+    ['ar', 0, 'ما زال هناك أمر مفتوح.'],
+    ['ar', 1, 'ما زال هناك أمر واحد مفتوح.'],
+    ['ar', 2, 'ما زال هناك أمران مفتوحان.'],
+    ['ar', 5, `ما زالت هناك ${n('ar', 5)} أمور مفتوحة.`],
+    ['ar', 21, `ما زال هناك ${n('ar', 21)} أمرًا مفتوحًا.`],
+  ] as const)('%s, %i things open', (locale, count, words) => {
+    expect(open(locale, count)).toContain(words);
   });
 });

@@ -1,32 +1,29 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createInstance, type TFunction } from 'i18next';
+import { LOCALES, negotiateLocale, textDirection, type Locale } from '../domain/locales.ts';
+import { MessageCatalog, type MessageValues } from '../i18n/catalog.ts';
 
-export const LOCALES = ['en', 'zh-CN'] as const;
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale };
 
-const LOCALES_DIR = fileURLToPath(new URL('./locales', import.meta.url));
+/** Each feature keeps its messages in `locales/<feature>.<locale>.json`; staff-only ones in `staff.*`. */
+export const NOTIFY_MESSAGES = MessageCatalog.fromDirectory(fileURLToPath(new URL('./locales', import.meta.url)));
 
-/** Each feature keeps its messages in `locales/<feature>.<locale>.json`; all are merged. */
-function loadMessages(locale: Locale): Record<string, unknown> {
-  const merged: Record<string, unknown> = {};
-  for (const file of readdirSync(LOCALES_DIR).sort()) {
-    if (file.endsWith(`.${locale}.json`)) Object.assign(merged, JSON.parse(readFileSync(`${LOCALES_DIR}/${file}`, 'utf8')));
+/** The account's stored language (or any tag) as a supported locale. */
+export const toLocale = (value: string | null | undefined): Locale => negotiateLocale(value);
+
+/**
+ * A job's values as the messages want them: a calendar day (`2026-10-23`, counted in the platform's
+ * time zone) becomes a date formatted in UTC so it never shifts a day; the decision reason code
+ * becomes its words in the buyer's language.
+ */
+function messageValues(locale: Locale, vars: Record<string, string | number>): MessageValues {
+  const values: MessageValues = {};
+  for (const [name, value] of Object.entries(vars)) {
+    values[name] = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : value;
   }
-  return merged;
-}
-
-const i18n = createInstance();
-void i18n.init({
-  resources: { en: { translation: loadMessages('en') }, 'zh-CN': { translation: loadMessages('zh-CN') } },
-  lng: 'en',
-  fallbackLng: 'en',
-  initAsync: false,
-  interpolation: { escapeValue: false },
-});
-
-export function toLocale(value: string | null | undefined): Locale {
-  return value && value.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  if (typeof vars.reasonCode === 'string' && NOTIFY_MESSAGES.has(locale, `decision_reasons.${vars.reasonCode}`)) {
+    values.reason = NOTIFY_MESSAGES.format(locale, `decision_reasons.${vars.reasonCode}`);
+  }
+  return values;
 }
 
 export interface RenderInput {
@@ -58,36 +55,46 @@ export function platformLink(publicUrl: string, path: string): string {
 }
 
 export function renderMessage(input: RenderInput): RenderedMessage {
-  const t: TFunction = i18n.getFixedT(input.locale);
+  const { locale } = input;
+  const t = (key: string, values: MessageValues = {}) => NOTIFY_MESSAGES.format(locale, key, values);
   const vars = input.vars ?? {};
+  const values = messageValues(locale, vars);
   const key = input.template;
   const greeting = input.firstName ? t('common.greeting', { name: input.firstName }) : t('common.greetingNoName');
   // A reviewer's own words (free text, read from the encrypted application at send time) follow the
   // template as plain text in the buyer's language frame, escaped like every other line.
   const note = typeof vars.reviewerMessage === 'string' && vars.reviewerMessage ? t('common.reviewerMessage', { message: vars.reviewerMessage }) : null;
-  const body = note ? `${t(`${key}.body`, vars)}\n${note}` : t(`${key}.body`, vars);
+  const body = note ? `${t(`${key}.body`, values)}\n${note}` : t(`${key}.body`, values);
   const phishing = input.antiPhishingCode ? t('common.antiPhishing', { code: input.antiPhishingCode }) : t('common.noAntiPhishing');
   const link = input.linkPath ? platformLink(input.publicUrl, input.linkPath) : null;
-  const action = link ? t(`${key}.action`, { ...vars, defaultValue: link }) : null;
+  const action = link ? (NOTIFY_MESSAGES.has(locale, `${key}.action`) ? t(`${key}.action`, values) : link) : null;
   const origin = new URL(input.publicUrl).origin;
+  const dir = textDirection(locale);
 
   const textParts = [phishing, '', greeting, '', body];
-  if (link) textParts.push('', `${action}: ${link}`, t('common.linkNote', { origin }));
+  if (link) textParts.push('', t('common.actionLine', { action: action!, link }), t('common.linkNote', { origin }));
   textParts.push('', t('common.signature'));
 
+  // In a right-to-left mail, codes, links and origins stay left-to-right inside the sentence.
+  const ltr = (s: string) => `<bdi dir="ltr">${escapeHtml(s)}</bdi>`;
+  const isolate = (text: string, ...fragments: Array<string | null | undefined>) => {
+    let html = escapeHtml(text);
+    for (const fragment of fragments) if (fragment) html = html.split(escapeHtml(fragment)).join(ltr(fragment));
+    return html;
+  };
   const html = [
-    `<!doctype html><html lang="${escapeHtml(input.locale)}"><body style="font-family:sans-serif;line-height:1.5;color:#1d2433">`,
-    `<p style="background:#eef3ff;padding:8px 12px;border-radius:6px">${escapeHtml(phishing)}</p>`,
+    `<!doctype html><html lang="${escapeHtml(locale)}" dir="${dir}"><body style="font-family:sans-serif;line-height:1.5;color:#1d2433">`,
+    `<p style="background:#eef3ff;padding:8px 12px;border-radius:6px">${isolate(phishing, input.antiPhishingCode)}</p>`,
     `<p>${escapeHtml(greeting)}</p>`,
-    ...body.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`),
+    ...body.split('\n').map((line) => `<p>${isolate(line, typeof vars.certificateId === 'string' ? vars.certificateId : null)}</p>`),
     link
-      ? `<p><a href="${escapeHtml(link)}" style="background:#2952cc;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${escapeHtml(action!)}</a></p><p style="font-size:12px;color:#5a6478">${escapeHtml(t('common.linkNote', { origin }))}</p>`
+      ? `<p><a href="${escapeHtml(link)}" style="background:#2952cc;color:#fff;padding:10px 16px;border-radius:6px;text-decoration:none">${escapeHtml(action!)}</a></p><p style="font-size:12px;color:#5a6478">${isolate(t('common.linkNote', { origin }), origin)}</p>`
       : '',
     `<p>${escapeHtml(t('common.signature'))}</p>`,
     '</body></html>',
   ].join('');
 
-  return { subject: t(`${key}.subject`, vars), text: textParts.join('\n'), html };
+  return { subject: t(`${key}.subject`, values), text: textParts.join('\n'), html };
 }
 
 /** How much of a reviewer's message a text message carries. */
@@ -95,16 +102,17 @@ const SMS_NOTE_MAX = 80;
 
 /** Whether a template has a short text-message form (`<template>_sms`). */
 export function hasSmsForm(template: string): boolean {
-  return i18n.exists(`${template}_sms.body`, { lng: 'en' });
+  return NOTIFY_MESSAGES.has('en', `${template}_sms.body`);
 }
 
 /** A text message: the template's short `_sms` form when it has one, else its body. */
 export function renderSms(input: Omit<RenderInput, 'linkPath' | 'firstName'>): string {
-  const t = i18n.getFixedT(input.locale);
-  const key = i18n.exists(`${input.template}_sms.body`, { lng: input.locale }) ? `${input.template}_sms` : input.template;
-  const prefix = input.antiPhishingCode ? `[${input.antiPhishingCode}] ` : '';
+  const { locale } = input;
+  const t = (key: string, values: MessageValues = {}) => NOTIFY_MESSAGES.format(locale, key, values);
+  const key = hasSmsForm(input.template) ? `${input.template}_sms` : input.template;
   const vars = input.vars ?? {};
-  const text = prefix + t(`${key}.body`, vars);
+  const body = t(`${key}.body`, messageValues(locale, vars));
+  const text = input.antiPhishingCode ? t('common.smsPrefix', { code: input.antiPhishingCode, text: body }) : body;
   const message = typeof vars.reviewerMessage === 'string' ? vars.reviewerMessage.replace(/\s+/g, ' ').trim() : '';
   if (!message) return text;
   // A text message stays short: the reviewer's words, cut at a word where possible.

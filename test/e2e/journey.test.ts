@@ -5,7 +5,11 @@ import { startServer, type RunningServer } from './helpers/server.ts';
 import { actions } from './helpers/actions.ts';
 import { seriousViolations, type AxeProblem } from './helpers/axe.ts';
 import { makeIdPhoto } from './helpers/id-photo.ts';
-import type { Lang } from './helpers/i18n.ts';
+import { translator, type Lang } from './helpers/i18n.ts';
+import { overflowingElements, untranslatedWords } from './helpers/layout.ts';
+import { ENDONYMS, LOCALES, textDirection } from '../../src/domain/locales.ts';
+import { ELIGIBILITY_MESSAGES } from '../../src/eligibility/texts.ts';
+import { NOTIFY_MESSAGES } from '../../src/notify/render.ts';
 
 const ADA = { id: 'ada@example.com', password: 'demo-password-1' };
 const BEN = { id: 'ben@example.com', password: 'demo-password-1' };
@@ -20,7 +24,7 @@ const ANSWER = { en: 'Usually a few days. Please send a sharper photo.', 'zh-CN'
  * resubmits → reviewer approves → the clock passes the grace period → erasure completes → the
  * buyer can no longer sign in → the certificate verifies in the browser.
  */
-describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journey in %s', (lang) => {
+describe.skipIf(!hasChromium).sequential.each<'en' | 'zh-CN'>(['en', 'zh-CN'])('the journey in %s', (lang) => {
   let server: RunningServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -389,6 +393,205 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['en', 'zh-CN'])('the journe
 
   it('had no serious accessibility violations and no page errors', () => {
     expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+/**
+ * The buyer's part of the journey in the new languages (issue 16): Arabic, right to left, and
+ * Spanish, at a phone's width. The page follows the browser's language, the buyer picks the
+ * language in settings, and the mail that follows the request is in it. Staff pages stay in
+ * English and Chinese, so the reviewer's half is covered by the journey above.
+ */
+describe.skipIf(!hasChromium).sequential.each<Lang>(['ar', 'es'])('the buyer journey in %s', (lang) => {
+  let server: RunningServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const a11y: AxeProblem[] = [];
+  const overflow: string[] = [];
+  const t = translator(lang);
+  let act: ReturnType<typeof actions>;
+  let step = 0;
+  const check = async (name: string) => {
+    await shot(page, `buyer-${lang}`, `${String(++step).padStart(2, '0')}-${name}`);
+    a11y.push(...(await seriousViolations(page, name)));
+    overflow.push(...(await overflowingElements(page)).map((e) => `${name}: ${e}`));
+  };
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+    context = await newContext(browser, server.url, lang, { width: 390, height: 844 });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    act = actions(page, lang);
+  });
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && page) await shot(page, `buyer-${lang}`, `FAILED-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('follows the browser language and direction, and lists every language by its own name', async () => {
+    await page.goto('/');
+    await page.waitForURL(/\/sign-in/);
+    await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dir].join())).toBe(`${lang},${textDirection(lang)}`);
+    await page.getByRole('heading', { level: 1, name: t('auth.signIn.title') }).waitFor();
+    const names = await page.locator('.lang-select option').allTextContents();
+    expect(names.slice(0, LOCALES.length)).toEqual(LOCALES.map((l) => ENDONYMS[l]));
+    await check('sign-in');
+  });
+
+  it('a blocked buyer reads the blockers in their language', async () => {
+    await act.signInAndWait(BEN.id, BEN.password);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await check('account-home');
+    await page.getByRole('link', { name: t('account.cancelAccount'), exact: true }).first().click();
+    await page.getByTestId('consequences').waitFor();
+    await page.getByLabel(t('wizard.consequences.understood'), { exact: true }).check();
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+    const blocker = page.locator('[data-code="PENDING_ORDERS"]');
+    await blocker.waitFor();
+    expect(await blocker.innerText()).toContain(ELIGIBILITY_MESSAGES.format(lang, 'findings.PENDING_ORDERS.title', { count: 2 }));
+    await check('blocked-checklist');
+    await act.signOut();
+  });
+
+  it('an eligible buyer picks the language for mail, masks an ID photo and applies', async () => {
+    await act.signInAndWait(ADA.id, ADA.password);
+    await page.goto('/account/settings');
+    await page.locator(`input[name="locale"][value="${lang}"]`).check();
+    await page.getByText(t('settings.languageSaved')).waitFor();
+    expect((await act.apiGet<{ locale: string }>('/api/account')).locale).toBe(lang);
+    await check('settings');
+
+    await page.goto('/account/cancel');
+    await page.getByLabel(t('wizard.consequences.understood'), { exact: true }).check();
+    await check('wizard-consequences');
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+    await expect.poll(() => page.getByTestId('checklist').getAttribute('data-eligible')).toBe('true');
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+    await page.locator('input[name="reasonCode"][value="PRIVACY_CONCERN"]').check();
+    await page.getByLabel(t('wizard.reason.text')).fill(lang === 'ar' ? 'انتقلت إلى متجر آخر.' : 'Me cambio a otra tienda.');
+    await check('wizard-reason');
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+    await page.getByLabel(t('auth.password'), { exact: true }).fill(ADA.password);
+    await page.getByRole('button', { name: t('reauth.submit'), exact: true }).click();
+
+    // The masking canvas keeps the image's own geometry in a right-to-left page.
+    await page.getByTestId('document-input').setInputFiles({ name: 'id-front.png', mimeType: 'image/png', buffer: await makeIdPhoto() });
+    const canvas = page.getByTestId('mask-canvas');
+    await canvas.waitFor();
+    await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(300);
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.45);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.9, box.y + box.height * 0.6, { steps: 5 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: t('mask.removeLabel', { number: 1 }) }).waitFor();
+    const rect = await page.evaluate(() => {
+      const c = document.querySelector('[data-testid="mask-canvas"]') as HTMLCanvasElement;
+      return { width: c.width, height: c.height };
+    });
+    expect(rect.width).toBeGreaterThan(300);
+    await check('mask-tool');
+    const upload = page.waitForResponse((r) => r.url().endsWith('/api/cancellation/documents') && r.request().method() === 'POST');
+    await page.getByTestId('mask-upload').click();
+    const uploaded = (await (await upload).json()) as { width: number };
+    expect(uploaded.width).toBeGreaterThan(0);
+    await page.locator('.doc-item').first().waitFor();
+    await page.getByRole('button', { name: t('common.continue'), exact: true }).click();
+
+    await page.getByLabel(t('wizard.confirm.acknowledge'), { exact: true }).check();
+    await page.getByTestId('typed-confirmation').fill(t('wizard.confirm.word'));
+    await check('wizard-confirm');
+    await page.getByRole('button', { name: t('wizard.confirm.submit'), exact: true }).click();
+    await page.locator('[data-testid="status-summary"][data-status="submitted"]').waitFor();
+    await check('status-submitted');
+  });
+
+  it('the mail about the request is in the chosen language, marked with its direction', async () => {
+    const subject = NOTIFY_MESSAGES.format(lang, 'application_received.subject');
+    type Mail = { subject: string; html: string; text: string };
+    const inbox = () => act.apiGet<Mail[]>('/api/dev/mailbox?to=ada@example.com');
+    // The in-process worker sends it moments after the request.
+    await expect.poll(async () => (await inbox()).map((m) => m.subject), { timeout: 30_000 }).toContain(subject);
+    const received = (await inbox()).find((m) => m.subject === subject);
+    expect(received!.html).toContain(`<html lang="${lang}" dir="${textDirection(lang)}">`);
+    expect(received!.text).toContain(NOTIFY_MESSAGES.format(lang, 'common.noAntiPhishing'));
+  });
+
+  it('had no serious accessibility violation, nothing wider than the screen and no page error', () => {
+    expect(a11y, JSON.stringify(a11y, null, 2)).toEqual([]);
+    expect(overflow).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+/**
+ * The pseudo-locale (accented, 40 % longer, bracketed): a hard-coded English word or a clipped
+ * text shows at once. The buyer's pages at a phone's and a desktop's width, with screenshots.
+ */
+/** Words of the demo data itself (Ben's name, the browser the test runs in), not of the UI. */
+const BUYER_DATA = ['Zhang', 'Chrome', 'Chromium', 'Linux'];
+
+describe.skipIf(!hasChromium).sequential('the pseudo-locale', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it.each([390, 1280])('has no untranslated word and nothing wider than a %i px screen', async (width) => {
+    const context = await newContext(browser, server.url, 'en-XA', { width, height: 900 });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const act = actions(page, 'en-XA');
+    const found: string[] = [];
+    const look = async (name: string) => {
+      await page.getByRole('heading', { level: 1 }).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await shot(page, `pseudo-${width}`, name);
+      found.push(...(await untranslatedWords(page, BUYER_DATA)).map((w) => `${name}: ${w}`));
+      found.push(...(await overflowingElements(page)).map((e) => `${name}: overflow ${e}`));
+    };
+    await page.goto('/sign-in');
+    await look('sign-in');
+    await act.signInAndWait(BEN.id, BEN.password);
+    await look('account-home');
+    for (const [path, name] of [
+      ['/account/settings', 'settings'],
+      ['/account/security', 'security'],
+      ['/account/orders', 'orders'],
+      ['/account/wallet', 'wallet'],
+    ] as const) {
+      await page.goto(path);
+      await look(name);
+    }
+    await page.goto('/account/cancel');
+    await page.getByTestId('consequences').waitFor();
+    await look('wizard-consequences');
+    await page.getByLabel(act.t('wizard.consequences.understood'), { exact: true }).check();
+    await page.getByRole('button', { name: act.t('common.continue'), exact: true }).click();
+    await page.locator('[data-code="PENDING_ORDERS"]').waitFor();
+    await look('wizard-checklist');
+    await context.close();
+    expect(found).toEqual([]);
     expect(errors).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { ConfigInput } from '../../src/config/schema.ts';
 import { createContext, closeContext, type AppContext, type ContextOptions } from '../../src/app/create-context.ts';
 import { registerJobHandlers } from '../../src/app/job-handlers.ts';
+import { bindKeyStore } from '../../src/keys/key-store-binding.ts';
 import { buildApp } from '../../src/app/build-app.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabase, type TestDatabase } from './test-databases.ts';
@@ -33,6 +34,7 @@ export async function createTestApp(kind: DatabaseKind, config: Partial<ConfigIn
   env.ADIEU_CONFIG = file;
   const loaded = loadConfig({ env });
   const ctx = await createContext(loaded, { database: testDb.database, logger: createLogger('silent'), ...options });
+  await bindKeyStore(ctx.db, ctx.keys);
   registerJobHandlers(ctx);
   const app = await buildApp(ctx);
   await app.ready();

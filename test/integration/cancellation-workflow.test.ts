@@ -63,7 +63,7 @@ describe.each(DATABASE_KINDS)('cancellation workflow through the API (%s)', (kin
     await runJobs(t);
     const received = await mailTo(inbox, buyer.email, 1);
     expect(received.subject).toBe('We received your request to close your account');
-    expect(received.text).toContain('by 2026-03-23');
+    expect(received.text).toContain('by March 23, 2026');
     expect(received.text).toContain('Hello Grace,');
     expect(received.text).not.toContain('Hopper');
     expect(received.text).not.toContain('Example Road');
@@ -95,7 +95,7 @@ describe.each(DATABASE_KINDS)('cancellation workflow through the API (%s)', (kin
     expect(resubmitted.json()).toMatchObject({ id, status: 'submitted', dueAt: '2026-03-24T15:59:59.999Z' });
     expect(resubmitted.json().decision).toBeUndefined();
     await runJobs(t);
-    expect((await mailTo(inbox, buyer.email, 4)).text).toContain('by 2026-03-24');
+    expect((await mailTo(inbox, buyer.email, 4)).text).toContain('by March 24, 2026');
 
     await signInStaff(reviewer, 'reviewer@example.com', 'demo-reviewer-1');
     const detail = await reviewer.get(`/api/review/applications/${id}`);
@@ -134,7 +134,7 @@ describe.each(DATABASE_KINDS)('cancellation workflow through the API (%s)', (kin
     expect(await accountStatus(t, buyer.userId)).toBe('frozen');
     await runJobs(t);
     const approvedMail = await mailTo(inbox, buyer.email, 9);
-    expect(approvedMail.subject).toBe('Your account will be closed on 2026-03-10');
+    expect(approvedMail.subject).toBe('Your account will be closed on March 10, 2026');
 
     // The buyer still sees the status.
     const status = (await buyer.client.get('/api/cancellation')).json().application;

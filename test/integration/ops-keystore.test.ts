@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/test-databases.ts';
 import { PostgresKeyStore } from '../../src/keys/postgres-key-store.ts';
 import { KeyDestroyedError } from '../../src/keys/key-store.ts';
+import { LocalKeyWrapper } from '../../src/keys/local-key-wrapper.ts';
+import { randomBytes } from 'node:crypto';
+
+const wrapper = new LocalKeyWrapper(randomBytes(32));
 
 describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL key store shared by several processes', () => {
   it('gives every process the same key, creates its table once, and destroys keys for good', async () => {
     const database = await createTestDatabase('postgres');
-    const stores = Array.from({ length: 4 }, () => new PostgresKeyStore(database.url!));
+    const stores = Array.from({ length: 4 }, () => new PostgresKeyStore(database.url!, wrapper));
     try {
       // Four processes starting at once: one table, one key per subject.
       const keys = await Promise.all(stores.map((store) => store.subjectKey('sub_shared')));

@@ -9,7 +9,7 @@ const BIN = join(process.cwd(), 'bin/adieu.js');
 /** Runs `adieu ARGS` as an operator would, with nothing of the test run's environment; resolves on the first line of stdout or on exit. */
 function start(args: string[], env: Record<string, string>) {
   const clean = { ...process.env };
-  for (const name of ['DATABASE_URL', 'ADIEU_CONFIG', 'ADIEU_DATA_DIR', 'PORT', 'HOST', 'ADIEU_DEV_TOOLS', 'ADIEU_DEMO', 'SMTP_URL', 'REDIS_URL', 'ADIEU_KEYSTORE_URL', 'LOG_LEVEL', 'NODE_ENV']) delete clean[name];
+  for (const name of ['DATABASE_URL', 'ADIEU_CONFIG', 'ADIEU_DATA_DIR', 'PORT', 'HOST', 'ADIEU_DEV_TOOLS', 'ADIEU_DEMO', 'SMTP_URL', 'REDIS_URL', 'ADIEU_KEYSTORE_URL', 'LOG_LEVEL', 'NODE_ENV', 'ADIEU_KEK', 'ADIEU_KEK_FILE']) delete clean[name];
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...clean, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -40,6 +40,7 @@ describe('start-up with unsafe settings', () => {
     expect(run.output().stderr.trimEnd().split('\n')).toEqual([
       'adieu: configuration error: publicUrl: not set, so emails would link to http://127.0.0.1:0; set publicUrl in the ADIEU_CONFIG file to the https:// address buyers open',
       'adieu: configuration error: SMTP_URL (mail.smtpUrl): no mail transport, so mail to buyers would go to a folder on disk; set SMTP_URL, e.g. smtp://user:password@mail.example.com:587',
+      'adieu: configuration error: ADIEU_KEK (keys.kek): no key-encryption key, so the key store is wrapped by a KEK generated beside the data (dataDir/demo.kek); set ADIEU_KEK or ADIEU_KEK_FILE to 32 random bytes in base64 (openssl rand -base64 32), kept out of both databases and their backups',
     ]);
   });
 
@@ -51,6 +52,7 @@ describe('start-up with unsafe settings', () => {
     expect(await run.exited).toBe(1);
     expect(run.output().stderr.trimEnd().split('\n')).toEqual([
       'adieu: configuration error: ADIEU_KEYSTORE_URL (keys.url): the key store is a folder inside the data directory while the main database is PostgreSQL (each server would hold its own keys); set ADIEU_KEYSTORE_URL to a separate PostgreSQL database, kept out of the main backups',
+      'adieu: configuration error: ADIEU_KEK (keys.kek): no key-encryption key, so the key store is wrapped by a KEK generated beside the data (dataDir/demo.kek); set ADIEU_KEK or ADIEU_KEK_FILE to 32 random bytes in base64 (openssl rand -base64 32), kept out of both databases and their backups',
     ]);
   });
 
@@ -64,6 +66,7 @@ describe('start-up with unsafe settings', () => {
       expect(run.output().stderr.trimEnd().split('\n')).toEqual([
         'adieu: configuration warning: publicUrl: not set, so emails would link to http://127.0.0.1:0; set publicUrl in the ADIEU_CONFIG file to the https:// address buyers open',
         'adieu: configuration warning: SMTP_URL (mail.smtpUrl): no mail transport, so mail to buyers would go to a folder on disk; set SMTP_URL, e.g. smtp://user:password@mail.example.com:587',
+          'adieu: configuration warning: ADIEU_KEK (keys.kek): no key-encryption key, so the key store is wrapped by a KEK generated beside the data (dataDir/demo.kek); set ADIEU_KEK or ADIEU_KEK_FILE to 32 random bytes in base64 (openssl rand -base64 32), kept out of both databases and their backups',
         'adieu: configuration warning: http.trustProxy: true believes X-Forwarded-For from any client, so rate limits can be dodged; set http.trustProxy to the load balancers\' addresses or CIDRs, e.g. "10.0.0.0/8"',
       ]);
     } finally {

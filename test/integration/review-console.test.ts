@@ -257,8 +257,8 @@ describe.each(DATABASE_KINDS)('review console (%s)', (kind) => {
     await advance(t, 'PT14H');
     await runJobs(t);
     const reminder = await mailTo(inbox, 'reviewer@example.com', 1, { antiPhishing: null });
-    expect(reminder.subject).toBe('1 closure request(s) near their deadline');
-    expect(reminder.text).toContain('due on 2026-03-23');
+    expect(reminder.subject).toBe('1 closure request is near its deadline');
+    expect(reminder.text).toContain('due on March 23, 2026');
     expect(reminder.text).toContain(`http://adieu.test/review/${application.id}`);
     await mailTo(inbox, 'admin@example.com', 1, { antiPhishing: null });
     await runJobs(t);
@@ -269,7 +269,7 @@ describe.each(DATABASE_KINDS)('review console (%s)', (kind) => {
     await advance(t, 'P6D');
     await runJobs(t);
     const breach = await mailTo(inbox, 'reviewer@example.com', 2, { antiPhishing: null });
-    expect(breach.subject).toBe('1 closure request(s) past their deadline');
+    expect(breach.subject).toBe('1 closure request is past its deadline');
     await runJobs(t);
     const [row] = await t.ctx.db.select({ breachedAt: applications.slaBreachedAt, remindedAt: applications.slaReminderSentAt }).from(applications).where(eq(applications.id, application.id));
     expect(row.breachedAt).not.toBeNull();

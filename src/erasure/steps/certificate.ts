@@ -5,6 +5,7 @@ import { newId } from '../../ids.ts';
 import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
 import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
 import { signingKey } from '../certificate-keys.ts';
+import type { KeyStore } from '../../keys/key-store.ts';
 import { downstreamOf } from '../downstream-state.ts';
 import type { ErasureHooks } from '../erasure-hooks.ts';
 import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
@@ -91,6 +92,14 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
   };
 }
 
+/** A compact JWS of the payload, signed with the active signing key (its `kid` in the header). */
+export async function signCertificatePayload(keys: KeyStore, payload: object): Promise<string> {
+  const key = await signingKey(keys);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'adieu-deletion-certificate+jws' })
+    .sign(key.privateKey);
+}
+
 /**
  * Signs the deletion certificate (compact JWS, EdDSA, `kid` in the header) and stores it, in one
  * transaction with the step's "done" mark: a run has exactly one certificate.
@@ -99,10 +108,7 @@ export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow
   const id = newId('cert');
   const issuedAt = ctx.clock.now();
   const payload = await buildPayload(ctx, run, id, issuedAt, hooks);
-  const key = await signingKey(ctx.keys);
-  const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'adieu-deletion-certificate+jws' })
-    .sign(key.privateKey);
+  const jws = await signCertificatePayload(ctx.keys, payload);
   await ctx.db.transaction(async (tx) => {
     const locked = await lockForStep(tx, run.id, step.seq);
     if (!locked) return;

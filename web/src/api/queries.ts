@@ -1,3 +1,4 @@
+import { negotiateLocale } from '../../../src/domain/locales.ts';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from './client.ts';
@@ -41,7 +42,7 @@ export function useEligibility(enabled = true) {
   const language = i18n.resolvedLanguage ?? 'en';
   return useQuery({
     queryKey: [...keys.eligibility, language],
-    queryFn: () => call('get', '/api/cancellation/eligibility', { query: { locale: language === 'zh-CN' ? 'zh-CN' : 'en' } }),
+    queryFn: () => call('get', '/api/cancellation/eligibility', { query: { locale: negotiateLocale(language) } }),
     enabled,
     staleTime: 0,
   });

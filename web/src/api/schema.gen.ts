@@ -1799,7 +1799,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    locale: "en" | "zh-CN";
+                    locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                 };
             };
         };
@@ -1812,7 +1812,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        locale: "en" | "zh-CN";
+                        locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                     };
                 };
             };
@@ -3516,7 +3516,7 @@ export interface operations {
                     displayName: string;
                     email?: string;
                     /** @enum {string} */
-                    locale?: "en" | "zh-CN";
+                    locale?: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                     password: string;
                     phone?: string;
                 };
@@ -4128,7 +4128,7 @@ export interface operations {
     getEligibility: {
         parameters: {
             query?: {
-                locale?: "en" | "zh-CN";
+                locale?: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
             };
             header?: never;
             path?: never;
@@ -5917,7 +5917,7 @@ export interface operations {
                     items: {
                         body: string;
                         /** @enum {string} */
-                        locale: "en" | "zh-CN";
+                        locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                         /** @enum {string} */
                         reasonCode: "ID_UNREADABLE" | "ID_MISMATCH" | "BLOCKERS_PRESENT" | "SUSPECTED_FRAUD" | "DOCUMENTS_INCOMPLETE" | "OTHER" | "APPROVED";
                     }[];

@@ -51,11 +51,16 @@ interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id
   requiredMark?: boolean;
 }
 
+/** Addresses, numbers, codes and passwords are typed left to right, also on a right-to-left page. */
+const LTR_TYPES = new Set(['email', 'tel', 'password', 'url']);
+const LTR_AUTOCOMPLETE = new Set(['username', 'email', 'tel', 'one-time-code', 'current-password', 'new-password']);
+
 export function TextField({ label, hint, error, requiredMark, ...input }: TextFieldProps) {
   const id = useId();
+  const ltr = LTR_TYPES.has(String(input.type)) || LTR_AUTOCOMPLETE.has(String(input.autoComplete));
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} required={requiredMark}>
-      <input id={id} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
+      <input id={id} dir={ltr ? 'ltr' : undefined} className="input" aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, hint, error)} {...input} />
     </FieldShell>
   );
 }

@@ -2,17 +2,22 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/typed.ts';
 import { useSession } from '../api/session.ts';
-import { LANGUAGES } from '../i18n.ts';
+import { useDevClock } from '../api/dev.ts';
+import { LANGUAGES, type Language } from '../i18n.ts';
+import { PSEUDO_LOCALE } from '../lib/pseudo-locale.ts';
 
 /** Switches the page language; a signed-in user's choice is also saved so emails follow it. */
 export function LanguageSwitcher() {
   const { t, i18n } = useTranslation();
   const { data: session } = useSession();
+  // The pseudo-locale (for catching hard-coded and clipped texts) is offered only with dev tools on.
+  const { data: devClock } = useDevClock();
   const id = useId();
   const change = (language: string) => {
     void i18n.changeLanguage(language);
-    if (session?.user) void call('patch', '/api/account/preferences', { body: { locale: language as 'en' | 'zh-CN' } }).catch(() => undefined);
+    if (session?.user && language !== PSEUDO_LOCALE) void call('patch', '/api/account/preferences', { body: { locale: language as Language } }).catch(() => undefined);
   };
+  const options = devClock ? [...LANGUAGES, { code: PSEUDO_LOCALE, label: '[Ƥšéúďó]' }] : LANGUAGES;
   return (
     <div className="lang">
       <label htmlFor={id} className="lang-label">
@@ -23,7 +28,7 @@ export function LanguageSwitcher() {
         <span className="visually-hidden">{t('nav.language')}</span>
       </label>
       <select id={id} className="lang-select" value={i18n.resolvedLanguage} onChange={(e) => change(e.target.value)}>
-        {LANGUAGES.map((l) => (
+        {options.map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>
             {l.label}
           </option>

@@ -27,13 +27,13 @@ export function StoresTable({ rows, caption, withState = false }: { rows: Stores
         {caption && <caption className="visually-hidden">{caption}</caption>}
         <thead>
           <tr>
-            <th scope="col">{t('admin.erasures.store')}</th>
-            <th scope="col">{t('admin.erasures.table')}</th>
-            <th scope="col">{t('admin.erasures.action')}</th>
+            <th scope="col">{t('stores.store')}</th>
+            <th scope="col">{t('stores.table')}</th>
+            <th scope="col">{t('stores.action')}</th>
             <th scope="col" className="num">
-              {t('admin.erasures.rows')}
+              {t('stores.rows')}
             </th>
-            {withState && <th scope="col">{t('admin.erasures.state')}</th>}
+            {withState && <th scope="col">{t('stores.state')}</th>}
           </tr>
         </thead>
         <tbody>
@@ -41,7 +41,7 @@ export function StoresTable({ rows, caption, withState = false }: { rows: Stores
             <tr key={r.key}>
               <td>{r.store}</td>
               <td className="mono">{r.table}</td>
-              <td>{t(`admin.actions.${r.action}`, { defaultValue: r.action })}</td>
+              <td>{t(`stores.actions.${r.action}`, { defaultValue: r.action })}</td>
               <td className="num">{r.rows === null ? '—' : fmt.number(r.rows)}</td>
               {withState && <td>{r.state}</td>}
             </tr>

@@ -46,11 +46,11 @@ export default function AccountHomePage() {
           <dl className="facts">
             <div>
               <dt>{t('fields.email')}</dt>
-              <dd>{me.email ?? t('common.none')}</dd>
+              <dd>{me.email ? <bdi dir="ltr">{me.email}</bdi> : t('common.none')}</dd>
             </div>
             <div>
               <dt>{t('fields.phone')}</dt>
-              <dd>{me.phone ?? t('common.none')}</dd>
+              <dd>{me.phone ? <bdi dir="ltr">{me.phone}</bdi> : t('common.none')}</dd>
             </div>
           </dl>
           <p>

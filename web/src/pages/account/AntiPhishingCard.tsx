@@ -35,7 +35,7 @@ export function AntiPhishingCard({ account }: { account: Account }) {
       <p className="muted">{t('security.antiPhishing.lead')}</p>
       {account.antiPhishingCode ? (
         <p>
-          {t('security.antiPhishing.current')} <code className="phish-code">{account.antiPhishingCode}</code>
+          {t('security.antiPhishing.current')} <code className="phish-code" dir="ltr">{account.antiPhishingCode}</code>
         </p>
       ) : (
         <p>{t('security.antiPhishing.none')}</p>

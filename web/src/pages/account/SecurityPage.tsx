@@ -19,7 +19,7 @@ export default function SecurityPage() {
   const hasRequest = !!application.data && application.data.status !== 'withdrawn';
   return (
     <>
-      <PageHeader title={t('security.title')} lead={t('security.lead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('security.title')} lead={t('security.lead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <TotpCard account={account.data} />
       <AntiPhishingCard account={account.data} />
       <SessionsCard />

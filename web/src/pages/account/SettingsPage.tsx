@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { negotiateLocale } from '../../../../src/domain/locales.ts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
@@ -17,8 +19,10 @@ export default function SettingsPage() {
   const { t, i18n } = useTranslation();
   const fmt = useFormat();
   const account = useAccount();
+  // The language emails use is the account's; the page may show another until the reader picks one here.
+  const [chosen, setChosen] = useState<string | null>(null);
   const saveLocale = useMutation({
-    mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: locale === 'zh-CN' ? 'zh-CN' : 'en' } }),
+    mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: negotiateLocale(locale) } }),
   });
 
   if (account.isPending) return <Loading />;
@@ -26,13 +30,14 @@ export default function SettingsPage() {
   const me = account.data;
 
   const choose = (locale: string) => {
+    setChosen(locale);
     void i18n.changeLanguage(locale);
     saveLocale.mutate(locale);
   };
 
   return (
     <>
-      <PageHeader title={t('settings.title')} lead={t('settings.lead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('settings.title')} lead={t('settings.lead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <Card title={t('settings.profile')} id="profile">
         <dl className="facts">
           <div>
@@ -41,11 +46,11 @@ export default function SettingsPage() {
           </div>
           <div>
             <dt>{t('fields.email')}</dt>
-            <dd>{me.email ?? t('common.none')}</dd>
+            <dd>{me.email ? <bdi dir="ltr">{me.email}</bdi> : t('common.none')}</dd>
           </div>
           <div>
             <dt>{t('fields.phone')}</dt>
-            <dd>{me.phone ?? t('common.none')}</dd>
+            <dd>{me.phone ? <bdi dir="ltr">{me.phone}</bdi> : t('common.none')}</dd>
           </div>
           <div>
             <dt>{t('settings.memberSince')}</dt>
@@ -58,7 +63,7 @@ export default function SettingsPage() {
         <RadioGroup
           legend={t('settings.languageLegend')}
           name="locale"
-          value={i18n.resolvedLanguage ?? 'en'}
+          value={chosen ?? me.locale ?? i18n.resolvedLanguage ?? 'en'}
           onChange={choose}
           options={LANGUAGES.map((l) => ({ value: l.code, label: <span lang={l.code}>{l.label}</span> }))}
         />

@@ -86,7 +86,7 @@ export default function DataMapPage() {
             <ol className="plan">
               {data.plan.map((step) => (
                 <li key={step.seq}>
-                  <span className="mono">{step.table === '-' ? step.store : `${step.store} · ${step.table}`}</span> — {t(`admin.actions.${step.action}`, { defaultValue: step.action })}
+                  <span className="mono">{step.table === '-' ? step.store : `${step.store} · ${step.table}`}</span> — {t(`stores.actions.${step.action}`, { defaultValue: step.action })}
                 </li>
               ))}
             </ol>

@@ -1,3 +1,4 @@
+import { negotiateLocale } from '../../../../src/domain/locales.ts';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -20,7 +21,7 @@ export default function SignUpPage() {
 
   const signUp = useMutation({
     mutationFn: async (body: { displayName: string; email?: string; phone?: string; password: string }) => {
-      await call('post', '/api/auth/signup', { body: { ...body, locale: i18n.resolvedLanguage === 'zh-CN' ? 'zh-CN' : 'en' } });
+      await call('post', '/api/auth/signup', { body: { ...body, locale: negotiateLocale(i18n.resolvedLanguage) } });
       const identifier = body.email ?? body.phone!;
       const login = await call('post', '/api/auth/login', { body: { identifier, password: body.password }, quiet401: true });
       return login.csrfToken;

@@ -25,7 +25,7 @@ export function BlockerList({ blockers, warnings, showClear = true, staff = fals
         <span className="checklist-icon" aria-hidden="true">
           {tone === 'blocker' ? '✕' : '!'}
         </span>
-        <div>
+        <div data-server-text>
           <p className="checklist-title">
             <span className="visually-hidden">{tone === 'blocker' ? t('checklist.blockerPrefix') : t('checklist.warningPrefix')} </span>
             {b.title}
@@ -39,7 +39,7 @@ export function BlockerList({ blockers, warnings, showClear = true, staff = fals
           {!staff && <p className="checklist-hint">{b.resolveHint}</p>}
           {!staff && link && isInternal(link) && (
             <p>
-              <Link to={link}>{t(`checklist.link.${b.code}`, { defaultValue: t('checklist.link.default') })} →</Link>
+              <Link to={link}>{t(`checklist.link.${b.code}`, { defaultValue: t('checklist.link.default') })} <span className="dir-arrow" aria-hidden="true">→</span></Link>
             </p>
           )}
         </div>

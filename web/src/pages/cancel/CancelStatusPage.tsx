@@ -40,7 +40,7 @@ export default function CancelStatusPage() {
   if (!app)
     return (
       <div className="medium">
-        <PageHeader title={t('status.page.title')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+        <PageHeader title={t('status.page.title')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
         <EmptyState title={t('status.page.none')}>
           <ButtonLink to="/account/cancel">{t('account.cancelAccount')}</ButtonLink>
         </EmptyState>
@@ -53,7 +53,7 @@ export default function CancelStatusPage() {
       <PageHeader
         title={t('status.page.title')}
         lead={t(`status.page.lead.${app.status}`, { defaultValue: '' }) || undefined}
-        back={<Link to="/account">← {t('nav.account')}</Link>}
+        back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>}
         actions={<StatusBadge status={app.status} />}
       />
       {justSubmitted && app.status === 'submitted' && (

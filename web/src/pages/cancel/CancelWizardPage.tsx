@@ -50,7 +50,7 @@ export default function CancelWizardPage() {
   const stepLabels = STEPS.map((s) => t(`wizard.steps.${s}`));
   return (
     <div className="medium">
-      <PageHeader title={t('wizard.title')} lead={t('wizard.lead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('wizard.title')} lead={t('wizard.lead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <Stepper steps={stepLabels} current={draft.step} />
       <h2 className="step-heading" tabIndex={-1} ref={headingRef}>
         {t('wizard.stepOf', { n: draft.step + 1, total: STEPS.length })} {stepLabels[draft.step]}
@@ -92,7 +92,7 @@ function ConsequencesStep({ draft, update, next }: Omit<StepProps, 'back'>) {
       {eligibility.isPending ? (
         <Loading />
       ) : (
-        <ul className="consequences" data-testid="consequences">
+        <ul className="consequences" data-testid="consequences" data-server-text>
           {consequences.map((c) => (
             <li key={c}>{c}</li>
           ))}

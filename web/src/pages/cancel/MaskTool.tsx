@@ -288,7 +288,7 @@ export function MaskTool({ file, busy, onSubmit, onCancel, onSendAsIs }: MaskToo
         <p className="muted small" id="mask-help">
           {mode === 'mask' ? t('mask.helpMask') : t('mask.helpCrop')} {t('mask.helpKeys')}
         </p>
-        <div className="masker-stage">
+        <div className="masker-stage" dir="ltr">
           {!bitmap && <p className="loading">{t('common.loading')}</p>}
           <canvas
             ref={canvasRef}

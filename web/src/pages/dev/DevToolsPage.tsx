@@ -95,7 +95,7 @@ export default function DevToolsPage() {
             </Alert>
           )}
           <p>
-            <Link to="/dev/mailbox">{t('nav.mailbox')} →</Link>
+            <Link to="/dev/mailbox">{t('nav.mailbox')} <span className="dir-arrow" aria-hidden="true">→</span></Link>
           </p>
         </Card>
       </div>

@@ -1,3 +1,4 @@
+import { ENDONYMS, LOCALES, negotiateLocale } from '../../../../src/domain/locales.ts';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -10,7 +11,6 @@ import { Alert } from '../../components/Alert.tsx';
 import { MESSAGE_MAX, check, decisionSchema, type FieldErrors } from '../../lib/schemas.ts';
 
 const DECISION_REASONS = ['ID_UNREADABLE', 'ID_MISMATCH', 'BLOCKERS_PRESENT', 'SUSPECTED_FRAUD', 'DOCUMENTS_INCOMPLETE', 'OTHER'];
-const LOCALES = ['en', 'zh-CN'];
 
 type DecisionBody = RequestBody<'/api/review/applications/{id}/decision', 'post'>;
 
@@ -26,7 +26,7 @@ export function DecisionForm({ applicationId, version, blockers, onDecided }: De
   const { t, i18n } = useTranslation();
   const [outcome, setOutcome] = useState('');
   const [reasonCode, setReasonCode] = useState('');
-  const [locale, setLocale] = useState(i18n.resolvedLanguage ?? 'en');
+  const [locale, setLocale] = useState<string>(negotiateLocale(i18n.resolvedLanguage));
   const [message, setMessage] = useState('');
   const [edited, setEdited] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -91,7 +91,7 @@ export function DecisionForm({ applicationId, version, blockers, onDecided }: De
             hint={t('review.decision.templateLanguageHint')}
             value={locale}
             onChange={(e) => (setLocale(e.target.value), setEdited(false))}
-            options={LOCALES.map((l) => ({ value: l, label: t(`review.decision.locale_${l}`) }))}
+            options={LOCALES.map((l) => ({ value: l, label: ENDONYMS[l] }))}
           />
           <TextAreaField
             label={t('review.decision.message')}

@@ -51,7 +51,7 @@ export default function ReviewCasePage() {
     <>
       <PageHeader
         title={t('review.case.title', { id: app.id.slice(-8) })}
-        back={<Link to="/review">← {t('review.queue.title')}</Link>}
+        back={<Link to="/review"><span className="dir-arrow" aria-hidden="true">←</span> {t('review.queue.title')}</Link>}
         actions={<StatusBadge status={app.status} />}
         lead={
           <>

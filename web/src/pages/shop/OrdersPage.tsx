@@ -36,7 +36,7 @@ export default function OrdersPage() {
   const items = orders.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
-      <PageHeader title={t('shop.ordersTitle')} lead={t('shop.ordersLead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('shop.ordersTitle')} lead={t('shop.ordersLead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <ReturnToCancel />
       <div className="filters">
         <SelectField
@@ -65,7 +65,7 @@ export default function OrdersPage() {
                 <p className="stat-sm">{fmt.money(o.total)}</p>
               </div>
               {o.items.length > 0 && (
-                <ul className="order-items">
+                <ul className="order-items" data-user-content>
                   {o.items.map((item, i) => (
                     <li key={i}>
                       {item.productName} × {item.qty} · {fmt.money(item.price)}

@@ -41,7 +41,7 @@ function ShopListPage({ kind }: { kind: Kind }) {
   });
   return (
     <>
-      <PageHeader title={t(`shop.${kind}Title`)} lead={t(`shop.${kind}Lead`)} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t(`shop.${kind}Title`)} lead={t(`shop.${kind}Lead`)} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <ReturnToCancel />
       {list.isPending && <Loading />}
       {list.error && <ErrorAlert error={list.error} />}

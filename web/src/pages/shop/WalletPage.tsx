@@ -24,7 +24,7 @@ export default function WalletPage() {
   });
   return (
     <>
-      <PageHeader title={t('shop.walletTitle')} lead={t('shop.walletLead')} back={<Link to="/account">← {t('nav.account')}</Link>} />
+      <PageHeader title={t('shop.walletTitle')} lead={t('shop.walletLead')} back={<Link to="/account"><span className="dir-arrow" aria-hidden="true">←</span> {t('nav.account')}</Link>} />
       <ReturnToCancel />
       {wallet.isPending && <Loading />}
       {wallet.error && <ErrorAlert error={wallet.error} />}
