@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -26,6 +27,8 @@ import { expectStatus, HttpBrowser, spawnAdieu, stopAdieu, type AdieuProcess } f
  */
 
 const PASSWORD = 'separate folders passphrase';
+/** One key-encryption key for every process (without it each would generate its own beside its data). */
+const KEK = randomBytes(32).toString('base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, diagnose: () => string): Promise<T> {
@@ -51,7 +54,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('servers and a worker with separ
     main = await createTestDatabase('postgres');
     keys = await createTestDatabase('postgres');
     for (const name of Object.keys(dirs) as Array<keyof typeof dirs>) dirs[name] = mkdtempSync(join(TMP_ROOT, `separate-${name}-`));
-    ctx = await createContext(loadConfig({ env: { DATABASE_URL: main.url!, ADIEU_KEYSTORE_URL: keys.url!, ADIEU_DATA_DIR: dirs.test, ADIEU_DEV_TOOLS: 'true' } }), {
+    ctx = await createContext(loadConfig({ env: { DATABASE_URL: main.url!, ADIEU_KEYSTORE_URL: keys.url!, ADIEU_KEK: KEK, ADIEU_DATA_DIR: dirs.test, ADIEU_DEV_TOOLS: 'true' } }), {
       database: main.database,
       logger: createLogger('silent'),
     });
@@ -73,7 +76,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('servers and a worker with separ
       await ctx.db.transaction((tx) => insertUser(ctx, tx, { email, password: PASSWORD, passwordHash, displayName: 'Separate', createdAt: monthAgo }));
     }
 
-    const env = (dir: string) => ({ DATABASE_URL: main.url!, ADIEU_KEYSTORE_URL: keys.url!, ADIEU_DATA_DIR: dir, ADIEU_DEV_TOOLS: 'true', LOG_LEVEL: 'warn' });
+    const env = (dir: string) => ({ DATABASE_URL: main.url!, ADIEU_KEYSTORE_URL: keys.url!, ADIEU_KEK: KEK, ADIEU_DATA_DIR: dir, ADIEU_DEV_TOOLS: 'true', LOG_LEVEL: 'warn' });
     const [a, b] = await Promise.all([
       spawnAdieu('server-a', ['serve', '--no-worker', '--port', '0'], env(dirs.a), /listening on (http:\/\/\S+)/),
       spawnAdieu('server-b', ['serve', '--no-worker', '--port', '0'], env(dirs.b), /listening on (http:\/\/\S+)/),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -195,6 +196,8 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
     env = {
       DATABASE_URL: main.url!,
       ADIEU_KEYSTORE_URL: keys.url!,
+      // One KEK for every process: each has a data folder of its own, where a demo KEK would be generated.
+      ADIEU_KEK: randomBytes(32).toString('base64'),
       ADIEU_DATA_DIR: dataDir,
       ADIEU_DEV_TOOLS: 'true',
       LOG_LEVEL: 'warn',
