@@ -9,6 +9,8 @@ import type { Mailer } from './notify/mailer.ts';
 import type { SmsSender } from './notify/sms-sender.ts';
 import type { RateLimiter } from './http/rate-limiter.ts';
 import type { SessionCache } from './accounts/session-cache.ts';
+import type { DocumentStorage } from './documents/storage/document-storage.ts';
+import type { ForgetList } from './erasure/forget/forget-list.ts';
 
 /**
  * Everything a service function needs, built once at start-up (`src/app/create-context.ts`) and
@@ -29,4 +31,8 @@ export interface AppContext {
   rateLimiter: RateLimiter;
   /** Signed-in sessions in memory, emptied by every server on any change (migration 0006). */
   sessionCache: SessionCache;
+  /** Encrypted identity documents: the database on PostgreSQL, `dataDir/documents` when embedded. */
+  documentStorage: DocumentStorage;
+  /** Who was erased (keyed hashes) and what each run did, beside the keys: `erase --reapply` after a restore. */
+  forgetList: ForgetList;
 }

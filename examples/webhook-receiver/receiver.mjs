@@ -45,6 +45,8 @@ function verify(headers, body) {
 // This system's own data, keyed by Adieu's pseudonymous subject id (the platform shares that id
 // with its services instead of an email address). A real receiver runs its own deletes here.
 const records = new Map([['sub_demo', ['newsletter preferences', 'support tickets']]]);
+// Subjects whose accounts take no new orders until they are erased (or the freeze is lifted).
+const frozenSubjects = new Set();
 // webhook-id values already handled: Adieu sends the same id on every retry.
 const handled = new Map();
 
@@ -94,6 +96,15 @@ const server = createServer((req, res) => {
       event = JSON.parse(body);
     } catch {
       res.writeHead(400).end();
+      return;
+    }
+    // A cancellation was approved (or withdrawn): stop (or resume) taking orders from that buyer,
+    // then say so in the answer; the deletion certificate lists the receivers that confirmed.
+    if (event.type === 'account.frozen' || event.type === 'account.unfrozen') {
+      const frozen = event.type === 'account.frozen';
+      if (frozen) frozenSubjects.add(event.data.subject);
+      else frozenSubjects.delete(event.data.subject);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(frozen ? { frozen: true } : { unfrozen: true }));
       return;
     }
     // Any other event (`adieu.ping` from `adieu doctor`, types added later) asks for nothing:

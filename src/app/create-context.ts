@@ -12,6 +12,8 @@ import { mailboxMailer, smtpMailer, type Mailer } from '../notify/mailer.ts';
 import { smsSenderFor, type SmsSender } from '../notify/sms-sender.ts';
 import { openRateLimiter } from '../http/open-rate-limiter.ts';
 import { SessionCache } from '../accounts/session-cache.ts';
+import { openDocumentStorage } from '../documents/storage/open-document-storage.ts';
+import { openForgetList } from '../erasure/forget/open-forget-list.ts';
 
 export type { AppContext };
 
@@ -46,6 +48,8 @@ export async function createContext(config: Config, options: ContextOptions = {}
     sms: options.sms ?? smsSenderFor(config, mailbox, () => clock.now()),
     rateLimiter: openRateLimiter({ redisUrl: config.redis.url, redisPrefix: config.redis.keyPrefix, db: database.db, keys }),
     sessionCache: new SessionCache(database, logger),
+    documentStorage: openDocumentStorage(database, config.dataDir),
+    forgetList: openForgetList({ url: config.keys.url, dataDir: config.dataDir }),
   };
 }
 
@@ -55,5 +59,6 @@ export async function closeContext(ctx: AppContext): Promise<void> {
   await ctx.mailer.close().catch(() => undefined);
   await ctx.rateLimiter.close().catch(() => undefined);
   await ctx.keys.close().catch(() => undefined);
+  await ctx.forgetList.close().catch(() => undefined);
   await ctx.database.close().catch(() => undefined);
 }

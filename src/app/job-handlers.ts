@@ -5,6 +5,8 @@ import { decisionMessageSecret } from '../review/decide-application.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { runTimers } from './timers.ts';
 import { DISPOSE_QUEUE, runDisposalJob, type DisposalJob } from '../documents/document-disposal.ts';
+import { deliverFreezeNotice, freezeConfirmations } from '../cancellation/freeze/freeze-notices.ts';
+import type { ErasureHooks } from '../erasure/erasure-hooks.ts';
 import { registerErasure } from '../erasure/register-erasure.ts';
 import { registerExport } from '../export/register-export.ts';
 import { endExportsAtErasure } from '../export/request-export.ts';
@@ -26,16 +28,23 @@ export function registerJobHandlers(ctx: AppContext): void {
     await ctx.clock.refresh(ctx.db);
     await deliverNotification(ctx, data);
   });
+  ctx.jobs.register(QUEUES['freeze.webhook'].name, async (data: { messageId: string }) => {
+    await deliverFreezeNotice(ctx, data);
+  });
   ctx.jobs.register(DISPOSE_QUEUE, async (data: DisposalJob) => {
     await runDisposalJob(ctx, data);
   });
   // Erasure steps, downstream webhooks, retention purge; checks the data map (bad map: start-up stops).
   // The engine reports a completed run to the workflow, ends data exports and shreds documents through these hooks.
-  registerErasure(ctx, {
-    runCompleted: (ctx, tx, run) => markApplicationErased(ctx, tx, run.requestId, run.certificateId),
-    shredFiles: shredUserDocuments,
-    subjectErasing: endExportsAtErasure,
-  });
+  registerErasure(ctx, ERASURE_HOOKS);
   // Data exports (right of access) and the expiry of their files.
   registerExport(ctx);
 }
+
+/** How the engine reaches the workflow and the documents (also for `erase --reapply`). */
+export const ERASURE_HOOKS: ErasureHooks = {
+  runCompleted: (ctx, tx, run) => markApplicationErased(ctx, tx, run.requestId, run.certificateId),
+  shredFiles: shredUserDocuments,
+  freezeConfirmations,
+  subjectErasing: endExportsAtErasure,
+};

@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { queueFreezeNotices } from './freeze/freeze-notices.ts';
 import { AppError } from '../errors.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { UserRow } from '../accounts/sessions.ts';
@@ -16,18 +18,28 @@ export async function lockBuyerForUpdate(tx: Db, userId: string): Promise<UserRo
   return rows[0];
 }
 
-/** Freezes the account for new orders, top-ups and contact changes (approval). */
-export async function freezeBuyer(tx: Db, userId: string): Promise<void> {
-  await tx
+/**
+ * Freezes the account for new orders, top-ups and contact changes (approval), and tells the
+ * downstream receivers (`account.frozen`), in the same transaction.
+ */
+export async function freezeBuyer(ctx: AppContext, tx: Db, userId: string, applicationId: string): Promise<void> {
+  const changed = await tx
     .update(users)
     .set({ status: 'frozen' })
-    .where(and(eq(users.id, userId), eq(users.status, 'active')));
+    .where(and(eq(users.id, userId), eq(users.status, 'active')))
+    .returning({ id: users.id });
+  if (changed.length > 0) await queueFreezeNotices(ctx, tx, applicationId, 'account.frozen');
 }
 
-/** Lifts the freeze (withdrawal, or a blocker sent the case back to review); erased stays erased. */
-export async function unfreezeBuyer(tx: Db, userId: string): Promise<void> {
-  await tx
+/**
+ * Lifts the freeze (withdrawal, or a blocker sent the case back to review) and tells the receivers
+ * (`account.unfrozen`); erased stays erased. Nothing is sent for an account that was not frozen.
+ */
+export async function unfreezeBuyer(ctx: AppContext, tx: Db, userId: string, applicationId: string, reason: 'withdrawn' | 'blocked'): Promise<void> {
+  const changed = await tx
     .update(users)
     .set({ status: 'active' })
-    .where(and(eq(users.id, userId), eq(users.status, 'frozen')));
+    .where(and(eq(users.id, userId), eq(users.status, 'frozen')))
+    .returning({ id: users.id });
+  if (changed.length > 0) await queueFreezeNotices(ctx, tx, applicationId, 'account.unfrozen', reason);
 }

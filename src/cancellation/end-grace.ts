@@ -59,7 +59,7 @@ async function endGrace(ctx: AppContext, applicationId: string, userId: string):
         detail: { blockers: eligibility.blockers.map((b) => b.code), dueAt: dueAt.toISOString() },
         notify: { template: 'application_returned_to_review', vars: { dueDate: regionDate(ctx.config, dueAt), count: eligibility.blockers.length } },
       });
-      await unfreezeBuyer(tx, userId);
+      await unfreezeBuyer(ctx, tx, userId, applicationId, 'blocked');
       return true;
     }
     await applyTransition(ctx, tx, { application, event: 'start_erasure', actor: system });

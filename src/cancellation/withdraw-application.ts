@@ -33,7 +33,7 @@ export async function withdrawApplication(ctx: AppContext, user: UserRow, docume
           set: { closedAt: now, claimedBy: null, claimExpiresAt: null },
           notify: { template: 'application_withdrawn' },
         });
-        await unfreezeBuyer(tx, user.id);
+        await unfreezeBuyer(ctx, tx, user.id, application.id, 'withdrawn');
         await documents.scheduleDisposal(ctx, tx, application.id);
         return toApplicationView(ctx, tx, updated);
       });

@@ -14,6 +14,7 @@ Commands:
   verify-certificate FILE [--keys FILE]     verify a deletion certificate offline
   audit verify                              verify the audit log's hash chain
   erase --dry-run SUBJECT                   preview what erasing a buyer would touch
+  erase --reapply --since DATE              after a restore: erase again everyone on the forget list since DATE
   secret webhook                            print a fresh Standard Webhooks secret (whsec_…)
   demo-idp [--port 4000] [--adieu-url URL]  a local OpenID Provider with the demo buyers (prints the identity.oidc config)
   doctor [--json]                           check the configuration and everything it connects to

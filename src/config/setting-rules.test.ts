@@ -19,6 +19,7 @@ const SAFE = {
   webhooks: [{ name: 'crm', url: 'https://crm.example.com/erasure', secret: GOOD_SECRET }],
   eligibility: { providers: [{ name: 'billing', url: 'https://billing.example.com/eligibility', secret: GOOD_SECRET }] },
   metrics: { port: 9464 },
+  sms: { provider: 'http', url: 'https://sms.example.com/send', secret: GOOD_SECRET },
 };
 
 let n = 0;
@@ -132,6 +133,15 @@ describe('setting rules', () => {
       ['SMTP_URL (mail.smtpUrl)', 'failure'],
       ['ADIEU_KEK (keys.kek)', 'failure'],
       ['metrics', 'warning'],
+      ['sms.provider', 'warning'],
     ]);
+  });
+
+  it('warn in production when text messages would go to the dev mailbox', () => {
+    const sms = (c: any) => (c.sms = { provider: 'mailbox' });
+    expect(lines(sms)).toEqual([
+      'configuration warning: sms.provider: text messages go to the dev mailbox (a folder on disk), so buyers who sign in with a phone number receive none; set sms to { "provider": "http", "url": "https://…", "secret": "whsec_…" } (the platform\'s SMS gateway)',
+    ]);
+    expect(lines(sms, false)).toEqual([]);
   });
 });

@@ -167,6 +167,16 @@ export function settingFindings(config: Config): SettingFinding[] {
     });
   }
 
+  // Sign-in codes and password resets by text message would reach no one: the dev mailbox is a folder.
+  if (config.production && !config.demo && config.sms.provider === 'mailbox') {
+    found.push({
+      key: 'sms.provider',
+      problem: 'text messages go to the dev mailbox (a folder on disk), so buyers who sign in with a phone number receive none',
+      remedy: 'set sms to { "provider": "http", "url": "https://…", "secret": "whsec_…" } (the platform\'s SMS gateway)',
+      refuse: false,
+    });
+  }
+
   const plainHttp = (url: string) => {
     const parsed = new URL(url);
     return parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname) ? parsed.host : null;

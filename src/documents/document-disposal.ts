@@ -5,7 +5,6 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { applications } from '../cancellation/cancellation.tables.ts';
 import { documents, type DisposalReason } from './documents.tables.ts';
-import { removeDocumentFile } from './document-files.ts';
 import { disposalReasonFor, UNATTACHED_TTL_MS } from './disposal-rules.ts';
 
 export const DISPOSE_QUEUE = 'documents.dispose';
@@ -51,8 +50,8 @@ export async function markDocumentsDestroyed(
 }
 
 /**
- * Step two, after commit: deletes the files of destroyed documents and records it. Files are not
- * transactional, so this runs after the key is gone and is retried by the disposal timer.
+ * Step two, after commit: deletes the encrypted bytes of destroyed documents and records it. A
+ * folder is not transactional, so this runs after the key is gone and is retried by the disposal timer.
  */
 export async function removeDestroyedFiles(ctx: AppContext, where: SQL | undefined, limit = 1000): Promise<number> {
   const pending = await ctx.db
@@ -61,7 +60,7 @@ export async function removeDestroyedFiles(ctx: AppContext, where: SQL | undefin
     .where(and(where, isNotNull(documents.destroyedAt), isNull(documents.fileRemovedAt)))
     .limit(limit);
   if (pending.length === 0) return 0;
-  for (const row of pending) await removeDocumentFile(ctx, row.storageName);
+  await ctx.documentStorage.remove(pending.map((p) => p.storageName));
   await ctx.db
     .update(documents)
     .set({ fileRemovedAt: ctx.clock.now() })

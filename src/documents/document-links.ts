@@ -4,6 +4,7 @@
  */
 import { and, asc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import { VerificationFailed } from '../erasure/step-errors.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { documents } from './documents.tables.ts';
@@ -84,15 +85,24 @@ export async function destroyUserDocuments(ctx: AppContext, userId: string): Pro
 }
 
 /**
- * The erasure's shred step: destroys the buyer's documents and reports how many the erasure
+ * The erasure's shred step (and `erase --reapply`): destroys the buyer's documents and reports how many the erasure
  * destroyed in all, counted rather than taken from the call, so a resumed step reports what the
  * first attempt did.
  */
 export async function shredUserDocuments(ctx: AppContext, userId: string): Promise<number> {
   await destroyUserDocuments(ctx, userId);
+  // The residue check: ciphertext no scan can read, so checked by name in the storage.
+  const residue = await documentResidue(ctx, userId);
+  if (residue > 0) throw new VerificationFailed(`encrypted bytes of ${residue} document(s) are still in the document storage`);
   const [{ n }] = await ctx.db
     .select({ n: sql<number>`count(*)::int` })
     .from(documents)
     .where(and(eq(documents.userId, userId), eq(documents.destroyReason, 'erasure')));
   return n;
+}
+
+/** How many of the subject's documents still have bytes in the storage (residue after disposal or erasure). */
+export async function documentResidue(ctx: AppContext, userId: string): Promise<number> {
+  const rows = await ctx.db.select({ name: documents.storageName }).from(documents).where(eq(documents.userId, userId));
+  return (await ctx.documentStorage.present(rows.map((r) => r.name))).length;
 }

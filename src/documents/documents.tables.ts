@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { customType, index, integer, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import { applications } from '../cancellation/cancellation.tables.ts';
 
@@ -10,8 +10,8 @@ export const DOCUMENT_KINDS = ['id_front', 'id_back', 'other'] as const satisfie
 export type DisposalReason = 'withdrawn' | 'rejected' | 'erasure' | 'unattached' | 'replaced' | 'deleted_by_buyer' | 'closed';
 
 /**
- * Identity documents. Nothing here is personal in the clear: the image itself lives encrypted in
- * `dataDir/documents/<storage_name>` (a random name, unrelated to the id), under a per-document
+ * Identity documents. Nothing here is personal in the clear: the image itself lives encrypted under
+ * `storage_name` (a random name, unrelated to the id) in the document storage, under a per-document
  * AES-256-GCM key that is stored only wrapped by the buyer's key. Destroying the buyer's key, or
  * nulling `wrapped_key`, makes the file unreadable; disposal also deletes the file. The client's
  * filename and Content-Type are never stored.
@@ -39,7 +39,7 @@ export const documents = pgTable(
     attachedAt: timestamp('attached_at', { withTimezone: true }),
     destroyedAt: timestamp('destroyed_at', { withTimezone: true }),
     destroyReason: text('destroy_reason').$type<DisposalReason>(),
-    /** Set once the encrypted file is gone from disk too (destruction happens in two steps). */
+    /** Set once the encrypted bytes are gone from the storage too (destruction happens in two steps). */
     fileRemovedAt: timestamp('file_removed_at', { withTimezone: true }),
   },
   (t) => [
@@ -58,3 +58,14 @@ export const documents = pgTable(
 );
 
 export type DocumentRow = typeof documents.$inferSelect;
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * The encrypted bytes of documents when Adieu runs on PostgreSQL (see `storage/`): shared by every
+ * server and worker, nothing on one server's disk. Ciphertext only; deleted with the document.
+ */
+export const documentBlobs = pgTable('document_blobs', {
+  storageName: text('storage_name').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+});

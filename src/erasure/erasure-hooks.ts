@@ -19,4 +19,6 @@ export interface ErasureHooks {
    * erasure destroyed in all, counting earlier attempts.
    */
   shredFiles(ctx: AppContext, userId: string): Promise<number>;
+  /** For the certificate: which downstream receivers confirmed that the account was frozen before the erasure. */
+  freezeConfirmations(db: Db, requestId: string): Promise<{ confirmedBy: Array<{ receiver: string; confirmedAt: string }>; notConfirmedBy: string[] }>;
 }

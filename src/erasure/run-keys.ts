@@ -30,7 +30,11 @@ export async function runKeyExists(ctx: AppContext, runId: string): Promise<bool
 
 /** The pseudonymisation key as the two padded HMAC halves SQL needs: (K ⊕ opad), (K ⊕ ipad), hex. */
 export async function hmacHalves(ctx: AppContext, runId: string): Promise<{ outer: string; inner: string; key: Buffer }> {
-  const key = derive(await runKey(ctx, runId), 'pseudonymise');
+  return hmacHalvesOf(derive(await runKey(ctx, runId), 'pseudonymise'));
+}
+
+/** The padded halves of any HMAC key (a re-applied erasure pseudonymises under a key it then drops). */
+export function hmacHalvesOf(key: Buffer): { outer: string; inner: string; key: Buffer } {
   const block = Buffer.alloc(64);
   key.copy(block);
   const outer = Buffer.from(block.map((b) => b ^ 0x5c));

@@ -22,9 +22,10 @@ export interface DatabaseScan {
 
 /**
  * Types that cannot hold an identifier or a sampled text value (those are strings, or a phone's
- * digits in a number): left out of the scan, which saves rendering every timestamp as text.
+ * digits in a number): left out of the scan, which saves rendering every timestamp as text. bytea
+ * renders as hex, in which no needle can match (documents' ciphertext: residue is checked by name).
  */
-const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean']);
+const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean', 'bytea']);
 
 /** The columns of each table of a store whose type cannot hold a needle, by `schema.table`. */
 async function unscannableColumns(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Set<string>>> {

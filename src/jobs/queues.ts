@@ -21,6 +21,8 @@ export const QUEUES = {
   'erasure.step': { name: 'erasure.step', retryLimit: 5, retryDelay: 15, retryBackoff: true, expireInSeconds: 900 },
   /** Delivers one erasure request to one downstream receiver (its own backoff schedule, up to 72 h). */
   'erasure.webhook': { name: 'erasure.webhook', retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  /** Tells one downstream receiver that an account was frozen or unfrozen (its own backoff, like erasure deliveries). */
+  'freeze.webhook': { name: 'freeze.webhook', retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   /** Hard-deletes retained records of one erased buyer whose legal retention period ended. */
   'erasure.retention': { name: 'erasure.retention', retryLimit: 5, retryDelay: 300, retryBackoff: true, expireInSeconds: 900 },
   /** Builds one buyer's data export, part by part (a resumed job skips the finished parts). */

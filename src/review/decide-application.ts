@@ -101,7 +101,7 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
         detail: { graceEndsAt: graceEndsAt.toISOString() },
         notify: { template: 'application_approved', vars: { erasureDate: regionDate(ctx.config, graceEndsAt) } },
       });
-      await freezeBuyer(tx, buyer.id);
+      await freezeBuyer(ctx, tx, buyer.id, application.id);
       return toApplicationView(ctx, tx, inGrace, 'staff');
     }
 

@@ -146,6 +146,7 @@ describe.skipIf(!BASE_URL)('adieu doctor (postgres)', () => {
       log: { level: 'silent' },
       erasure: { datamapDir: mapDir, stores: { crm: { url: crmUrl } } },
       webhooks: [{ name: 'crm', url: `${receiverServer.url}/erasure`, secret: SECRET }],
+      sms: { provider: 'http', url: 'https://sms.example.com/send', secret: SECRET },
       eligibility: { providers: [{ name: 'billing', url: `${providerServer.url}/eligibility`, secret: SECRET, timeoutMs: 3000 }] },
     };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
@@ -238,6 +239,7 @@ describe('adieu doctor without PostgreSQL', () => {
       expect(run.code).toBe(1);
       expect(line(run, 'setting publicUrl')).toMatch(/^FAILURE\s+setting publicUrl\s+publicUrl: not set, .* — set publicUrl in the ADIEU_CONFIG file to the https:\/\/ address buyers open$/);
       expect(line(run, 'setting SMTP_URL')).toMatch(/^FAILURE\s+setting SMTP_URL\s+SMTP_URL \(mail\.smtpUrl\): no mail transport.* — set SMTP_URL, e.g\. /);
+      expect(line(run, 'setting sms.provider')).toMatch(/^WARNING\s+setting sms\.provider\s+sms\.provider: text messages go to the dev mailbox .* — set sms to /);
       expect(line(run, 'database')).toMatch(/^WARNING\s+database\s+embedded database \(one process\): not opened.* — set DATABASE_URL to PostgreSQL for production$/);
       expect(line(run, 'data map')).toMatch(/^ok\s/);
       expect(existsSync(join(dataDir, 'db'))).toBe(false);

@@ -1,5 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { hasDocumentBytes, storedDocumentNames } from '../helpers/document-bytes.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
@@ -52,7 +51,7 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
 
   const attach = (userId: string, applicationId: string, ids: string[]) => t.ctx.db.transaction((tx) => attachDocuments(t.ctx, tx, userId, applicationId, ids));
   const documentRow = async (id: string) => (await t.ctx.db.select().from(documents).where(eq(documents.id, id)))[0];
-  const fileExists = (storageName: string) => existsSync(join(t.dataDir, 'documents', storageName));
+  const fileExists = (storageName: string) => hasDocumentBytes(t.ctx, storageName);
 
   beforeEach(async () => {
     t = await createTestApp(kind);
@@ -155,9 +154,9 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
     expect((await listApplicationDocuments(t.ctx.db, applicationId)).map((d) => d.documentId).sort()).toEqual([mine[0], mine[2]].sort());
     expect(await documentRow(mine[1])).toMatchObject({ wrappedKey: null, destroyReason: 'replaced' });
     await t.ctx.jobs.runDue();
-    expect(fileExists(replaced.storageName)).toBe(false);
+    expect(await fileExists(replaced.storageName)).toBe(false);
     expect((await documentRow(mine[1])).fileRemovedAt).not.toBeNull();
-    expect(fileExists((await documentRow(mine[0])).storageName)).toBe(true);
+    expect(await fileExists((await documentRow(mine[0])).storageName)).toBe(true);
   });
 
   it('destroys documents, key and file, when the application is withdrawn', async () => {
@@ -172,10 +171,10 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
     const run = await t.ctx.jobs.runDue();
     expect(run['documents.dispose']).toMatchObject({ failed: 0 });
     for (const row of before) {
-      expect(fileExists(row.storageName)).toBe(false);
+      expect(await fileExists(row.storageName)).toBe(false);
       expect(await documentRow(row.id)).toMatchObject({ wrappedKey: null, destroyReason: 'withdrawn' });
     }
-    expect(readdirSync(join(t.dataDir, 'documents'))).toEqual([]);
+    expect(await storedDocumentNames(t.ctx)).toEqual([]);
     expect(await listApplicationDocuments(t.ctx.db, applicationId)).toEqual([]);
     expect((await reviewer.get(`/api/review/applications/${applicationId}/documents/${ids[0]}`)).statusCode).toBe(404);
     expect((await buyer.client.get(`/api/cancellation/documents/${ids[0]}`)).statusCode).toBe(404);
@@ -192,12 +191,12 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
 
     await advanceClock(t, 'P29D');
     await t.ctx.jobs.runDue();
-    expect(fileExists(storageName)).toBe(true);
+    expect(await fileExists(storageName)).toBe(true);
     expect((await documentRow(front)).destroyedAt).toBeNull();
 
     await advanceClock(t, 'P1DT1H');
     await t.ctx.jobs.runDue();
-    expect(fileExists(storageName)).toBe(false);
+    expect(await fileExists(storageName)).toBe(false);
     expect(await documentRow(front)).toMatchObject({ wrappedKey: null, destroyReason: 'rejected' });
   });
 
@@ -218,10 +217,10 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
     const { storageName } = await documentRow(stale);
     await advanceClock(t, 'PT23H');
     await t.ctx.jobs.runDue();
-    expect(fileExists(storageName)).toBe(true);
+    expect(await fileExists(storageName)).toBe(true);
     await advanceClock(t, 'PT2H');
     await t.ctx.jobs.runDue();
-    expect(fileExists(storageName)).toBe(false);
+    expect(await fileExists(storageName)).toBe(false);
     expect(await documentRow(stale)).toMatchObject({ wrappedKey: null, destroyReason: 'unattached' });
     expect((await documentRow(kept)).destroyedAt).toBeNull();
   });
@@ -235,21 +234,21 @@ describe.each(DATABASE_KINDS)('identity documents in review and disposal (%s)', 
     const rows = await Promise.all(ids.map(documentRow));
 
     expect(await destroyUserDocuments(t.ctx, buyer.userId)).toBe(3);
-    for (const row of rows) expect(fileExists(row.storageName)).toBe(false);
+    for (const row of rows) expect(await fileExists(row.storageName)).toBe(false);
     const left = await t.ctx.db.select().from(documents).where(and(eq(documents.userId, buyer.userId)));
     expect(left.every((d) => d.wrappedKey === null && d.destroyedAt && d.fileRemovedAt && d.destroyReason === 'erasure')).toBe(true);
     expect(await destroyUserDocuments(t.ctx, buyer.userId)).toBe(0);
-    expect(fileExists((await documentRow(bystander)).storageName)).toBe(true);
+    expect(await fileExists((await documentRow(bystander)).storageName)).toBe(true);
   });
 
   it('finishes a file deletion that a crash interrupted after the key was destroyed', async () => {
     const [id] = await uploadMany(buyer.client, 1);
     const { storageName } = await documentRow(id);
     await t.ctx.db.transaction((tx) => markDocumentsDestroyed(t.ctx, tx, eq(documents.id, id), 'deleted_by_buyer'));
-    expect(fileExists(storageName)).toBe(true);
+    expect(await fileExists(storageName)).toBe(true);
     await advanceClock(t, 'PT11M');
     await t.ctx.jobs.runDue();
-    expect(fileExists(storageName)).toBe(false);
+    expect(await fileExists(storageName)).toBe(false);
     expect((await documentRow(id)).fileRemovedAt).not.toBeNull();
   });
 

@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { storedDocumentNames } from '../helpers/document-bytes.ts';
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import exifr from 'exifr';
 import sharp from 'sharp';
@@ -119,8 +119,8 @@ describe.each(DATABASE_KINDS)('identity document upload (%s)', (kind) => {
     expect(served.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
     expect(served.headers['cache-control']).toBe('no-store');
 
-    // Only random names under dataDir/documents; nothing outside it; no filename in the database.
-    const stored = readdirSync(join(t.dataDir, 'documents'));
+    // Only random names in the document storage; nothing outside it; no filename in the database.
+    const stored = await storedDocumentNames(t.ctx);
     expect(stored).toHaveLength(names.length);
     for (const name of stored) expect(name).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(readdirSync(t.dataDir).some((n) => n === 'x' || n.includes('gpj'))).toBe(false);
@@ -128,11 +128,11 @@ describe.each(DATABASE_KINDS)('identity document upload (%s)', (kind) => {
     expect(JSON.stringify(rows)).not.toMatch(/x\.jpg|gpj|\.\.\/|script/);
   });
 
-  it('stores only ciphertext on disk, under a key wrapped by the buyer key', async () => {
+  it('stores only ciphertext, under a key wrapped by the buyer key', async () => {
     const photo = await phonePhoto();
     const response = await upload(buyer.client, photo);
     const [row] = await t.ctx.db.select().from(documents).where(eq(documents.id, response.json().documentId));
-    const onDisk = readFileSync(join(t.dataDir, 'documents', row.storageName));
+    const onDisk = (await t.ctx.documentStorage.read(row.storageName))!;
     expect(onDisk.length).toBe(row.byteSize);
     for (const magic of IMAGE_MAGIC) expect(onDisk.subarray(0, 16).includes(magic)).toBe(false);
     for (const marker of ['JFIF', 'Exif', 'WEBP', 'IHDR', 'Apple']) expect(onDisk.includes(Buffer.from(marker))).toBe(false);

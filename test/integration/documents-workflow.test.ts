@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { hasDocumentBytes } from '../helpers/document-bytes.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
@@ -17,7 +16,7 @@ describe.each(DATABASE_KINDS)('identity documents in the cancellation workflow (
   afterEach(() => w.close());
 
   const rows = (ids: string[]) => w.t.ctx.db.select().from(documents).where(inArray(documents.id, ids));
-  const onDisk = (storageName: string) => existsSync(join(w.t.dataDir, 'documents', storageName));
+  const onDisk = (storageName: string) => hasDocumentBytes(w.t.ctx, storageName);
 
   it('reviews, replaces on resubmit and destroys on withdrawal', async () => {
     const buyer = await createBuyer(w.t, 'workflow.buyer@example.com');
@@ -55,7 +54,8 @@ describe.each(DATABASE_KINDS)('identity documents in the cancellation workflow (
     expect(resubmitted.statusCode).toBe(200);
     await runJobs(w.t);
     const old = await rows(first);
-    expect(old.every((d) => d.wrappedKey === null && d.destroyReason === 'replaced' && !onDisk(d.storageName))).toBe(true);
+    expect(old.every((d) => d.wrappedKey === null && d.destroyReason === 'replaced')).toBe(true);
+    for (const d of old) expect(await onDisk(d.storageName)).toBe(false);
     await signInStaff(w.reviewer, 'reviewer@example.com', 'demo-reviewer-1');
     expect((await w.reviewer.get(url(first[0]))).statusCode).toBe(404);
 
@@ -65,7 +65,7 @@ describe.each(DATABASE_KINDS)('identity documents in the cancellation workflow (
     await runJobs(w.t);
     const [current] = await rows([replacement]);
     expect(current).toMatchObject({ wrappedKey: null, destroyReason: 'withdrawn' });
-    expect(onDisk(current.storageName)).toBe(false);
+    expect(await onDisk(current.storageName)).toBe(false);
     expect((await buyer.client.get(`/api/cancellation/documents/${replacement}`)).statusCode).toBe(404);
   });
 });

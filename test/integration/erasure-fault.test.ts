@@ -1,5 +1,6 @@
+import { storedDocumentNames } from '../helpers/document-bytes.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -84,7 +85,7 @@ async function snapshot(ctx: AppContext, runId: string, dataDir: string, userId:
     stepsDoneOnce: stepAudits.every((a) => a.n === 1) && stepAudits.length === steps.length,
     chain: (await verifyAuditChain(ctx.db)).intact,
     subjectKey: await ctx.keys.findSubjectKey(userId),
-    documentFiles: existsSync(join(dataDir, 'documents')) ? readdirSync(join(dataDir, 'documents')).length : 0,
+    documentFiles: (await storedDocumentNames(ctx)).length,
   };
 }
 

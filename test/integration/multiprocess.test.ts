@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -190,11 +191,13 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
   beforeAll(async () => {
     main = await createTestDatabase('postgres');
     keys = await createTestDatabase('postgres');
-    // One data folder for every process, as a shared volume would be: uploaded documents live there.
+    // A data folder of its own for every process, as on separate hosts: documents live in the database.
     dataDir = mkdtempSync(join(TMP_ROOT, 'multiprocess-'));
     env = {
       DATABASE_URL: main.url!,
       ADIEU_KEYSTORE_URL: keys.url!,
+      // One KEK for every process: each has a data folder of its own, where a demo KEK would be generated.
+      ADIEU_KEK: randomBytes(32).toString('base64'),
       ADIEU_DATA_DIR: dataDir,
       ADIEU_DEV_TOOLS: 'true',
       LOG_LEVEL: 'warn',
@@ -227,9 +230,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
     }
 
     // --- the processes
-    const servers = await Promise.all([0, 1].map((n) => spawnAdieu(`server-${n}`, ['serve', '--no-worker', '--port', '0'], env, /listening on (http:\/\/\S+)/)));
+    const own = (name: string) => ({ ...env, ADIEU_DATA_DIR: mkdtempSync(join(dataDir, `${name}-`)) });
+    const servers = await Promise.all([0, 1].map((n) => spawnAdieu(`server-${n}`, ['serve', '--no-worker', '--port', '0'], own(`server-${n}`), /listening on (http:\/\/\S+)/)));
     procs.push(...servers);
-    const workers = await Promise.all([0, 1].map((n) => spawnAdieu(`worker-${n}`, ['worker'], env, /worker started/)));
+    const workers = await Promise.all([0, 1].map((n) => spawnAdieu(`worker-${n}`, ['worker'], own(`worker-${n}`), /worker started/)));
     procs.push(...workers);
     const base = (n: number) => servers[n % 2].url!;
 
@@ -390,7 +394,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
       diagnose,
     );
     await stopProc(workers[0], 'SIGKILL');
-    const restarted = await spawnAdieu('worker-0b', ['worker'], env, /worker started/);
+    const restarted = await spawnAdieu('worker-0b', ['worker'], own('worker-0b'), /worker started/);
     procs.push(restarted);
 
     // A job the killed worker held stays "active" in the queue until it expires; the erasure

@@ -7,6 +7,7 @@ import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure
 import { signingKey } from '../certificate-keys.ts';
 import type { KeyStore } from '../../keys/key-store.ts';
 import { downstreamOf } from '../downstream-state.ts';
+import type { ErasureHooks } from '../erasure-hooks.ts';
 import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
 import { certificateExternalIdHash } from '../certificate-external-id.ts';
@@ -14,7 +15,7 @@ import { certificateExternalIdHash } from '../certificate-external-id.ts';
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** The certificate's content: what was done where, what was kept and why, who downstream confirmed. */
-async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: Date): Promise<Record<string, unknown>> {
+async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: Date, hooks: ErasureHooks): Promise<Record<string, unknown>> {
   const steps = await stepsOf(ctx.db, run.id);
   const retained = await ctx.db.select().from(erasureRetentions).where(eq(erasureRetentions.runId, run.id));
   const receivers = await downstreamOf(ctx.db, run.id);
@@ -92,6 +93,8 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
       }))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
     verification: verify?.result ?? null,
+    // Which receivers confirmed (2xx) that the account was frozen on their side before the erasure.
+    freeze: await hooks.freezeConfirmations(ctx.db, run.applicationId),
   };
 }
 
@@ -107,10 +110,10 @@ export async function signCertificatePayload(keys: KeyStore, payload: object): P
  * Signs the deletion certificate (compact JWS, EdDSA, `kid` in the header) and stores it, in one
  * transaction with the step's "done" mark: a run has exactly one certificate.
  */
-export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
+export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow, hooks: ErasureHooks): Promise<void> {
   const id = newId('cert');
   const issuedAt = ctx.clock.now();
-  const payload = await buildPayload(ctx, run, id, issuedAt);
+  const payload = await buildPayload(ctx, run, id, issuedAt, hooks);
   const jws = await signCertificatePayload(ctx.keys, payload);
   await ctx.db.transaction(async (tx) => {
     const locked = await lockForStep(tx, run.id, step.seq);

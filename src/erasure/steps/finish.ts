@@ -6,6 +6,7 @@ import { deletionCertificates, erasureRuns } from '../erasure.tables.ts';
 import { destroyRunKey } from '../run-keys.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
 import { lockForStep, markStepDone, type RunRow, type StepRow } from '../run-state.ts';
+import { completeRunOnForgetList } from '../forget/record-run.ts';
 
 /**
  * The end: the certificate mail is purged from the dev mailbox too, the run's own key is destroyed
@@ -18,6 +19,7 @@ export async function runFinish(ctx: AppContext, run: RunRow, step: StepRow, hoo
   const recipients = [secrets?.email, secrets?.phone].filter((v): v is string => !!v);
   const purged = recipients.length > 0 ? ctx.mailbox.purge(recipients) : 0;
   await destroyRunKey(ctx, run.id);
+  await completeRunOnForgetList(ctx, run);
   await ctx.db.transaction(async (tx) => {
     const locked = await lockForStep(tx, run.id, step.seq);
     if (!locked || !locked.certificateId) return;

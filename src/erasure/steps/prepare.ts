@@ -24,6 +24,7 @@ import { externalIdOf } from '../../identity/external-id.ts';
 import { QUEUES } from '../../jobs/queues.ts';
 import type { ParamValues } from '../params.ts';
 import type { ErasureHooks } from '../erasure-hooks.ts';
+import { recordRunOnForgetList } from '../forget/record-run.ts';
 
 /** How many distinct values of each personal column are sampled for the verification scan. */
 const SAMPLES_PER_COLUMN = 5;
@@ -33,7 +34,7 @@ const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudony
  * Samples values of the subject's personal columns (text only, never encrypted ones, never the
  * ids that stay on the tombstone), so the scan can prove those very values are gone.
  */
-async function sampleValues(ctx: AppContext, map: DataMap, subject: Omit<ParamValues, 'now'>): Promise<Needle[]> {
+export async function sampleValues(ctx: AppContext, map: DataMap, subject: Omit<ParamValues, 'now'>): Promise<Needle[]> {
   const needles: Needle[] = [];
   for (const store of map.stores) {
     if (store.keys || store.files) {
@@ -102,7 +103,7 @@ function phoneDigits(value: string): string {
   return parsed?.nationalNumber ?? value.replace(/\D/g, '');
 }
 
-function dedupe(needles: Needle[]): Needle[] {
+export function dedupe(needles: Needle[]): Needle[] {
   const seen = new Map<string, Needle>();
   for (const n of needles) {
     const key = `${n.kind === 'phone' ? 'd' : 't'}:${n.value}`;
@@ -174,6 +175,8 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow, ho
         )
       : [];
 
+  // On the forget list before anything is destroyed: a restore from any later point can be re-erased.
+  await recordRunOnForgetList(ctx, run);
   await ctx.db.transaction(async (tx) => {
     const locked = await lockForStep(tx, run.id, step.seq);
     if (!locked) return;

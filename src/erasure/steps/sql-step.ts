@@ -184,3 +184,19 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
     await recordDone(ctx, tx, locked, step, spec, outcome);
   });
 }
+
+/**
+ * Runs a recorded step again, for `erase --reapply` after a restore: no run, no "done" marks (the
+ * run that recorded the step completed long ago); the statement is set-based and idempotent, so
+ * running it over rows that are already erased changes nothing. Returns the rows it touched.
+ */
+export async function reapplySqlStep(ctx: AppContext, spec: SqlStep, values: ParamValues, marker: { runId: string; seq: number }): Promise<number> {
+  const store = dataMap(ctx.config).stores.find((s) => s.store === spec.store);
+  if (!store) throw new Error(`store ${spec.store} is no longer in the data map`);
+  const connector = storeConnector(ctx, store);
+  if (connector) return (await connector.execute(spec, values, marker)).rows;
+  const connection = connectStore(ctx, store);
+  const resolved = resolveParams(buildStepSql(spec).params, values);
+  if (connection.builtin) return (await execute(queryOn(ctx.db), spec, resolved)).rows;
+  return (await connection.transaction((query) => execute(query, spec, resolved))).rows;
+}

@@ -11,7 +11,8 @@ import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
  * Before anything is certified: every column of every mapped table (all stores; the subject's rows
  * or every row, per `erasure.verifyScope`), the job tables and their archive, and every file under
  * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
- * the run, with where it was found (never what).
+ * the run, with where it was found (never what). (The document bytes go in the shred step, whose
+ * hook checks that none is left.)
  */
 export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const secrets = await loadRunSecrets(ctx, run);
@@ -32,3 +33,4 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
   await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, storeItems: items.items, needles: byKind, hits: 0 } });
 }
+

@@ -16,6 +16,20 @@ export const ErasureRequestedEvent = z.object({
   }),
 });
 
+/** The body of the outgoing `account.frozen` / `account.unfrozen` notices (see cancellation/freeze/freeze-notices.ts). */
+export const AccountFreezeEvent = z.object({
+  type: z.enum(['account.frozen', 'account.unfrozen']),
+  timestamp: z.string().describe('when the account was frozen or unfrozen (ISO 8601 UTC); apply the latest per subject'),
+  data: z.object({
+    messageId: z.string().describe('equals the webhook-id header'),
+    requestId: z.string().describe('the cancellation request'),
+    subject: z.string().describe('pseudonymous subject id'),
+    externalId: z.string().nullable().describe('the platform’s own id of the buyer, when Adieu knows it'),
+    erasureAfter: z.string().optional().describe('account.frozen: when the grace period ends and the erasure may start'),
+    reason: z.enum(['withdrawn', 'blocked']).optional().describe('account.unfrozen: the buyer withdrew, or a blocker sent the case back to review'),
+  }),
+});
+
 const header = (name: string, description: string) => ({ name, in: 'header', required: true, schema: { type: 'string' }, description });
 
 /** The Standard Webhooks headers of a signed request (deliveries and confirmations alike). */
@@ -44,6 +58,38 @@ export const WEBHOOKS = {
       responses: {
         '200': { description: 'Received (any 2xx); the confirmation follows at confirmUrl' },
         '410': { description: 'Gone: Adieu disables the receiver until an admin enables it again' },
+        default: { description: 'Any other answer or a timeout: retried later (Retry-After honoured)' },
+      },
+    },
+  },
+  'account.frozen': {
+    post: {
+      operationId: 'accountFrozen',
+      summary: 'Adieu tells a downstream receiver that a buyer’s account is frozen',
+      description: 'Sent when a cancellation is approved and the grace period starts: take no new orders or payments from the buyer. Answer 2xx with `{ "frozen": true }` once the account is frozen on your side; the deletion certificate lists every receiver that confirmed (a 2xx without it counts as received, not confirmed).',
+      tags: ['erasure'],
+      security: [],
+      parameters: SIGNATURE_HEADERS,
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(AccountFreezeEvent, 'output') } } },
+      responses: {
+        '200': { description: 'Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate' },
+        '410': { description: 'Gone: no further attempts for this notice' },
+        default: { description: 'Any other answer or a timeout: retried later (Retry-After honoured)' },
+      },
+    },
+  },
+  'account.unfrozen': {
+    post: {
+      operationId: 'accountUnfrozen',
+      summary: 'Adieu tells a downstream receiver that a buyer’s account is no longer frozen',
+      description: 'Sent when the buyer withdraws, or a blocker found at the end of the grace period sends the case back to review. Answer 2xx with `{ "unfrozen": true }` once the account is open again on your side.',
+      tags: ['erasure'],
+      security: [],
+      parameters: SIGNATURE_HEADERS,
+      requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(AccountFreezeEvent, 'output') } } },
+      responses: {
+        '200': { description: 'Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate' },
+        '410': { description: 'Gone: no further attempts for this notice' },
         default: { description: 'Any other answer or a timeout: retried later (Retry-After honoured)' },
       },
     },

@@ -1395,6 +1395,46 @@ export interface paths {
     };
 }
 export interface webhooks {
+    "account.frozen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adieu tells a downstream receiver that a buyer’s account is frozen
+         * @description Sent when a cancellation is approved and the grace period starts: take no new orders or payments from the buyer. Answer 2xx with `{ "frozen": true }` once the account is frozen on your side; the deletion certificate lists every receiver that confirmed (a 2xx without it counts as received, not confirmed).
+         */
+        post: operations["accountFrozen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "account.unfrozen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adieu tells a downstream receiver that a buyer’s account is no longer frozen
+         * @description Sent when the buyer withdraws, or a blocker found at the end of the grace period sends the case back to review. Answer 2xx with `{ "unfrozen": true }` once the account is open again on your side.
+         */
+        post: operations["accountUnfrozen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "erasure.requested": {
         parameters: {
             query?: never;
@@ -6891,6 +6931,136 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Error"];
                 };
+            };
+        };
+    };
+    accountFrozen: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description unique id of this message; the same on every retry */
+                "webhook-id": string;
+                /** @description space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the receiver’s secret (whsec_ secrets: the base64-decoded bytes) */
+                "webhook-signature": string;
+                /** @description Unix seconds; refused when more than 5 minutes from the receiver’s clock */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: {
+                        /** @description account.frozen: when the grace period ends and the erasure may start */
+                        erasureAfter?: string;
+                        /** @description the platform’s own id of the buyer, when Adieu knows it */
+                        externalId: string | null;
+                        /** @description equals the webhook-id header */
+                        messageId: string;
+                        /**
+                         * @description account.unfrozen: the buyer withdrew, or a blocker sent the case back to review
+                         * @enum {string}
+                         */
+                        reason?: "withdrawn" | "blocked";
+                        /** @description the cancellation request */
+                        requestId: string;
+                        /** @description pseudonymous subject id */
+                        subject: string;
+                    };
+                    /** @description when the account was frozen or unfrozen (ISO 8601 UTC); apply the latest per subject */
+                    timestamp: string;
+                    /** @enum {string} */
+                    type: "account.frozen" | "account.unfrozen";
+                };
+            };
+        };
+        responses: {
+            /** @description Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: no further attempts for this notice */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer or a timeout: retried later (Retry-After honoured) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    accountUnfrozen: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description unique id of this message; the same on every retry */
+                "webhook-id": string;
+                /** @description space-separated `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`, keyed with the receiver’s secret (whsec_ secrets: the base64-decoded bytes) */
+                "webhook-signature": string;
+                /** @description Unix seconds; refused when more than 5 minutes from the receiver’s clock */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    data: {
+                        /** @description account.frozen: when the grace period ends and the erasure may start */
+                        erasureAfter?: string;
+                        /** @description the platform’s own id of the buyer, when Adieu knows it */
+                        externalId: string | null;
+                        /** @description equals the webhook-id header */
+                        messageId: string;
+                        /**
+                         * @description account.unfrozen: the buyer withdrew, or a blocker sent the case back to review
+                         * @enum {string}
+                         */
+                        reason?: "withdrawn" | "blocked";
+                        /** @description the cancellation request */
+                        requestId: string;
+                        /** @description pseudonymous subject id */
+                        subject: string;
+                    };
+                    /** @description when the account was frozen or unfrozen (ISO 8601 UTC); apply the latest per subject */
+                    timestamp: string;
+                    /** @enum {string} */
+                    type: "account.frozen" | "account.unfrozen";
+                };
+            };
+        };
+        responses: {
+            /** @description Received; confirmed when the JSON body says `{ "frozen": true }` (`{ "unfrozen": true }`): recorded on the deletion certificate */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: no further attempts for this notice */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer or a timeout: retried later (Retry-After honoured) */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
