@@ -8,8 +8,7 @@ import { dataMap } from './datamap.ts';
 import { connectStore } from './store-connection.ts';
 import { itemConnector, storeConnector } from './connectors/connector.ts';
 import { resolveParams } from './params.ts';
-import { openForUser } from '../accounts/user-crypto.ts';
-import { externalIdOf } from '../identity/external-id.ts';
+import { subjectIdentities } from './subject-identities.ts';
 
 export interface DryRun {
   userId: string;
@@ -34,11 +33,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
   const map = dataMap(ctx.config);
   const plan = planErasure(map);
   // Tables keyed by the platform's id or a contact are counted by those (while the buyer's key exists).
-  const identities = {
-    externalId: await externalIdOf(ctx, ctx.db, user.id),
-    email: await openForUser(ctx, user.id, 'email', user.emailEnc),
-    phone: await openForUser(ctx, user.id, 'phone', user.phoneEnc),
-  };
+  const identities = await subjectIdentities(ctx, user);
   const stores = new Map(map.stores.filter((s) => Object.keys(s.tables).length > 0).map((s) => [s.store, storeConnector(ctx, s) ?? connectStore(ctx, s)]));
   const steps: DryRun['steps'] = [];
   const totals: Record<string, number> = {};
@@ -47,7 +42,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
     let rows: number | null = null;
     if (step.kind === 'sql') {
       const store = stores.get(step.store)!;
-      const values = { userId: user.id, subjectId: user.subjectId, ...identities, now: ctx.clock.now() };
+      const values = { ...identities, now: ctx.clock.now() };
       if ('plan' in store) {
         rows = await store.plan(step, values);
       } else {
@@ -59,7 +54,7 @@ export async function dryRunErasure(ctx: AppContext, subject: string): Promise<D
     } else if (step.kind === 'keys' || step.kind === 'files') {
       const store = map.stores.find((s) => s.store === step.store)!;
       const connector = itemConnector(ctx, store);
-      if (connector) rows = await connector.plan(step, { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() });
+      if (connector) rows = await connector.plan(step, { ...identities, now: ctx.clock.now() });
       if (rows !== null) totals[label.action] = (totals[label.action] ?? 0) + rows;
     }
     steps.push({ seq, kind: step.kind, ...label, rows });

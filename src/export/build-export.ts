@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { planExport } from '../domain/export-datamap.ts';
 import { dataMap } from '../erasure/datamap.ts';
+import { subjectIdentities } from '../erasure/subject-identities.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { enqueueNotification } from '../accounts/notifications.ts';
 import { platformLink, toLocale } from '../notify/render.ts';
@@ -93,7 +94,8 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
     await ctx.db.update(dataExports).set({ datamapHash: map.hash, parts: [] }).where(eq(dataExports.id, exportId));
   }
   const done = new Set(parts.map((p) => p.path));
-  const values = { userId: user.id, subjectId: user.subjectId, now: ctx.clock.now() };
+  // Tables keyed by the platform's id or a contact are read by those too.
+  const values = { ...(await subjectIdentities(ctx, user)), now: ctx.clock.now() };
   const tables = planExport(map);
   let budget = options.partBudget ?? Number.POSITIVE_INFINITY;
 
