@@ -165,8 +165,9 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
   });
 
   it('previews an erasure from the command line', async () => {
-    // The CLI opens the database itself: PostgreSQL by URL, or an embedded one in a folder.
-    const dataDir = mkdtempSync(join(TMP_ROOT, 'cli-'));
+    // The CLI opens the database itself: PostgreSQL by URL (with the app's own key store and KEK:
+    // another one would be refused), or an embedded one in a folder.
+    const dataDir = kind === 'postgres' ? t.dataDir : mkdtempSync(join(TMP_ROOT, 'cli-'));
     const env: Record<string, string> = { ...process.env, ADIEU_DATA_DIR: dataDir, ADIEU_CONFIG: '' } as Record<string, string>;
     let userId = ada;
     if (kind === 'postgres') {
@@ -184,14 +185,14 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
       userId = (await findUserByIdentifier(ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
       await closeContext(ctx);
     }
-    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ log: { level: 'silent' } }));
-    env.ADIEU_CONFIG = join(dataDir, 'config.json');
+    writeFileSync(join(dataDir, 'cli-config.json'), JSON.stringify({ log: { level: 'silent' } }));
+    env.ADIEU_CONFIG = join(dataDir, 'cli-config.json');
     const { stdout } = await exec('node', ['bin/adieu.js', 'erase', '--dry-run', userId], { env });
     expect(stdout).toContain('Nothing is changed');
     expect(stdout).toMatch(/shop:shop\.orders\s+retain_anonymised\s+5 rows/);
     expect(stdout).not.toMatch(/ada@example\.com|Lovelace/);
     const missing = await exec('node', ['bin/adieu.js', 'erase', '--dry-run', 'usr_nobody'], { env }).catch((e: { code: number; stderr: string }) => e);
     expect((missing as { code: number }).code).toBe(1);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir !== t.dataDir) rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
 });
