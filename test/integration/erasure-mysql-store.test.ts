@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { Client, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { DATABASE_KINDS } from '../helpers/test-databases.ts';
+import type { DatabaseKind } from '../../src/db/database.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
 import { createMysqlDatabase, MYSQL_ROOT_URL, mysqlReachable } from '../helpers/mysql-store.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
@@ -16,7 +18,8 @@ import { checkDataMapCoverage, discoverStore } from '../../src/erasure/datamap-c
 import { parse } from 'yaml';
 import { checkDataMap, storeSchema } from '../../src/domain/erasure-datamap.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
-import { ADA_VIEWS, crmMap, dump, PERSONAL, seedCrm, TABLES } from './mysql-crm-fixture.ts';
+import { stepsOf } from '../../src/erasure/run-state.ts';
+import { ADA_VIEWS, crmLoyaltyMap, crmMap, dump, PERSONAL, seedCrm, seedCrmLoyalty, TABLES } from './mysql-crm-fixture.ts';
 
 const reachable = await mysqlReachable();
 
@@ -26,8 +29,8 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
   let mapDir: string;
   let conn: mysql.Connection;
 
-  const start = async (url: string) => {
-    t = await createTestApp('embedded', { erasure: { datamapDir: mapDir, stores: { crmsql: { url } } } });
+  const start = async (url: string, kind: DatabaseKind = 'embedded', config: Record<string, unknown> = {}) => {
+    t = await createTestApp(kind, { ...config, erasure: { datamapDir: mapDir, stores: { crmsql: { url } } } });
     await seedDemo(t.ctx);
     const ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
     const ben = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
@@ -101,6 +104,51 @@ describe.skipIf(!reachable)('erasure in a MySQL / MariaDB store', () => {
     const certificate = (await t.app.inject({ url: `/api/certificates/${run.certificateId}` })).json();
     expect(certificate.payload.stores.map((s: { store: string }) => s.store)).toContain('crmsql');
     expect(certificate.payload.retained).toContainEqual(expect.objectContaining({ store: 'crmsql', table: `${db.name}.support_tickets`, rows: 1 }));
+  });
+
+  it.each(DATABASE_KINDS)("deletes the rows of a MySQL table keyed by the platform's buyer id (Adieu on %s), and only the buyer's", async (kind) => {
+    writeFileSync(join(mapDir, 'crmsql.yaml'), crmMap(db.name) + crmLoyaltyMap(db.name));
+    // An issuer is configured, so the platform (through an admin) can name local buyers by its id.
+    const { ada } = await start(db.url, kind, { identity: { local: true, handoff: { issuer: 'https://platform.example', audience: 'adieu', jwksUrl: 'http://127.0.0.1:9/jwks.json' } } });
+    const adaExternal = `plat-ada-${randomTag()}`;
+    const benExternal = `plat-ben-${randomTag()}`;
+    const admin = new Client(t.app);
+    await admin.signIn('admin@example.com', 'demo-admin-1');
+    for (const [identifier, externalId] of [
+      ['ada@example.com', adaExternal],
+      ['ben@example.com', benExternal],
+    ]) {
+      const linked = await admin.post('/api/admin/external-ids', { identifier, externalId });
+      expect(linked.statusCode, linked.body).toBe(201);
+    }
+    // Ada has two rows under her platform id, Ben one under his; a buyer Adieu never met has one too.
+    await seedCrmLoyalty(conn, [
+      [adaExternal, 'Ada Loyal', 120],
+      [adaExternal, 'Ada Again', 5],
+      [benExternal, 'Ben Loyal', 7],
+      ['plat-never-seen', 'Someone Else', 1],
+    ]);
+    const accounts = async () => ((await conn.query('SELECT platform_user_id, nickname, points FROM loyalty_accounts ORDER BY id')) as unknown as [Array<Record<string, unknown>>])[0];
+    const dry = await dryRunErasure(t.ctx, ada);
+    expect(dry.steps.find((s) => s.store === 'crmsql' && s.table === `${db.name}.loyalty_accounts`)?.rows).toBe(2);
+    expect(await accounts()).toHaveLength(4);
+
+    const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
+    const runId = await beginErasure(t.ctx, applicationId);
+    await drainJobs(t.ctx, 12);
+    const [run] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(run.failureReason).toBeNull();
+    expect(run.state).toBe('completed');
+
+    // Ada's rows went; the others stayed, unchanged.
+    expect(await accounts()).toEqual([
+      { platform_user_id: benExternal, nickname: 'Ben Loyal', points: 7 },
+      { platform_user_id: 'plat-never-seen', nickname: 'Someone Else', points: 1 },
+    ]);
+    const steps = await stepsOf(t.ctx.db, runId);
+    expect(steps.find((s) => s.spec.kind === 'sql' && s.spec.store === 'crmsql' && s.spec.table === `${db.name}.loyalty_accounts`)?.rows).toBe(2);
+    // The scan looked for the platform's id too, and found it nowhere.
+    expect(steps.find((s) => s.spec.kind === 'verify')?.result).toMatchObject({ hits: 0, needles: expect.objectContaining({ external_id: 1 }) });
   });
 
   it('datamap check names a MySQL column nobody mapped and a mapped one that is gone', async () => {

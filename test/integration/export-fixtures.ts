@@ -6,7 +6,7 @@ import { dataMap } from '../../src/erasure/datamap.ts';
 import { planExport, type ExportTable } from '../../src/domain/export-datamap.ts';
 import { buildReadSql } from '../../src/domain/erasure-sql.ts';
 import { mysqlReadSql } from '../../src/domain/erasure-sql-mysql.ts';
-import { resolveParams } from '../../src/erasure/params.ts';
+import { resolveParams, type ParamValues } from '../../src/erasure/params.ts';
 import { rawQuery } from '../../src/db/sql.ts';
 import { openForSubject } from '../../src/keys/subject-seal.ts';
 import mysql from 'mysql2/promise';
@@ -42,13 +42,18 @@ const normal = (value: unknown): unknown => {
   return value;
 };
 
+/** Every identity of the buyer a table may be reached by, as the test knows them (not read by export code). */
+export type BuyerIdentities = Omit<ParamValues, 'now' | 'hmac' | 'needles'>;
+
 /**
  * What the stores hold for the buyer, read here with plain queries (no cursor, no export code),
- * sealed columns opened with the buyer's key: one sorted list of JSON rows per table.
+ * sealed columns opened with the buyer's key: one sorted list of JSON rows per table. Tables
+ * reached by the platform's id or a contact find rows only when `buyer` names that identity.
  */
-export async function storeRows(ctx: AppContext, userId: string, subjectId: string, mysqlUrls: Record<string, string> = {}): Promise<Map<ExportTable, string[]>> {
+export async function storeRows(ctx: AppContext, buyer: BuyerIdentities, mysqlUrls: Record<string, string> = {}): Promise<Map<ExportTable, string[]>> {
   const out = new Map<ExportTable, string[]>();
-  const values = { userId, subjectId, now: new Date() };
+  const { userId } = buyer;
+  const values: ParamValues = { ...buyer, now: new Date() };
   for (const table of planExport(dataMap(ctx.config))) {
     const query = { table: table.table, columns: table.columns.map((c) => c.name), path: table.path, exclude: table.exclude };
     let rows: Array<Record<string, unknown>>;

@@ -17,6 +17,7 @@ import { DATAMAP_DIR } from '../../src/erasure/datamap.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
 import { newId } from '../../src/ids.ts';
 import { dataExports } from '../../src/export/export.tables.ts';
+import { platformLoyaltyMembers } from '../../src/shop/platform.tables.ts';
 import { buildExport } from '../../src/export/build-export.ts';
 import { exportDir } from '../../src/export/export-files.ts';
 import { verifyExportBundle, type ExportManifest } from '../../src/export/export-manifest.ts';
@@ -151,7 +152,7 @@ describe.each(DATABASE_KINDS)('data export on %s', (kind) => {
     expect(await verifyExportBundle(tampered, jwks)).toEqual({ valid: false, reason: `${ordersPath} was changed` });
 
     // Row for row, value for value, against what every store holds for Ada.
-    const expected = await storeRows(t.ctx, ada.id, ada.subjectId, mysqlUrls);
+    const expected = await storeRows(t.ctx, { userId: ada.id, subjectId: ada.subjectId }, mysqlUrls);
     for (const [table, rows] of expected) {
       const json = JSON.parse(files.get(`${table.file}.json`)!.toString()) as unknown[];
       expect(json.map((r) => JSON.stringify(r)).sort(), table.table).toEqual(asOf(table.table, rows, manifest.generatedAt, json));
@@ -199,6 +200,54 @@ describe.each(DATABASE_KINDS)('data export on %s', (kind) => {
     expect((audit as unknown as { rows: Array<{ action: string }> }).rows.map((r) => r.action)).toEqual(['export.requested', 'export.ready', 'export.downloaded']);
     const logText = logs.lines.join('');
     for (const value of [...values, 'ada@example.com', 'Ada Lovelace']) expect(logText, value).not.toContain(value);
+  });
+
+  it("exports the rows keyed by the platform's buyer id, and that id decrypted, none of another buyer's", async () => {
+    // An issuer is configured, so the platform (through an admin) can name local buyers by its id.
+    const { ada } = await start({ identity: { local: true, handoff: { issuer: 'https://platform.example', audience: 'adieu', jwksUrl: 'http://127.0.0.1:9/jwks.json' } } });
+    const adaExternal = `plat-ada-${randomTag()}`;
+    const benExternal = `plat-ben-${randomTag()}`;
+    const admin = await signedIn('admin@example.com', 'demo-admin-1');
+    for (const [identifier, externalId] of [
+      ['ada@example.com', adaExternal],
+      ['ben@example.com', benExternal],
+    ]) {
+      const linked = await admin.post('/api/admin/external-ids', { identifier, externalId });
+      expect(linked.statusCode, linked.body).toBe(201);
+    }
+    await t.ctx.db.insert(platformLoyaltyMembers).values([
+      { externalId: adaExternal, nickname: 'Ada Loyal', tier: 'gold', points: 120, joinedAt: new Date('2024-05-01T08:00:00Z') },
+      { externalId: benExternal, nickname: 'Ben Loyal', tier: 'silver', points: 7, joinedAt: new Date('2024-06-01T08:00:00Z') },
+    ]);
+
+    const client = await signedIn('ada@example.com');
+    const { zip } = await exportReady(client);
+    const files = await unzip(zip);
+    const jwks = (await t.app.inject({ method: 'GET', url: '/.well-known/adieu/certificate-keys' })).json();
+    expect(await verifyExportBundle(files, jwks)).toMatchObject({ valid: true });
+
+    // Exactly Ada's row of the platform's table (not Ben's, not the demo's row keyed 'ada').
+    expect(JSON.parse(files.get('stores/platform/platform.loyalty_members.json')!.toString())).toEqual([
+      { external_id: adaExternal, nickname: 'Ada Loyal', tier: 'gold', points: 120, joined_at: '2024-05-01T08:00:00.000Z' },
+    ]);
+    expect(files.get('stores/platform/platform.loyalty_members.csv')!.toString()).toContain(adaExternal);
+    // The link itself, its sealed id opened with Ada's key.
+    expect(JSON.parse(files.get('stores/adieu/public.external_identities.json')!.toString())).toEqual([
+      expect.objectContaining({ user_id: ada.id, issuer: 'https://platform.example', external_id_enc: adaExternal, method: 'admin' }),
+    ]);
+    const everything = [...files.values()].map((b) => b.toString('utf8')).join('\n');
+    expect(everything).toContain(adaExternal);
+    expect(everything).not.toContain(benExternal);
+    expect(everything).not.toContain('Ben Loyal');
+
+    // Every table row for row, the tables reached by the platform's id included.
+    const manifest = JSON.parse(files.get('manifest.json')!.toString()) as ExportManifest;
+    const expected = await storeRows(t.ctx, { userId: ada.id, subjectId: ada.subjectId, externalId: adaExternal });
+    expect([...expected].find(([table]) => table.table === 'platform.loyalty_members')?.[1]).toHaveLength(1);
+    for (const [table, rows] of expected) {
+      const json = JSON.parse(files.get(`${table.file}.json`)!.toString()) as unknown[];
+      expect(json.map((r) => JSON.stringify(r)).sort(), table.table).toEqual(asOf(table.table, rows, manifest.generatedAt, json));
+    }
   });
 
   it('answers others 404, a stale step-up 403, an expired export 410, and leaves nothing readable on disk', async () => {
@@ -290,7 +339,7 @@ describe.each(DATABASE_KINDS)('data export on %s', (kind) => {
     const files = await unzip(download.rawPayload);
     const jwks = (await t.app.inject({ method: 'GET', url: '/.well-known/adieu/certificate-keys' })).json();
     expect(await verifyExportBundle(files, jwks)).toMatchObject({ valid: true });
-    const expected = await storeRows(t.ctx, ada.id, ada.subjectId);
+    const expected = await storeRows(t.ctx, { userId: ada.id, subjectId: ada.subjectId });
     const generatedAt = (JSON.parse(files.get('manifest.json')!.toString()) as ExportManifest).generatedAt;
     for (const [table, rows] of expected) {
       const json = JSON.parse(files.get(`${table.file}.json`)!.toString()) as unknown[];

@@ -50,6 +50,26 @@ tables:
       page: { action: delete_row, category: user.behavior.browsing_history }
 `;
 
+/**
+ * A CRM table that knows a buyer only by the platform's own id (its `sub`, Adieu's externalId),
+ * to append to `crmMap`: the erasure reaches it with the buyer's externalId and deletes the rows.
+ */
+export const crmLoyaltyMap = (db: string) => `  ${db}.loyalty_accounts:
+    rows: delete
+    reach: { column: platform_user_id, identity: external_id }
+    columns:
+      id: non_personal
+      platform_user_id: { action: delete_row, category: user.unique_id, identifier: external_id }
+      nickname: { action: delete_row, identifier: name, category: user.name }
+      points: non_personal
+`;
+
+/** Creates the loyalty table and its rows: [platform's buyer id, nickname, points]. */
+export async function seedCrmLoyalty(conn: mysql.Connection, rows: Array<[string, string, number]>): Promise<void> {
+  await conn.query('CREATE TABLE loyalty_accounts (id int AUTO_INCREMENT PRIMARY KEY, platform_user_id varchar(255) NOT NULL, nickname varchar(200), points int NOT NULL, KEY (platform_user_id)) ENGINE=InnoDB');
+  await conn.query('INSERT INTO loyalty_accounts (platform_user_id, nickname, points) VALUES ?', [rows]);
+}
+
 const SCHEMA = `
 CREATE TABLE customers (id int PRIMARY KEY, user_ref varchar(64) NOT NULL, email varchar(200), phone varchar(64), full_name varchar(200), created_at datetime NOT NULL, KEY (user_ref)) ENGINE=InnoDB;
 CREATE TABLE addresses (id int PRIMARY KEY, customer_id int NOT NULL, line1 varchar(200), city varchar(80), postcode varchar(20), KEY (customer_id), FOREIGN KEY (customer_id) REFERENCES customers (id)) ENGINE=InnoDB;
