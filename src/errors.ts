@@ -12,6 +12,7 @@ export const ERRORS = {
   URI_TOO_LONG: { status: 414, message: 'The address of this request is too long.' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'This method is not allowed here.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. Please try again later.' },
+  KEY_MISSING: { status: 503, message: 'Your data cannot be opened right now: the service is missing a key. The operators have been alerted; please try again later.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The service is not ready. Please try again shortly.' },
 
   AUTH_REQUIRED: { status: 401, message: 'Please sign in first.' },

@@ -29,6 +29,9 @@ export async function insertUser(ctx: AppContext, db: Db, input: NewUser): Promi
   const id = newId('usr');
   const email: Identifier | null = input.email ? { kind: 'email', value: input.email } : null;
   const phone: Identifier | null = input.phone ? { kind: 'phone', value: input.phone } : null;
+  // The one place a buyer's key is made (every account is inserted here, or by the seed): sealing
+  // for an existing user never mints, so a key lost from the store is an error, not a new key.
+  await ctx.keys.createSubjectKey(id);
   const [row] = await db
     .insert(users)
     .values({

@@ -1,6 +1,7 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import type { AppContext } from '../context.ts';
 import { decryptField, encryptField } from '../keys/field-cipher.ts';
+import { KeyExistsError } from '../keys/key-store.ts';
 
 /**
  * Each run has a random key of its own in the KeyStore (apart from the database, like the buyer's
@@ -15,9 +16,26 @@ function derive(runKey: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', runKey, Buffer.alloc(0), `adieu-erasure:${purpose}`, 32));
 }
 
-/** The run's key; created on first use, an error once destroyed. */
+/**
+ * The run's key, read only: `KeyMissingError` when the store lost it (a new key would pseudonymise
+ * differently from the rows already done), `KeyDestroyedError` once the run destroyed it.
+ */
 export async function runKey(ctx: AppContext, runId: string): Promise<Buffer> {
   return ctx.keys.subjectKey(keyId(runId));
+}
+
+/**
+ * The run mints its own key in its first step (prepare), the only place a run key is created.
+ * Prepare may run again after a crash: the key it made before is reused. Nothing was sealed or
+ * pseudonymised under a run key before prepare committed, so making it here can orphan nothing.
+ */
+async function mintRunKey(ctx: AppContext, runId: string): Promise<Buffer> {
+  try {
+    return await ctx.keys.createSubjectKey(keyId(runId));
+  } catch (error) {
+    if (error instanceof KeyExistsError) return ctx.keys.subjectKey(keyId(runId));
+    throw error;
+  }
 }
 
 export async function destroyRunKey(ctx: AppContext, runId: string): Promise<void> {
@@ -47,8 +65,9 @@ export function pseudonym(key: Buffer, value: string): string {
   return createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }
 
+/** Called by the prepare step only: it mints the run's key (see `mintRunKey`). */
 export async function sealRunSecrets(ctx: AppContext, runId: string, value: unknown): Promise<string> {
-  return encryptField(derive(await runKey(ctx, runId), 'secrets'), JSON.stringify(value), `${runId}:secrets`);
+  return encryptField(derive(await mintRunKey(ctx, runId), 'secrets'), JSON.stringify(value), `${runId}:secrets`);
 }
 
 export async function openRunSecrets<T>(ctx: AppContext, runId: string, sealed: string): Promise<T | null> {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, ERRORS, type ErrorCode } from '../errors.ts';
+import { KeyMissingError } from '../keys/key-store.ts';
 
 function fieldsOf(error: FastifyError): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -43,6 +44,12 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (error instanceof AppError) {
       for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
       return reply.status(error.status).send(error.toBody());
+    }
+    // An operator's problem (key store restored from an older backup), not the buyer's: no new key
+    // was made, the log says what to do (the error names no buyer), the buyer gets a clear 503.
+    if (error instanceof KeyMissingError) {
+      request.log.error({ err: loggableError(error) }, 'key missing from the key store');
+      return send(reply, 'KEY_MISSING');
     }
     // A path parameter that fails its schema (an id of the wrong form) names nothing: 404, as an unknown id.
     if (error.validation && error.validationContext === 'params') return send(reply, 'NOT_FOUND');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, linkSync, mkdirSync, openSync, writeSync, closeSync, readFileSync, readdirSync, renameSync, rmSync, existsSync, fsyncSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyDestroyedError, unwrapStored, type KeyStore } from './key-store.ts';
+import { KeyDestroyedError, KeyExistsError, KeyMissingError, unwrapStored, type KeyStore } from './key-store.ts';
 import type { KeyWrapper } from './key-wrapper.ts';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,100}$/;
@@ -77,15 +77,31 @@ export class FileKeyStore implements KeyStore {
     return unwrapStored(this.wrapper, stored, contextOf(kind, id));
   }
 
-  async subjectKey(subjectId: string): Promise<Buffer> {
+  async createSubjectKey(subjectId: string): Promise<Buffer> {
     const file = this.path('subjects', subjectId);
     if (existsSync(`${file}.destroyed`)) throw new KeyDestroyedError();
-    const key = await this.readOrCreate('subjects', subjectId);
+    const context = contextOf('subjects', subjectId);
+    const key = randomBytes(32);
+    const temp = writeTemp(file, await this.wrapper.wrap(key, context));
+    try {
+      linkSync(temp, file);
+    } catch {
+      throw new KeyExistsError();
+    } finally {
+      rmSync(temp, { force: true });
+    }
     // Destroyed while we were creating it: the new key must not survive the erasure.
     if (existsSync(`${file}.destroyed`)) {
       rmSync(file, { force: true });
       throw new KeyDestroyedError();
     }
+    return key;
+  }
+
+  async subjectKey(subjectId: string): Promise<Buffer> {
+    if (existsSync(`${this.path('subjects', subjectId)}.destroyed`)) throw new KeyDestroyedError();
+    const key = await this.find('subjects', subjectId);
+    if (!key) throw new KeyMissingError();
     return key;
   }
 

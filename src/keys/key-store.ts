@@ -10,7 +10,14 @@ export interface KeyStore {
   readonly wrapper: KeyWrapper;
   /** Where it is, for messages: a folder, or the PostgreSQL database's name (never a password). */
   readonly where: string;
-  /** The buyer's data key, created on first use. Throws when the key was destroyed. */
+  /**
+   * Mints the data key of a new subject (a buyer being created, an erasure run starting). Keys are
+   * never created on first use: a key missing from a restored or wrong store must not be silently
+   * replaced, or everything sealed under the old key is lost. Throws `KeyExistsError` when the key
+   * exists, `KeyDestroyedError` when it was destroyed.
+   */
+  createSubjectKey(subjectId: string): Promise<Buffer>;
+  /** The subject's data key. Throws `KeyDestroyedError` when destroyed, `KeyMissingError` when absent. */
   subjectKey(subjectId: string): Promise<Buffer>;
   /** The buyer's data key, or null when it never existed or was destroyed. */
   findSubjectKey(subjectId: string): Promise<Buffer | null>;
@@ -39,6 +46,20 @@ export interface KeyStore {
 export class KeyDestroyedError extends Error {
   constructor() {
     super('the key of this subject was destroyed');
+  }
+}
+
+/** The key was never made, or the store lost it (restored from an older backup, wrong store). */
+export class KeyMissingError extends Error {
+  constructor() {
+    super('the key of this buyer is missing from the key store: restore the key store (docs/key-management.md); no new key was made');
+  }
+}
+
+/** `createSubjectKey` for a subject that already has a key: minting again would orphan its data. */
+export class KeyExistsError extends Error {
+  constructor() {
+    super('this subject already has a key; no new key was made');
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { KeyDestroyedError, unwrapStored, type KeyStore } from './key-store.ts';
+import { KeyDestroyedError, KeyExistsError, KeyMissingError, unwrapStored, type KeyStore } from './key-store.ts';
 import type { KeyWrapper } from './key-wrapper.ts';
 
 /** Rows looked at per round of a rewrap, so a big store is moved in small transactions. */
@@ -51,7 +51,7 @@ export class PostgresKeyStore implements KeyStore {
     return this.ready;
   }
 
-  /** Reads a key; creates it when missing (one round trip for the common case of an existing key). */
+  /** Reads a service secret; creates it when missing (one round trip for the common case of an existing one). */
   private async readOrCreate(kind: string, id: string): Promise<Buffer> {
     await this.init();
     const found = await this.pool.query('SELECT material FROM adieu_keys WHERE kind = $1 AND id = $2', [kind, id]);
@@ -69,8 +69,25 @@ export class PostgresKeyStore implements KeyStore {
     return unwrapStored(this.wrapper, row.material, `${kind}:${id}`);
   }
 
-  subjectKey(subjectId: string): Promise<Buffer> {
-    return this.readOrCreate('subject', subjectId);
+  async createSubjectKey(subjectId: string): Promise<Buffer> {
+    await this.init();
+    const key = randomBytes(32);
+    const { rows } = await this.pool.query(
+      `INSERT INTO adieu_keys (kind, id, material, kek_id) VALUES ('subject', $1, $2, $3)
+       ON CONFLICT (kind, id) DO NOTHING RETURNING id`,
+      [subjectId, await this.wrapper.wrap(key, `subject:${subjectId}`), this.wrapper.currentId],
+    );
+    if (rows.length > 0) return key;
+    const existing = await this.pool.query("SELECT material FROM adieu_keys WHERE kind = 'subject' AND id = $1", [subjectId]);
+    throw existing.rows[0] && !existing.rows[0].material ? new KeyDestroyedError() : new KeyExistsError();
+  }
+
+  async subjectKey(subjectId: string): Promise<Buffer> {
+    await this.init();
+    const { rows } = await this.pool.query("SELECT material FROM adieu_keys WHERE kind = 'subject' AND id = $1", [subjectId]);
+    if (!rows[0]) throw new KeyMissingError();
+    if (!rows[0].material) throw new KeyDestroyedError();
+    return unwrapStored(this.wrapper, rows[0].material, `subject:${subjectId}`);
   }
 
   async findSubjectKey(subjectId: string): Promise<Buffer | null> {

@@ -8,6 +8,7 @@ import { LocalKeyWrapper } from './local-key-wrapper.ts';
 
 const wrapper = new LocalKeyWrapper(randomBytes(32));
 import { openForSubject, sealForSubject } from './subject-seal.ts';
+import { KeyMissingError } from './key-store.ts';
 
 describe('subject seal', () => {
   let dir: string;
@@ -19,6 +20,8 @@ describe('subject seal', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('opens what it sealed, only for the same subject and field', async () => {
+    await keys.createSubjectKey('sub_a');
+    await keys.createSubjectKey('sub_b');
     const sealed = await sealForSubject(keys, 'sub_a', 'email', 'ada@example.com');
     expect(sealed).not.toContain('ada');
     expect(await openForSubject(keys, 'sub_a', 'email', sealed)).toBe('ada@example.com');
@@ -29,9 +32,17 @@ describe('subject seal', () => {
   });
 
   it('opens nothing once the subject is erased', async () => {
+    await keys.createSubjectKey('sub_a');
     const sealed = await sealForSubject(keys, 'sub_a', 'reasonText', 'moving abroad');
     await keys.destroySubjectKey('sub_a');
     expect(await openForSubject(keys, 'sub_a', 'reasonText', sealed)).toBeNull();
-    expect(await openForSubject(keys, 'sub_never', 'reasonText', sealed)).toBeNull();
+  });
+
+  it('neither seals nor opens for a subject whose key is missing, and mints none', async () => {
+    await keys.createSubjectKey('sub_a');
+    const sealed = await sealForSubject(keys, 'sub_a', 'email', 'ada@example.com');
+    await expect(sealForSubject(keys, 'sub_lost', 'email', 'x')).rejects.toBeInstanceOf(KeyMissingError);
+    await expect(openForSubject(keys, 'sub_lost', 'email', sealed)).rejects.toBeInstanceOf(KeyMissingError);
+    expect(await keys.findSubjectKey('sub_lost')).toBeNull();
   });
 });

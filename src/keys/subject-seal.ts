@@ -10,15 +10,19 @@ export async function sealForSubject(keys: KeyStore, subjectId: string, field: s
   return encryptField(await keys.subjectKey(subjectId), value, `${subjectId}:${field}`);
 }
 
-/** The value, or null when it is absent or the subject's key was destroyed (erased). */
+/**
+ * The value, or null when it is absent or the subject's key was destroyed (erased). A key that is
+ * missing (the store lost it, no tombstone) throws `KeyMissingError`: that is not an erasure, and
+ * reading it as "erased" would hide a broken key store.
+ */
 export async function openForSubject(keys: KeyStore, subjectId: string, field: string, stored: string | null | undefined): Promise<string | null> {
   if (!stored) return null;
-  const key = await keys.findSubjectKey(subjectId);
-  if (!key) return null;
+  let key: Buffer;
   try {
-    return decryptField(key, stored, `${subjectId}:${field}`);
+    key = await keys.subjectKey(subjectId);
   } catch (error) {
     if (error instanceof KeyDestroyedError) return null;
     throw error;
   }
+  return decryptField(key, stored, `${subjectId}:${field}`);
 }

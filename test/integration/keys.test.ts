@@ -5,17 +5,17 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { Client, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-databases.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
 import type { DatabaseKind } from '../../src/db/database.ts';
 import { insertUser, findUserByIdentifier } from '../../src/accounts/users.ts';
-import { openForUser } from '../../src/accounts/user-crypto.ts';
+import { openForUser, sealForUser } from '../../src/accounts/user-crypto.ts';
 import { openKeyStore } from '../../src/keys/open-key-store.ts';
 import { LocalKeyWrapper } from '../../src/keys/local-key-wrapper.ts';
 import { bindKeyStore, readIdentity, rewrapKeyStore } from '../../src/keys/key-store-binding.ts';
 import { deployment } from '../../src/keys/deployment.tables.ts';
-import type { KeyStore } from '../../src/keys/key-store.ts';
+import { KeyMissingError, type KeyStore } from '../../src/keys/key-store.ts';
 import { retireSigningKey, rotateSigningKey } from '../../src/erasure/certificate-keys.ts';
 import { signCertificatePayload } from '../../src/erasure/steps/certificate.ts';
 import { verifyCertificate } from '../../src/erasure/certificate-verify.ts';
@@ -56,6 +56,8 @@ interface Place {
   open(kek: Buffer, previous?: Buffer[]): KeyStore;
   dump(): Promise<void>;
   restore(): Promise<void>;
+  /** Deletes one subject's key straight from the store, leaving no tombstone (a partial restore). */
+  lose(subjectId: string): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -72,6 +74,9 @@ async function placeFor(kind: DatabaseKind, dataDir: () => string): Promise<Plac
       async restore() {
         rmSync(dir(), { recursive: true, force: true });
         cpSync(backup, dir(), { recursive: true });
+      },
+      async lose(subjectId) {
+        rmSync(join(dir(), 'subjects', `${subjectId}.key`));
       },
       async drop() {
         rmSync(backup, { recursive: true, force: true });
@@ -94,6 +99,7 @@ async function placeFor(kind: DatabaseKind, dataDir: () => string): Promise<Plac
     // A logical dump of the key table and its restore, as pg_dump/pg_restore of the key database would do.
     dump: () => sql('DROP TABLE IF EXISTS keys_dump; CREATE TABLE keys_dump AS SELECT * FROM adieu_keys'),
     restore: () => sql('TRUNCATE adieu_keys; INSERT INTO adieu_keys SELECT * FROM keys_dump'),
+    lose: (subjectId) => sql(`DELETE FROM adieu_keys WHERE kind = 'subject' AND id = '${subjectId.replace(/[^A-Za-z0-9_-]/g, '')}'`),
     drop: () => keysDb.drop(),
   };
 }
@@ -200,6 +206,33 @@ describe.each(DATABASE_KINDS)('keys a platform can trust (%s)', (kind) => {
     const old = place.open(oldKek);
     cleanup.push(() => old.close());
     await expect(bindKeyStore(t.ctx.db, old)).rejects.toThrow(/ADIEU_KEK does not open/);
+  });
+
+  it('mints a key only for a new buyer: an existing buyer whose key is lost is refused clearly, and no new key is made', async () => {
+    const { t, place } = await app(newKek());
+    const client = new Client(t.app);
+    const email = `lost-${randomTag()}@example.com`;
+    const signup = await client.post('/api/auth/signup', { email, password: 'a long enough passphrase', displayName: 'Lost' });
+    expect(signup.statusCode).toBe(201);
+    const userId = signup.json().userId as string;
+    expect(await t.ctx.keys.findSubjectKey(userId)).not.toBeNull();
+
+    // The key store comes back from a backup older than this buyer: their key is gone, no tombstone.
+    await place.lose(userId);
+    const login = await new Client(t.app).post('/api/auth/login', { identifier: email, password: 'a long enough passphrase' });
+    expect(login.statusCode).toBe(503);
+    expect(login.json().error.code).toBe('KEY_MISSING');
+    expect(login.body).not.toContain(userId);
+    await expect(sealForUser(t.ctx, userId, 'antiPhishing', 'Blue42')).rejects.toBeInstanceOf(KeyMissingError);
+    await expect(sealForUser(t.ctx, userId, 'antiPhishing', 'Blue42')).rejects.toThrow(/missing from the key store: restore the key store .*no new key was made/);
+    // Nothing was minted in its place, and no tombstone either: restoring the key brings the buyer back.
+    expect(await t.ctx.keys.findSubjectKey(userId)).toBeNull();
+    await expect(t.ctx.keys.subjectKey(userId)).rejects.toBeInstanceOf(KeyMissingError);
+    // Minting stays refused for an existing subject, whatever the caller.
+    const again = await new Client(t.app).post('/api/auth/signup', { email: `new-${randomTag()}@example.com`, password: 'a long enough passphrase', displayName: 'New' });
+    expect(again.statusCode).toBe(201);
+    expect(await t.ctx.keys.findSubjectKey(again.json().userId)).not.toBeNull();
+    await expect(t.ctx.keys.createSubjectKey(again.json().userId)).rejects.toThrow(/already has a key/);
   });
 
   it('rotates the signing key: old and new certificates verify with the published JWKS and the offline verifier', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../helpers/test-databases.ts';
 import { PostgresKeyStore } from '../../src/keys/postgres-key-store.ts';
-import { KeyDestroyedError } from '../../src/keys/key-store.ts';
+import { KeyDestroyedError, KeyExistsError, KeyMissingError } from '../../src/keys/key-store.ts';
 import { LocalKeyWrapper } from '../../src/keys/local-key-wrapper.ts';
 import { randomBytes } from 'node:crypto';
 
@@ -13,6 +13,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL key store shared by 
     const stores = Array.from({ length: 4 }, () => new PostgresKeyStore(database.url!, wrapper));
     try {
       // Four processes starting at once: one table, one key per subject.
+      const created = await Promise.allSettled(stores.map((store) => store.createSubjectKey('sub_shared')));
+      expect(created.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of created) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(KeyExistsError);
       const keys = await Promise.all(stores.map((store) => store.subjectKey('sub_shared')));
       for (const key of keys) expect(key.equals(keys[0])).toBe(true);
       expect(keys[0]).toHaveLength(32);
@@ -27,6 +30,10 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('PostgreSQL key store shared by 
       // Destroying a key that never existed still bars it from being minted later.
       await stores[0].destroySubjectKey('sub_never');
       await expect(stores[1].subjectKey('sub_never')).rejects.toBeInstanceOf(KeyDestroyedError);
+      await expect(stores[1].createSubjectKey('sub_never')).rejects.toBeInstanceOf(KeyDestroyedError);
+      // Never minted on read: a missing key stays missing.
+      await expect(stores[2].subjectKey('sub_lost')).rejects.toBeInstanceOf(KeyMissingError);
+      expect(await stores[3].findSubjectKey('sub_lost')).toBeNull();
     } finally {
       await Promise.all(stores.map((store) => store.close()));
       await database.drop();

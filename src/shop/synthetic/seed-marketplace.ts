@@ -115,7 +115,8 @@ export async function seedMarketplace(ctx: AppContext, options: SeedOptions): Pr
       });
     }
     const rows = mapLimit(batch, 16, async (b) => ({
-      id: b.id,
+      // Minted here, as for every new account (`insertUser`): sealing never creates a key.
+      id: (await ctx.keys.createSubjectKey(b.id), b.id),
       subjectId: tools.ids.next('sub'),
       roles: ['buyer' as const],
       displayNameEnc: await sealForUser(ctx, b.id, 'displayName', b.name),
