@@ -20,4 +20,19 @@ export function canonicalTimeZone(value: string): string | null {
   }
 }
 
+/** What a refused zone is told (422 `VALIDATION_FAILED`). */
+export const TIME_ZONE_HINT = 'expected an IANA time zone such as Asia/Shanghai';
+
 export const isTimeZone = (value: string): boolean => canonicalTimeZone(value) !== null;
+
+/** The zone this runtime (the buyer's browser) is set to, when it is one Adieu accepts. */
+export function deviceTimeZone(): string | undefined {
+  const zone = new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone ? (canonicalTimeZone(zone) ?? undefined) : undefined;
+}
+
+/** Every zone the runtime knows (for a picker), with the current one kept even when not listed (`UTC`). */
+export function knownTimeZones(current?: string | null): string[] {
+  const zones = Intl.supportedValuesOf('timeZone');
+  return current && !zones.includes(current) ? [current, ...zones] : zones;
+}
