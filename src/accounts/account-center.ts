@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { maskEmail, maskPhone } from '../domain/identifiers.ts';
+import { canonicalTimeZone, TIME_ZONE_HINT } from '../domain/time-zones.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { sessions, users } from './accounts.tables.ts';
 import { endAllSessions, type UserRow } from './sessions.ts';
@@ -24,6 +25,7 @@ export async function accountView(ctx: AppContext, user: UserRow) {
     roles: user.roles,
     status: user.status,
     locale: user.locale,
+    timeZone: user.timeZone,
     antiPhishingCode: antiPhishingCode ?? undefined,
     totpEnabled: user.totpEnabled,
     recoveryCodesLeft: user.totpEnabled ? await remainingRecoveryCodes(ctx, user.id) : 0,
@@ -38,11 +40,27 @@ export async function setAntiPhishingCode(ctx: AppContext, user: UserRow, code: 
   });
 }
 
-export async function setLocale(ctx: AppContext, user: UserRow, locale: string): Promise<void> {
+export interface Preferences {
+  locale?: string;
+  /** An IANA zone (validated by the route), or null to read dates in the platform's zone again. */
+  timeZone?: string | null;
+}
+
+/**
+ * Sets the language and/or the time zone messages use. The zone is stored by its canonical name and
+ * left out of the audit entry: it hints at where the buyer lives.
+ */
+export async function setPreferences(ctx: AppContext, user: UserRow, preferences: Preferences): Promise<{ locale: string; timeZone: string | null }> {
+  const timeZone = preferences.timeZone === undefined ? user.timeZone : preferences.timeZone && canonicalTimeZone(preferences.timeZone);
+  if (timeZone === null && preferences.timeZone) throw new AppError('VALIDATION_FAILED', { fields: { timeZone: TIME_ZONE_HINT } });
+  const locale = preferences.locale ?? user.locale;
   await ctx.db.transaction(async (tx) => {
-    await tx.update(users).set({ locale }).where(eq(users.id, user.id));
-    await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'account.locale_set', subject: user.subjectId, data: { locale } });
+    await tx.update(users).set({ locale, timeZone }).where(eq(users.id, user.id));
+    const at = ctx.clock.now();
+    if (preferences.locale !== undefined) await appendAudit(tx, { at, actor: user.subjectId, action: 'account.locale_set', subject: user.subjectId, data: { locale } });
+    if (preferences.timeZone !== undefined) await appendAudit(tx, { at, actor: user.subjectId, action: 'account.time_zone_set', subject: user.subjectId });
   });
+  return { locale, timeZone };
 }
 
 export async function listSessions(ctx: AppContext, user: UserRow, currentSessionId: string) {

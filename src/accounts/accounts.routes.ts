@@ -12,13 +12,16 @@ import { stepUp, verifySecondFactorStepUp, type StepUpProof } from './step-up.ts
 import { csrfTokenFor, endSession } from './sessions.ts';
 import { requestPasswordReset, resetPassword } from './password-recovery.ts';
 import { beginTotpEnrolment, confirmTotpEnrolment, disableTotp } from './totp.ts';
-import { accountView, endOtherSessions, listSessions, revokeSession, setAntiPhishingCode, setLocale } from './account-center.ts';
+import { accountView, endOtherSessions, listSessions, revokeSession, setAntiPhishingCode, setPreferences } from './account-center.ts';
+import { isTimeZone, TIME_ZONE_HINT } from '../domain/time-zones.ts';
 import { isReauthenticated } from './sessions.ts';
 import { openForUser } from './user-crypto.ts';
 import { idParams } from '../http/params.ts';
 import { signInMethods } from './sign-in-methods.ts';
 
 const password = z.string().min(1).max(PASSWORD_MAX * 4);
+/** An IANA zone as the browser reports it (`Intl.DateTimeFormat().resolvedOptions().timeZone`). */
+const timeZone = z.string().max(64).refine(isTimeZone, TIME_ZONE_HINT);
 const userView = (user: { id: string; roles: string[] }, displayName: string | null) => ({ id: user.id, displayName: displayName ?? '', roles: user.roles });
 
 export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -34,6 +37,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
             password,
             displayName: z.string().trim().min(1).max(80),
             locale: z.enum(LOCALES).optional(),
+            timeZone: timeZone.optional(),
           }),
         },
       },
@@ -74,7 +78,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const displayName = await openForUser(ctx, user.id, 'displayName', user.displayNameEnc);
       return {
         ...methods,
-        user: { ...userView(user, displayName), status: user.status, locale: user.locale, hasPassword: !!user.passwordHash },
+        user: { ...userView(user, displayName), status: user.status, locale: user.locale, timeZone: user.timeZone, hasPassword: !!user.passwordHash },
         csrfToken: await csrfTokenFor(ctx, session.id),
         reauthenticatedUntil: isReauthenticated(ctx, session) ? session.reauthenticatedUntil!.toISOString() : null,
         expiresAt: session.expiresAt.toISOString(),
@@ -152,10 +156,19 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     );
 
-    app.patch('/api/account/preferences', { schema: { tags: ['account'], body: z.object({ locale: z.enum(LOCALES) }).strict() } }, async (request) => {
-      await setLocale(ctx, requireUser(request).user, request.body.locale);
-      return { locale: request.body.locale };
-    });
+    app.patch(
+      '/api/account/preferences',
+      {
+        schema: {
+          tags: ['account'],
+          body: z
+            .object({ locale: z.enum(LOCALES).optional(), timeZone: timeZone.nullable().optional() })
+            .strict()
+            .refine((body) => body.locale !== undefined || body.timeZone !== undefined, 'give locale, timeZone or both'),
+        },
+      },
+      async (request) => setPreferences(ctx, requireUser(request).user, request.body),
+    );
 
     app.get('/api/account/sessions', { schema: { tags: ['account'] } }, async (request) => {
       const { user, session } = requireUser(request);

@@ -28,6 +28,8 @@ export const users = pgTable(
     totpLastStep: integer('totp_last_step'),
     antiPhishingEnc: text('anti_phishing_enc'),
     locale: text('locale').notNull().default('en'),
+    /** IANA zone the buyer reads dates in (set from the browser); null: the platform's zone. */
+    timeZone: text('time_zone'),
     contactChangedAt: timestamp('contact_changed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     erasedAt: timestamp('erased_at', { withTimezone: true }),

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { users } from './accounts.tables.ts';
 import { openForUser } from './user-crypto.ts';
 import { QUEUES } from '../jobs/queues.ts';
+import { calendarTimeZone } from '../domain/working-days.ts';
 import { hasSmsForm, renderMessage, renderSms, toLocale } from '../notify/render.ts';
 
 export type Channel = 'email' | 'sms';
@@ -55,7 +56,7 @@ export function registerSecretResolver(kind: string, resolver: SecretResolver): 
 
 /**
  * Sends one notification. Re-checks that the user still exists and is not erased, decrypts the
- * contacts only now, and renders in the user's language with their anti-phishing code.
+ * contacts only now, and renders in the user's language and time zone with their anti-phishing code.
  */
 export async function deliverNotification(ctx: AppContext, job: NotificationJob): Promise<void> {
   const [user] = await ctx.db.select().from(users).where(eq(users.id, job.userId)).limit(1);
@@ -77,13 +78,15 @@ export async function deliverNotification(ctx: AppContext, job: NotificationJob)
     if (secret.vars) vars = { ...vars, ...secret.vars };
   }
   const locale = toLocale(user.locale);
+  // Dates in the buyer's own zone; without one, in the platform's, where its deadlines are counted.
+  const timeZone = user.timeZone ?? calendarTimeZone(ctx.config.calendar);
   const firstName = displayName?.trim().split(/\s+/)[0] ?? null;
   const channel: Channel = job.channel ?? 'email';
   if (email && channel === 'email') {
-    const message = renderMessage({ template: job.template, locale, firstName, antiPhishingCode, vars, linkPath, publicUrl: ctx.config.publicUrl });
+    const message = renderMessage({ template: job.template, locale, firstName, antiPhishingCode, vars, linkPath, timeZone, publicUrl: ctx.config.publicUrl });
     await ctx.mailer.send({ to: email, ...message });
   }
   if (phone && channel === 'sms') {
-    await ctx.sms.send(phone, renderSms({ template: job.template, locale, antiPhishingCode, vars, publicUrl: ctx.config.publicUrl }), { locale, template: job.template });
+    await ctx.sms.send(phone, renderSms({ template: job.template, locale, antiPhishingCode, vars, timeZone, publicUrl: ctx.config.publicUrl }), { locale, template: job.template });
   }
 }

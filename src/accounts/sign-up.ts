@@ -12,6 +12,8 @@ export interface SignUpInput {
   password: string;
   displayName: string;
   locale?: string;
+  /** The browser's IANA zone (validated by the route). */
+  timeZone?: string;
 }
 
 /** Sign-ups one address may attempt per hour. */
@@ -48,7 +50,7 @@ export async function signUp(ctx: AppContext, input: SignUpInput): Promise<{ use
   }
   try {
     return await ctx.db.transaction(async (tx) => {
-      const user = await insertUser(ctx, tx, { email, phone, password: input.password, displayName: input.displayName.trim(), locale: input.locale });
+      const user = await insertUser(ctx, tx, { email, phone, password: input.password, displayName: input.displayName.trim(), locale: input.locale, timeZone: input.timeZone });
       await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'account.created', subject: user.subjectId });
       return { userId: user.id };
     });

@@ -7,6 +7,7 @@ import { users, type Role } from './accounts.tables.ts';
 import { identifierIndex, sealForUser } from './user-crypto.ts';
 import { hashPassword } from './password/password-hasher.ts';
 import type { UserRow } from './sessions.ts';
+import { canonicalTimeZone } from '../domain/time-zones.ts';
 
 export interface NewUser {
   email?: string | null;
@@ -19,6 +20,8 @@ export interface NewUser {
   phoneVerified?: boolean;
   roles?: Role[];
   locale?: string;
+  /** IANA zone; stored by its canonical name, an unknown one not at all. */
+  timeZone?: string;
   /** Precomputed argon2id hash (seeding many users with one password). */
   passwordHash?: string;
   createdAt?: Date;
@@ -47,6 +50,7 @@ export async function insertUser(ctx: AppContext, db: Db, input: NewUser): Promi
       phoneVerified: !!phone && (input.phoneVerified ?? true),
       passwordHash: input.passwordHash ?? (input.password !== undefined ? await hashPassword(input.password) : null),
       locale: input.locale ?? 'en',
+      timeZone: input.timeZone ? canonicalTimeZone(input.timeZone) : null,
       createdAt: input.createdAt ?? ctx.clock.now(),
     })
     .returning();

@@ -7,7 +7,7 @@ import { findApplication } from './application-store.ts';
 import { applyTransition } from './apply-transition.ts';
 import { startApplicationErasure } from './erase-application.ts';
 import { lockBuyerForUpdate, unfreezeBuyer } from './buyer-lock.ts';
-import { newReviewCycle, regionDate } from './work-calendar.ts';
+import { newReviewCycle } from './work-calendar.ts';
 
 /** How many ended grace periods one timer run handles (the next tick takes the rest). */
 const BATCH = 50;
@@ -57,7 +57,7 @@ async function endGrace(ctx: AppContext, applicationId: string, userId: string):
         actor: system,
         set: { graceEndsAt: null, ...cycle },
         detail: { blockers: eligibility.blockers.map((b) => b.code), dueAt: dueAt.toISOString() },
-        notify: { template: 'application_returned_to_review', vars: { dueDate: regionDate(ctx.config, dueAt), count: eligibility.blockers.length } },
+        notify: { template: 'application_returned_to_review', vars: { dueDate: dueAt.toISOString(), count: eligibility.blockers.length } },
       });
       await unfreezeBuyer(ctx, tx, userId, applicationId, 'blocked');
       return true;

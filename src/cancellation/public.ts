@@ -9,7 +9,7 @@ export { applyTransition } from './apply-transition.ts';
 export { freezeBuyer, lockBuyerForUpdate } from './buyer-lock.ts';
 export { listReviewerMessages, postReviewerMessage, reviewerCasePath } from './application-messages.ts';
 export { openApplicationText, sealApplicationText } from './application-crypto.ts';
-export { regionDate, workCalendarOf, workingDaysTaken } from './work-calendar.ts';
+export { workCalendarOf, workingDaysTaken } from './work-calendar.ts';
 export { toApplicationView, type ApplicationView } from './application-view.ts';
 export { FREE_TEXT_MAX } from './reason-codes.ts';
 export { Application, Eligibility, Message, StaffApplication, Thread } from './cancellation.openapi.ts';

@@ -12,7 +12,7 @@ import { lockBuyerForUpdate } from './buyer-lock.ts';
 import { sealApplicationText } from './application-crypto.ts';
 import { riskFlagsFor } from './risk-flags.ts';
 import { toApplicationView, type ApplicationView } from './application-view.ts';
-import { newReviewCycle, regionDate } from './work-calendar.ts';
+import { newReviewCycle } from './work-calendar.ts';
 
 export interface ResubmitInput {
   reasonText?: string;
@@ -58,7 +58,7 @@ export async function resubmitApplication(ctx: AppContext, auth: { user: UserRow
           riskFlags: await riskFlagsFor(tx, buyer, now),
         },
         detail: { dueAt: dueAt.toISOString(), documentsReplaced: documentIds.length > 0, reasonTextChanged: !!reasonText },
-        notify: { template: 'application_received', vars: { dueDate: regionDate(ctx.config, dueAt) } },
+        notify: { template: 'application_received', vars: { dueDate: dueAt.toISOString() } },
       });
       return toApplicationView(ctx, tx, updated);
     });

@@ -17,7 +17,7 @@ import { lockBuyerForUpdate } from './buyer-lock.ts';
 import { findStoredAnswer, requestHash, storeAnswer, type StoredAnswer } from './idempotency.ts';
 import { riskFlagsFor } from './risk-flags.ts';
 import { toApplicationView, type ApplicationView } from './application-view.ts';
-import { regionDate, reviewDeadlines } from './work-calendar.ts';
+import { reviewDeadlines } from './work-calendar.ts';
 import type { BuyerReasonCode } from './reason-codes.ts';
 
 export interface SubmitInput {
@@ -96,7 +96,7 @@ export async function submitApplication(
       await enqueueNotification(ctx, tx, {
         userId: user.id,
         template: 'application_received',
-        vars: { dueDate: regionDate(ctx.config, dueAt) },
+        vars: { dueDate: dueAt.toISOString() },
         linkPath: BUYER_STATUS_PATH,
       });
       const body = await toApplicationView(ctx, tx, row);

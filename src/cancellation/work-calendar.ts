@@ -1,5 +1,5 @@
 import type { Config } from '../config/schema.ts';
-import { addWorkingDays, calendarTimeZone, localDate, workingDaysBetween, type WorkCalendar } from '../domain/working-days.ts';
+import { addWorkingDays, workingDaysBetween, type WorkCalendar } from '../domain/working-days.ts';
 
 /** The working-day calendar of the configuration (`calendar.*`). */
 export function workCalendarOf(config: Config): WorkCalendar {
@@ -40,8 +40,5 @@ export function newReviewCycle(config: Config, now: Date) {
     firstApprovalBy: null,
   };
 }
-
-/** A date as people of the region read it (`YYYY-MM-DD` in the calendar's zone), for messages. */
-export const regionDate = (config: Config, instant: Date) => localDate(instant, calendarTimeZone(workCalendarOf(config)));
 
 export const workingDaysTaken = (config: Config, start: Date, end: Date) => workingDaysBetween(start, end, workCalendarOf(config));

@@ -177,7 +177,7 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
     await enqueueNotification(ctx, tx, {
       userId: user.id,
       template: 'export_ready',
-      vars: { expiresOn: expiresAt.toISOString().slice(0, 10) },
+      vars: { expiresOn: expiresAt.toISOString() },
       linkPath: '/account#exports',
     });
     return true;

@@ -1,4 +1,5 @@
 import type { ExportTable } from '../domain/export-datamap.ts';
+import { textDirection } from '../domain/locales.ts';
 import { NOTIFY_MESSAGES, type Locale } from '../notify/render.ts';
 
 type Translate = (key: string, values?: Record<string, string>) => string;
@@ -50,8 +51,8 @@ export function renderReadme(input: ReadmeInput): string {
     ? `<p>${e('export_readme.documents')}</p><ul>${input.documents.map((d) => `<li><code>${escapeHtml(d)}</code></li>`).join('')}</ul>`
     : `<p>${e('export_readme.noDocuments')}</p>`;
   return [
-    `<!doctype html><html lang="${escapeHtml(input.locale)}"><head><meta charset="utf-8"><title>${e('export_readme.title')}</title>`,
-    '<style>body{font-family:sans-serif;line-height:1.5;max-width:60em;margin:2em auto;padding:0 1em;color:#1d2433}table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:2px 8px;text-align:left}</style></head><body>',
+    `<!doctype html><html lang="${escapeHtml(input.locale)}" dir="${textDirection(input.locale)}"><head><meta charset="utf-8"><title>${e('export_readme.title')}</title>`,
+    '<style>body{font-family:sans-serif;line-height:1.5;max-width:60em;margin:2em auto;padding:0 1em;color:#1d2433}table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:2px 8px;text-align:start}</style></head><body>',
     `<h1>${e('export_readme.title')}</h1>`,
     `<p>${e('export_readme.intro', { generatedAt: input.generatedAt.toISOString() })}</p>`,
     `<h2>${e('export_readme.proofTitle')}</h2><p>${e('export_readme.proof', { jwksUrl: input.jwksUrl })}</p>`,

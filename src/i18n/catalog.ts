@@ -13,15 +13,26 @@ function flatten(tree: Tree, prefix = '', out: Record<string, string> = {}): Rec
   return out;
 }
 
-/** Dates in messages: `{dueDate, date, long}`; the zone is the caller's (the buyer's, or UTC for a calendar day). */
-const dateFormats = (timeZone: string): Partial<Formats> => ({
-  date: {
-    short: { year: 'numeric', month: 'numeric', day: 'numeric', timeZone },
-    medium: { year: 'numeric', month: 'short', day: 'numeric', timeZone },
-    long: { year: 'numeric', month: 'long', day: 'numeric', timeZone },
-  },
-  time: { short: { hour: 'numeric', minute: 'numeric', timeZone } },
-});
+/** How a message shows its dates: in which zone, and whether to the minute. */
+export interface DateStyle {
+  /** IANA zone: the buyer's, or UTC for a bare calendar day so it never shifts. */
+  timeZone?: string;
+  /** An instant (a deadline) is shown with its time and zone; a calendar day is a date alone. */
+  withTime?: boolean;
+}
+
+/** Dates in messages: `{dueDate, date, long}`, in the zone and style the caller asks for. */
+const dateFormats = ({ timeZone = 'UTC', withTime = false }: DateStyle): Partial<Formats> => {
+  const time = withTime ? ({ hour: 'numeric', minute: 'numeric', timeZoneName: 'short' } as const) : {};
+  return {
+    date: {
+      short: { year: 'numeric', month: 'numeric', day: 'numeric', timeZone, ...time },
+      medium: { year: 'numeric', month: 'short', day: 'numeric', timeZone, ...time },
+      long: { year: 'numeric', month: 'long', day: 'numeric', timeZone, ...time },
+    },
+    time: { short: { hour: 'numeric', minute: 'numeric', timeZone } },
+  };
+};
 
 /**
  * ICU messages (plurals, numbers, money, dates through `Intl`) read from JSON files named
@@ -62,14 +73,14 @@ export class MessageCatalog {
     return this.resolve(locale, key) !== null;
   }
 
-  format(locale: string, key: string, values: MessageValues = {}, timeZone = 'UTC'): string {
+  format(locale: string, key: string, values: MessageValues = {}, style: DateStyle = {}): string {
     const from = this.resolve(locale, key);
     if (!from) throw new Error(`no message ${key}`);
-    const cacheKey = `${from}\u0000${key}\u0000${timeZone}`;
+    const cacheKey = `${from}\u0000${key}\u0000${style.timeZone ?? 'UTC'}\u0000${style.withTime ? 1 : 0}`;
     let message = this.compiled.get(cacheKey);
     if (!message) {
       // Plural rules and number formats are those of the language the text is written in.
-      message = new IntlMessageFormat(this.messages.get(from)![key], from, dateFormats(timeZone), { ignoreTag: true });
+      message = new IntlMessageFormat(this.messages.get(from)![key], from, dateFormats(style), { ignoreTag: true });
       this.compiled.set(cacheKey, message);
     }
     return String(message.format(values));

@@ -134,6 +134,23 @@ describe.each(CATALOGS)('$name translations', (catalog) => {
     }
     expect(problems).toEqual([]);
   });
+
+  // A file copied from English to fill a new locale passes the key checks; this catches it. Short
+  // words may rightly be the same (`File` in Italian), so only a large share of copies fails.
+  it.each(LOCALES.filter((l) => l !== 'en'))('%s is translated, not a copy of English', (locale) => {
+    const messages = catalog.files(locale);
+    const fileOf = (key: string) => (key.includes(':') ? key.split(':')[0] : catalog.name);
+    const copies = new Map<string, { same: number; all: number }>();
+    for (const [key, text] of Object.entries(english)) {
+      if (messages[key] === undefined) continue;
+      const count = copies.get(fileOf(key)) ?? { same: 0, all: 0 };
+      count.all += 1;
+      if (messages[key] === text) count.same += 1;
+      copies.set(fileOf(key), count);
+    }
+    const copied = [...copies].filter(([, c]) => c.all >= 10 && c.same / c.all > 0.25).map(([file, c]) => `${file}: ${c.same} of ${c.all} in English`);
+    expect(copied).toEqual([]);
+  });
 });
 
 const SRC = join(ROOT, 'web/src/');

@@ -66,6 +66,35 @@ describe('every template in every language', () => {
   });
 });
 
+describe('dates in the buyer’s time zone', () => {
+  // 20:00 UTC on 10 March: still the 10th in Los Angeles, already the 11th in Shanghai.
+  const deadline = '2026-03-10T20:00:00.000Z';
+  const received = (locale: 'en' | 'zh-CN', timeZone: string) =>
+    renderMessage({ ...base, template: 'application_received', locale, vars: { dueDate: deadline }, timeZone }).text;
+
+  it('shows the same deadline on the buyer’s own day and hour', () => {
+    const la = received('en', 'America/Los_Angeles');
+    const shanghai = received('en', 'Asia/Shanghai');
+    expect(la).toMatch(/March 10, 2026.*1:00\sPM PDT/);
+    expect(shanghai).toMatch(/March 11, 2026.*4:00\sAM GMT\+8/);
+    expect(received('zh-CN', 'Asia/Shanghai')).toContain('2026年3月11日');
+    expect(received('zh-CN', 'America/Los_Angeles')).toContain('2026年3月10日');
+  });
+
+  it('shows it in text messages too', () => {
+    const sms = (timeZone: string) => renderSms({ ...base, template: 'application_received', locale: 'en', vars: { dueDate: deadline }, timeZone });
+    expect(sms('America/Los_Angeles')).toContain('Mar 10, 2026');
+    expect(sms('Asia/Shanghai')).toContain('Mar 11, 2026');
+  });
+
+  it('keeps a bare calendar day on that day in every zone', () => {
+    for (const timeZone of ['Pacific/Kiritimati', 'America/Los_Angeles', 'Pacific/Pago_Pago']) {
+      const text = renderMessage({ ...base, template: 'application_received', locale: 'en', vars: { dueDate: '2026-10-23' }, timeZone }).text;
+      expect(text).toContain('October 23, 2026.');
+    }
+  });
+});
+
 describe('plural forms in Russian, Polish and Arabic', () => {
   const n = (locale: string, value: number) => new Intl.NumberFormat(locale).format(value);
   const open = (locale: 'ru' | 'pl' | 'ar', count: number) => renderMessage({ ...base, template: 'application_returned_to_review', locale, vars: { dueDate: '2026-10-23', count } }).text;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { LOCALES, negotiateLocale, textDirection, type Locale } from '../domain/locales.ts';
-import { MessageCatalog, type MessageValues } from '../i18n/catalog.ts';
+import { zonedInstant } from '../domain/working-days.ts';
+import { MessageCatalog, type DateStyle, type MessageValues } from '../i18n/catalog.ts';
 
 export { LOCALES, type Locale };
 
@@ -10,20 +11,30 @@ export const NOTIFY_MESSAGES = MessageCatalog.fromDirectory(fileURLToPath(new UR
 /** The account's stored language (or any tag) as a supported locale. */
 export const toLocale = (value: string | null | undefined): Locale => negotiateLocale(value);
 
+const CALENDAR_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?Z$/;
+
 /**
- * A job's values as the messages want them: a calendar day (`2026-10-23`, counted in the platform's
- * time zone) becomes a date formatted in UTC so it never shifts a day; the decision reason code
+ * A job's values as the messages want them: an instant (`2026-10-23T15:59:59.999Z`, a deadline)
+ * becomes a date shown to the minute in the buyer's zone; a bare calendar day (`2026-10-23`, as
+ * jobs queued before instants carried) stays that day whatever the zone; the decision reason code
  * becomes its words in the buyer's language.
  */
-function messageValues(locale: Locale, vars: Record<string, string | number>): MessageValues {
+function messageValues(locale: Locale, vars: Record<string, string | number>, timeZone: string): { values: MessageValues; style: DateStyle } {
   const values: MessageValues = {};
+  let withTime = false;
   for (const [name, value] of Object.entries(vars)) {
-    values[name] = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : value;
+    if (typeof value === 'string' && INSTANT.test(value)) {
+      values[name] = new Date(value);
+      withTime = true;
+    } else if (typeof value === 'string' && CALENDAR_DAY.test(value)) {
+      values[name] = zonedInstant(value, { h: 12, m: 0, s: 0, ms: 0 }, timeZone);
+    } else values[name] = value;
   }
   if (typeof vars.reasonCode === 'string' && NOTIFY_MESSAGES.has(locale, `decision_reasons.${vars.reasonCode}`)) {
     values.reason = NOTIFY_MESSAGES.format(locale, `decision_reasons.${vars.reasonCode}`);
   }
-  return values;
+  return { values, style: { timeZone, withTime } };
 }
 
 export interface RenderInput {
@@ -33,6 +44,8 @@ export interface RenderInput {
   firstName?: string | null;
   antiPhishingCode?: string | null;
   vars?: Record<string, string | number>;
+  /** IANA zone dates are shown in: the buyer's own, else the platform's. Default UTC. */
+  timeZone?: string;
   /** A path on `publicUrl`; the only kind of link a message may hold. */
   linkPath?: string;
   publicUrl: string;
@@ -56,9 +69,9 @@ export function platformLink(publicUrl: string, path: string): string {
 
 export function renderMessage(input: RenderInput): RenderedMessage {
   const { locale } = input;
-  const t = (key: string, values: MessageValues = {}) => NOTIFY_MESSAGES.format(locale, key, values);
   const vars = input.vars ?? {};
-  const values = messageValues(locale, vars);
+  const { values, style } = messageValues(locale, vars, input.timeZone ?? 'UTC');
+  const t = (key: string, args: MessageValues = {}) => NOTIFY_MESSAGES.format(locale, key, args, style);
   const key = input.template;
   const greeting = input.firstName ? t('common.greeting', { name: input.firstName }) : t('common.greetingNoName');
   // A reviewer's own words (free text, read from the encrypted application at send time) follow the
@@ -108,10 +121,11 @@ export function hasSmsForm(template: string): boolean {
 /** A text message: the template's short `_sms` form when it has one, else its body. */
 export function renderSms(input: Omit<RenderInput, 'linkPath' | 'firstName'>): string {
   const { locale } = input;
-  const t = (key: string, values: MessageValues = {}) => NOTIFY_MESSAGES.format(locale, key, values);
   const key = hasSmsForm(input.template) ? `${input.template}_sms` : input.template;
   const vars = input.vars ?? {};
-  const body = t(`${key}.body`, messageValues(locale, vars));
+  const { values, style } = messageValues(locale, vars, input.timeZone ?? 'UTC');
+  const t = (key: string, args: MessageValues = {}) => NOTIFY_MESSAGES.format(locale, key, args, style);
+  const body = t(`${key}.body`, values);
   const text = input.antiPhishingCode ? t('common.smsPrefix', { code: input.antiPhishingCode, text: body }) : body;
   const message = typeof vars.reviewerMessage === 'string' ? vars.reviewerMessage.replace(/\s+/g, ' ').trim() : '';
   if (!message) return text;

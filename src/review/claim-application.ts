@@ -4,7 +4,7 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { UserRow } from '../accounts/sessions.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { applications, applyTransition, lockBuyerForUpdate, regionDate, findApplication, type ApplicationRow } from '../cancellation/public.ts';
+import { applications, applyTransition, lockBuyerForUpdate, findApplication, type ApplicationRow } from '../cancellation/public.ts';
 
 export interface ClaimView {
   id: string;
@@ -47,7 +47,7 @@ export async function claimApplication(ctx: AppContext, reviewer: UserRow, appli
       set: { claimedBy: reviewer.id, claimExpiresAt },
       // Renewing a claim changes nothing the buyer sees: no timeline entry, no mail.
       silent: application.status === 'in_review',
-      notify: application.status === 'submitted' ? { template: 'application_in_review', vars: { dueDate: regionDate(ctx.config, application.dueAt) } } : undefined,
+      notify: application.status === 'submitted' ? { template: 'application_in_review', vars: { dueDate: application.dueAt.toISOString() } } : undefined,
       auditAction: 'application.claimed',
       staleError: 'ALREADY_CLAIMED',
     });

@@ -4,7 +4,7 @@ import type { UserRow } from '../accounts/sessions.ts';
 import { enqueueNotification, type SecretResolver } from '../accounts/notifications.ts';
 import { toLocale } from '../notify/render.ts';
 import { checkEligibility } from '../eligibility/check-eligibility.ts';
-import { applyTransition, freezeBuyer, openApplicationText, sealApplicationText, toApplicationView, type ApplicationView, reviewerCasePath, regionDate, workingDaysTaken, findApplication } from '../cancellation/public.ts';
+import { applyTransition, freezeBuyer, openApplicationText, sealApplicationText, toApplicationView, type ApplicationView, reviewerCasePath, workingDaysTaken, findApplication } from '../cancellation/public.ts';
 import { documentReview } from '../documents/reviewed-documents.ts';
 import { claimedByOther, lockApplication } from './claim-application.ts';
 import { guidanceFor } from './guidance-templates.ts';
@@ -99,7 +99,7 @@ export async function decideApplication(ctx: AppContext, reviewer: UserRow, appl
         actor: { role: 'system', subjectId: 'system' },
         set: { graceEndsAt },
         detail: { graceEndsAt: graceEndsAt.toISOString() },
-        notify: { template: 'application_approved', vars: { erasureDate: regionDate(ctx.config, graceEndsAt) } },
+        notify: { template: 'application_approved', vars: { erasureDate: graceEndsAt.toISOString() } },
       });
       await freezeBuyer(ctx, tx, buyer.id, application.id);
       return toApplicationView(ctx, tx, inGrace, 'staff');

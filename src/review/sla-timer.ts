@@ -6,7 +6,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { enqueueNotification } from '../accounts/notifications.ts';
 import { newId } from '../ids.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { applicationEvents, applications, regionDate } from '../cancellation/public.ts';
+import { applicationEvents, applications } from '../cancellation/public.ts';
 import { allStaffIds } from '../accounts/staff-recipients.ts';
 
 type Flagged = { id: string; userId: string; dueAt: Date; claimedBy: string | null; claimExpiresAt: Date | null };
@@ -71,7 +71,7 @@ async function notifyStaff(ctx: AppContext, tx: Db, template: string, cases: Fla
     await enqueueNotification(ctx, tx, {
       userId,
       template,
-      vars: { count: list.length, dueDate: regionDate(ctx.config, earliest) },
+      vars: { count: list.length, dueDate: earliest.toISOString() },
       linkPath: list.length === 1 ? `/review/${encodeURIComponent(list[0].id)}` : '/review',
     });
   }

@@ -186,7 +186,7 @@ describe.each(DATABASE_KINDS)('data export on %s', (kind) => {
       expect(JSON.parse(files.get(`stores/crmsql/${crm.name}.customers.json`)!.toString())).toEqual([expect.objectContaining({ email: 'ada@example.com', full_name: 'Ada Lovelace' })]);
     }
     const readme = files.get('README.html')!.toString();
-    expect(readme).toContain('<html lang="en">');
+    expect(readme).toContain('<html lang="en" dir="ltr">');
     expect(readme).toContain('your email address');
 
     // The mail: localised, anti-phishing line, a link on publicUrl only.

@@ -86,7 +86,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Set the account’s language */
+        /** Set the account’s language and/or time zone (IANA name, null for the platform’s) */
         patch: operations["setPreferences"];
         trace?: never;
     };
@@ -1472,6 +1472,8 @@ export interface components {
             recoveryCodesLeft: number;
             roles: ("buyer" | "reviewer" | "admin")[];
             status: string;
+            /** @description IANA zone for dates in messages; null: the platform’s */
+            timeZone: string | null;
             totpEnabled: boolean;
         };
         Application: {
@@ -1710,6 +1712,8 @@ export interface components {
                 locale: string;
                 roles: ("buyer" | "reviewer" | "admin")[];
                 status: string;
+                /** @description IANA zone for dates in messages; null: the platform’s */
+                timeZone: string | null;
             } | null;
         };
         SessionRow: {
@@ -2053,7 +2057,8 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
+                    locale?: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
+                    timeZone?: string | null;
                 };
             };
         };
@@ -2067,6 +2072,7 @@ export interface operations {
                     "application/json": {
                         /** @enum {string} */
                         locale: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
+                        timeZone: string | null;
                     };
                 };
             };
@@ -3938,6 +3944,7 @@ export interface operations {
                     locale?: "en" | "zh-CN" | "zh-TW" | "es" | "fr" | "pt-BR" | "ru" | "ar" | "ko" | "ja" | "de" | "it" | "pl" | "tr" | "nl";
                     password: string;
                     phone?: string;
+                    timeZone?: string;
                 };
             };
         };

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { negotiateLocale } from '../../../../src/domain/locales.ts';
+import { deviceTimeZone, knownTimeZones } from '../../../../src/domain/time-zones.ts';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
@@ -9,9 +10,9 @@ import { Card } from '../../components/Card.tsx';
 import { PageHeader } from '../../components/PageHeader.tsx';
 import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
-import { RadioGroup } from '../../components/Field.tsx';
+import { RadioGroup, SelectField } from '../../components/Field.tsx';
 import { Alert } from '../../components/Alert.tsx';
-import { ButtonLink } from '../../components/Button.tsx';
+import { Button, ButtonLink } from '../../components/Button.tsx';
 import { LANGUAGES } from '../../i18n.ts';
 import { useFormat } from '../../lib/format.ts';
 
@@ -24,6 +25,11 @@ export default function SettingsPage() {
   const saveLocale = useMutation({
     mutationFn: (locale: string) => call('patch', '/api/account/preferences', { body: { locale: negotiateLocale(locale) } }),
   });
+  // Dates in emails and text messages: in this zone; none set means the service's own.
+  const [zone, setZone] = useState<string | null | undefined>(undefined);
+  const saveZone = useMutation({
+    mutationFn: (timeZone: string | null) => call('patch', '/api/account/preferences', { body: { timeZone } }),
+  });
 
   if (account.isPending) return <Loading />;
   if (account.error) return <ErrorAlert error={account.error} />;
@@ -33,6 +39,12 @@ export default function SettingsPage() {
     setChosen(locale);
     void i18n.changeLanguage(locale);
     saveLocale.mutate(locale);
+  };
+  const currentZone = zone === undefined ? me.timeZone : zone;
+  const device = deviceTimeZone();
+  const chooseZone = (value: string) => {
+    setZone(value || null);
+    saveZone.mutate(value || null);
   };
 
   return (
@@ -73,6 +85,26 @@ export default function SettingsPage() {
           </Alert>
         )}
         {saveLocale.error && <ErrorAlert error={saveLocale.error} />}
+      </Card>
+      <Card title={t('settings.timeZone')} id="time-zone">
+        <SelectField
+          label={t('settings.timeZoneLegend')}
+          hint={t('settings.timeZoneHint')}
+          value={currentZone ?? ''}
+          onChange={(e) => chooseZone(e.target.value)}
+          options={[{ value: '', label: t('settings.timeZoneNone') }, ...knownTimeZones(currentZone).map((z) => ({ value: z, label: z.replace(/_/g, ' ') }))]}
+        />
+        {device && device !== currentZone && (
+          <Button variant="secondary" size="sm" onClick={() => chooseZone(device)}>
+            {t('settings.timeZoneDevice', { zone: device.replace(/_/g, ' ') })}
+          </Button>
+        )}
+        {saveZone.isSuccess && (
+          <Alert tone="success" live="polite">
+            {t('settings.timeZoneSaved')}
+          </Alert>
+        )}
+        {saveZone.error && <ErrorAlert error={saveZone.error} />}
       </Card>
       <Card title={t('settings.password')} id="password">
         <p>{t('settings.passwordText')}</p>

@@ -1,4 +1,5 @@
 import { negotiateLocale } from '../../../../src/domain/locales.ts';
+import { deviceTimeZone } from '../../../../src/domain/time-zones.ts';
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -21,7 +22,7 @@ export default function SignUpPage() {
 
   const signUp = useMutation({
     mutationFn: async (body: { displayName: string; email?: string; phone?: string; password: string }) => {
-      await call('post', '/api/auth/signup', { body: { ...body, locale: negotiateLocale(i18n.resolvedLanguage) } });
+      await call('post', '/api/auth/signup', { body: { ...body, locale: negotiateLocale(i18n.resolvedLanguage), timeZone: deviceTimeZone() } });
       const identifier = body.email ?? body.phone!;
       const login = await call('post', '/api/auth/login', { body: { identifier, password: body.password }, quiet401: true });
       return login.csrfToken;
