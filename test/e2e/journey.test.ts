@@ -540,8 +540,8 @@ describe.skipIf(!hasChromium).sequential.each<Lang>(['ar', 'es'])('the buyer jou
  * The pseudo-locale (accented, 40 % longer, bracketed): a hard-coded English word or a clipped
  * text shows at once. The buyer's pages at a phone's and a desktop's width, with screenshots.
  */
-/** Words of the demo data itself (Ben's name, the browser the test runs in), not of the UI. */
-const BUYER_DATA = ['Zhang', 'Chrome', 'Chromium', 'Linux'];
+/** Words of the demo data itself (Ben's name, the browser the test runs in and its time zone), not of the UI. */
+const BUYER_DATA = ['Zhang', 'Chrome', 'Chromium', 'Linux', 'Asia', 'Shanghai'];
 
 describe.skipIf(!hasChromium).sequential('the pseudo-locale', () => {
   let server: RunningServer;

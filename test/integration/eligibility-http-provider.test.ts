@@ -128,7 +128,7 @@ describe.each(DATABASE_KINDS)('eligibility over HTTP providers (%s)', (kind) => 
     const { report } = await adaReport([{ name: 'logistics', path: '/slow', timeoutMs: 200 }]);
     expect(report.eligible).toBe(false);
     expect(report.blockers).toEqual([expect.objectContaining({ code: 'CHECK_UNAVAILABLE', title: 'A check could not be completed' })]);
-    expect(report.blockers[0].detail).toContain('"logistics"');
+    expect(report.blockers[0].detail).toContain('“logistics”');
     expect(report.blockers[0].resolveHint).toMatch(/try again/i);
   });
 
@@ -141,7 +141,7 @@ describe.each(DATABASE_KINDS)('eligibility over HTTP providers (%s)', (kind) => 
     ]);
     expect(report.eligible).toBe(false);
     expect(report.blockers.map((b) => b.code)).toEqual(['CHECK_UNAVAILABLE', 'CHECK_UNAVAILABLE', 'CHECK_UNAVAILABLE', 'CHECK_UNAVAILABLE']);
-    expect(report.blockers.map((b) => b.detail.match(/"(\w+)"/)![1])).toEqual(['down', 'html', 'shape', 'phish']);
+    expect(report.blockers.map((b) => b.detail.match(/“(\w+)”/)![1])).toEqual(['down', 'html', 'shape', 'phish']);
   });
 
   it('is unavailable when the shared secret is configured wrong (the service refuses the signature)', async () => {
