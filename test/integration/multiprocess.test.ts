@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { queryRows } from '../../src/db/sql.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-databases.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
+import { spawnAdieu, stopAdieu as stopProc, type AdieuProcess as Proc } from '../helpers/adieu-process.ts';
 
 /**
  * Adieu as it runs in production: 2 stateless servers (`serve --no-worker`) and 2 workers on one
@@ -35,7 +35,6 @@ const BUYERS = Number(process.env.ADIEU_MP_BUYERS ?? 200);
 /** Buyers that apply at once (each one signs in, re-authenticates, uploads, submits). */
 const CONCURRENCY = 16;
 const PASSWORD = 'multi process passphrase';
-const BIN = resolve('bin/adieu.js');
 const FINAL = ['erased', 'rejected', 'withdrawn'];
 
 /** What the test decided for buyer i: most are approved, some rejected, some withdraw themselves. */
@@ -50,49 +49,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Child processes
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  url: string | null;
-  output: () => string;
-}
-
-function spawnAdieu(name: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'ADIEU_KEYSTORE_URL', 'ADIEU_CONFIG', 'ADIEU_DATA_DIR', 'PORT', 'ADIEU_DEMO', 'NODE_ENV', 'REDIS_URL']) delete childEnv[key];
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...childEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    if (output.length > 400_000) output = output.slice(-200_000);
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after 60 s:\n${output.slice(-3000)}`)), 60_000);
-    const poll = setInterval(() => {
-      const m = ready.exec(output);
-      if (m) {
-        clearInterval(poll);
-        clearTimeout(timer);
-        resolvePromise({ name, child, url: m[1] ?? null, output: () => output });
-      }
-    }, 50);
-    child.on('exit', (code, signal) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${output.slice(-3000)}`));
-    });
-  });
-}
-
-async function stopProc(proc: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const exited = new Promise((r) => proc.child.once('exit', r));
-  proc.child.kill(signal);
-  const timeout = sleep(20_000).then(() => proc.child.kill('SIGKILL'));
-  await Promise.race([exited, timeout]);
-}
+// Shared with the other multi-process tests: test/helpers/adieu-process.ts.
 
 // ---------------------------------------------------------------------------------------------
 // A browser-like HTTP client: session cookie and CSRF token, against whichever server it is given
