@@ -18,6 +18,9 @@ export interface ReadmeInput {
   documents: string[];
 }
 
+/** The text key of a table's description: `public.users` → `export_tables.public_users`. */
+export const tableTextKey = (table: string): string => `export_tables.${table.replace('.', '_')}`;
+
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -38,7 +41,7 @@ export function renderReadme(input: ReadmeInput): string {
   const t = translator(input.locale);
   const e = (key: string, vars?: Record<string, string>) => escapeHtml(t(key, vars));
   const sections = input.tables.map(({ table, rows, files }) => {
-    const description = t(`export_tables.${table.table.replace('.', '_')}`);
+    const description = t(tableTextKey(table.table));
     const columns = table.columns.map((c) => `<tr><td><code>${escapeHtml(c.name)}</code></td><td>${escapeHtml(explainColumn(t, c.name))}</td></tr>`).join('');
     return [
       `<section><h3><code>${escapeHtml(table.table)}</code></h3>`,

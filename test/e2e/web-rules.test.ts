@@ -3,6 +3,7 @@ import { check, identifierSchema, reasonSchema, resetSchema, secondFactorSchema,
 import { rectFromPoints, redactionsForCrop, clampRect } from '../../web/src/pages/cancel/maskGeometry.ts';
 import { formatMoney } from '../../web/src/lib/format.ts';
 import { safeNext } from '../../web/src/pages/auth/safeNext.ts';
+import { splitLinks } from '../../web/src/lib/text-links.ts';
 
 /** The web UI's pure rules (no browser needed): form checks, mask geometry, money. */
 describe('web form rules mirror the API', () => {
@@ -72,5 +73,26 @@ describe('sign-in next=', () => {
     for (const unsafe of ['//evil.test/', '/\\evil.test', '/\t/evil.test/', '/\n/evil.test/', '/\r/evil.test/', '/ /x', 'https://evil.test/', 'account', '', null]) {
       expect(safeNext(unsafe), String(unsafe)).toBeNull();
     }
+  });
+});
+
+describe('links in a text mail', () => {
+  it('leave the sentence’s closing punctuation outside the link, in English and Chinese', () => {
+    expect(splitLinks('This link only ever leads to http://127.0.0.1:3000.')).toEqual([
+      { text: 'This link only ever leads to ' },
+      { text: 'http://127.0.0.1:3000', href: 'http://127.0.0.1:3000' },
+      { text: '.' },
+    ]);
+    expect(splitLinks('此链接只会指向 http://127.0.0.1:3000。')).toEqual([
+      { text: '此链接只会指向 ' },
+      { text: 'http://127.0.0.1:3000', href: 'http://127.0.0.1:3000' },
+      { text: '。' },
+    ]);
+    expect(splitLinks('下载您的数据：http://shop.example/account#exports\n谢谢')).toEqual([
+      { text: '下载您的数据：' },
+      { text: 'http://shop.example/account#exports', href: 'http://shop.example/account#exports' },
+      { text: '\n谢谢' },
+    ]);
+    expect(splitLinks('no link here')).toEqual([{ text: 'no link here' }]);
   });
 });

@@ -13,7 +13,8 @@ export function RequireAuth({ role, children }: { role?: Role; children: ReactNo
   const { t } = useTranslation();
   if (isPending) return <Loading />;
   if (!data?.user) {
-    const next = encodeURIComponent(location.pathname + location.search);
+    // The hash too: a mailed link such as /account#exports leads back to its card after sign-in.
+    const next = encodeURIComponent(location.pathname + location.search + location.hash);
     return <Navigate to={`/sign-in?next=${next}`} replace />;
   }
   if (role && !hasRole(data.user, role)) {

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from '../../api/typed.ts';
@@ -44,6 +45,12 @@ export function DataExportCard({ id = 'exports', level = 2, title }: { id?: stri
     if (!fresh) return setStepUpFor({ kind: 'download', exportId });
     window.location.assign(`/api/account/exports/${encodeURIComponent(exportId)}/download`);
   };
+  // A link to the card (the "ready" mail leads to /account#exports) shows it once its list is in.
+  const { hash } = useLocation();
+  const loaded = !exports.isPending;
+  useEffect(() => {
+    if (loaded && hash === `#${id}`) document.getElementById(id)?.scrollIntoView({ block: 'start' });
+  }, [loaded, hash, id]);
   const items = exports.data?.items ?? [];
   const preparing = items.some((e) => e.state === 'preparing');
 

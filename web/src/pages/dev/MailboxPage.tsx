@@ -10,16 +10,17 @@ import { Loading } from '../../components/Loading.tsx';
 import { ErrorAlert } from '../../components/ErrorAlert.tsx';
 import { EmptyState } from '../../components/EmptyState.tsx';
 import { useFormat } from '../../lib/format.ts';
+import { splitLinks } from '../../lib/text-links.ts';
 
 /** Plain text with its links made clickable (mail bodies are text; no HTML is injected). */
 function linkify(text: string): ReactNode[] {
-  return text.split(/(https?:\/\/[^\s<>"]+)/g).map((part, i) =>
-    /^https?:\/\//.test(part) ? (
-      <a key={i} href={part}>
-        {part}
+  return splitLinks(text).map((part, i) =>
+    part.href ? (
+      <a key={i} href={part.href}>
+        {part.text}
       </a>
     ) : (
-      part
+      part.text
     ),
   );
 }
