@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import yauzl from 'yauzl';
 import type { AppContext } from '../../src/context.ts';
 import { dataMap } from '../../src/erasure/datamap.ts';
 import { planExport, type ExportTable } from '../../src/domain/export-datamap.ts';
@@ -10,30 +9,6 @@ import { resolveParams, type ParamValues } from '../../src/erasure/params.ts';
 import { rawQuery } from '../../src/db/sql.ts';
 import { openForSubject } from '../../src/keys/subject-seal.ts';
 import mysql from 'mysql2/promise';
-
-/** Every entry of a ZIP, read fully (tests only: small exports). */
-export function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error ?? new Error('no zip'));
-      const entries = new Map<string, Buffer>();
-      file.on('entry', (entry: yauzl.Entry) => {
-        file.openReadStream(entry, (err, stream) => {
-          if (err || !stream) return reject(err ?? new Error('no stream'));
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            entries.set(entry.fileName, Buffer.concat(chunks));
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => resolve(entries));
-      file.on('error', reject);
-      file.readEntry();
-    });
-  });
-}
 
 const normal = (value: unknown): unknown => {
   if (value === null || value === undefined) return null;

@@ -24,7 +24,8 @@ import { verifyExportBundle, type ExportManifest } from '../../src/export/export
 import { advance } from './cancellation-fixtures.ts';
 import { beginErasure, drainJobs, giveBuyerEverything, randomTag, subjectOf } from './erasure-fixtures.ts';
 import { crmMap, seedCrm, ADA_VIEWS } from './mysql-crm-fixture.ts';
-import { filesContaining, storeRows, unzip } from './export-fixtures.ts';
+import { filesContaining, storeRows } from './export-fixtures.ts';
+import { unzip } from '../helpers/unzip.ts';
 
 const withMysql = await mysqlReachable();
 
