@@ -79,7 +79,8 @@ export const eligibilityScenario: Scenario = {
             { value: checkStats.p99, unit: 'ms' },
             { value: rawStats.p99, unit: 'ms', label: 'raw aggregate' },
             checkStats.p99 / rawStats.p99,
-            { op: '<=', value: 2, text: '<= 2x' },
+            // Issue 17: the embedded database parses and plans each statement it is sent, PostgreSQL a pooled server.
+            bench.databaseUrl ? { op: '<=', value: 2, text: '<= 2x' } : { op: '<=', value: 3, text: '<= 3x' },
           ),
         ],
         details: { orders: n, neighbours, check: checkStats, raw: rawStats, blockers: report.blockers.map((b) => b.code), plans, rawPlan },
