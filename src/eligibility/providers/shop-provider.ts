@@ -72,10 +72,7 @@ export const shopProvider: CheckProvider = {
   },
   async checkMany(inputs) {
     if (inputs.length === 0) return [];
-    const facts = await loadShopFactsMany(
-      inputs[0],
-      inputs.filter((i) => !i.shopFacts).map((i) => i.userId),
-    );
+    const facts = await loadShopFactsMany(inputs[0], inputs.filter((i) => !i.shopFacts).map((i) => i.userId));
     return inputs.map((input) => describe(input.shopFacts ?? facts.get(input.userId)!, input.locale));
   },
 };
