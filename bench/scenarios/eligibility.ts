@@ -79,7 +79,7 @@ export const eligibilityScenario: Scenario = {
             { value: checkStats.p99, unit: 'ms' },
             { value: rawStats.p99, unit: 'ms', label: 'raw aggregate' },
             checkStats.p99 / rawStats.p99,
-            // Issue 17: the embedded database parses and plans each statement it is sent, PostgreSQL a pooled server.
+            // Issue 17: the embedded database parses and plans every statement it is sent, on each call.
             bench.databaseUrl ? { op: '<=', value: 2, text: '<= 2x' } : { op: '<=', value: 3, text: '<= 3x' },
           ),
         ],
