@@ -37,3 +37,25 @@ export async function explain(database: Database, query: CapturedQuery): Promise
 export function seqScans(plan: string): string[] {
   return [...plan.matchAll(/Seq Scan on (\S+)/g)].map((m) => m[1]);
 }
+
+/**
+ * The statement a PL/pgSQL function of one `RETURN QUERY` runs, with its arguments as `$n`
+ * parameters bound to `values`: EXPLAIN of the call itself shows only a Function Scan.
+ */
+export async function functionQuery(database: Database, name: string, values: unknown[]): Promise<CapturedQuery> {
+  const result = await database.executeSql(
+    `SELECT p.prosrc AS body, p.proargnames AS names, array(SELECT format_type(t, NULL) FROM unnest(p.proargtypes) t) AS types
+     FROM pg_proc p WHERE p.oid = $1::regproc`,
+    [name],
+  );
+  const [row] = (Array.isArray(result) ? result[0] : result).rows as Array<{ body: string; names: string[]; types: string[] }>;
+  const body = row ? /RETURN QUERY\s+([\s\S]*?);\s*END/i.exec(row.body)?.[1] : undefined;
+  if (!body) throw new Error(`${name} is not a function of one RETURN QUERY`);
+  const bare = name.split('.').pop()!;
+  // The in-arguments come first among the names (the RETURNS TABLE columns follow).
+  const text = row.types.reduce(
+    (sql, type, i) => sql.replace(new RegExp(`(?:\\b${bare}\\.|(?<![.\\w]))${row.names[i]}\\b`, 'g'), `$${i + 1}::${type}`),
+    body,
+  );
+  return { text, values };
+}

@@ -21,13 +21,29 @@ export function currencyDigits(currency: string): number {
   return digits;
 }
 
+/** One formatter per locale and currency (null: ICU knows neither): making one costs far more than using it. */
+const moneyFormats = new Map<string, Intl.NumberFormat | null>();
+
+function moneyFormat(currency: string, locale: string, digits: number): Intl.NumberFormat | null {
+  const key = `${locale}\u0000${currency}`;
+  let format = moneyFormats.get(key);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    } catch {
+      format = null;
+    }
+    // Locales and currencies are few; the bound only keeps odd values from growing the map for ever.
+    if (moneyFormats.size >= 1000) moneyFormats.clear();
+    moneyFormats.set(key, format);
+  }
+  return format;
+}
+
 export function formatMoney(minor: number, currency: string, locale: string): string {
   const digits = currencyDigits(currency);
-  try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 10 ** digits).toFixed(digits)} ${currency}`;
-  }
+  const amount = minor / 10 ** digits;
+  return moneyFormat(currency, locale, digits)?.format(amount) ?? `${amount.toFixed(digits)} ${currency}`;
 }
 
 export const moneyView = (minor: number, currency: string, locale: string): MoneyView => ({ value: minor, currency, formatted: formatMoney(minor, currency, locale) });

@@ -1,12 +1,10 @@
 import type { Locale } from '../domain/locales.ts';
-import { eq } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { users } from '../accounts/accounts.tables.ts';
 import { combineResults } from '../domain/eligibility.ts';
 import type { Blocker, CheckInput, CheckProvider } from './check-provider.ts';
-import { shopProvider } from './providers/shop-provider.ts';
+import { loadBuyerWithShopFacts, shopProvider } from './providers/shop-provider.ts';
 import { httpProvider } from './providers/http-provider.ts';
 import { externalIdOf, externalIdsOf } from '../identity/external-id.ts';
 import { describeConsequences, toEligibilityLocale } from './texts.ts';
@@ -34,11 +32,12 @@ export function eligibilityProviders(ctx: AppContext): CheckProvider[] {
  * `locale` defaults to the buyer's own.
  */
 export async function checkEligibility(ctx: AppContext, db: Db, userId: string, locale?: Locale): Promise<EligibilityReport> {
-  const [user] = await db.select({ subjectId: users.subjectId, locale: users.locale }).from(users).where(eq(users.id, userId)).limit(1);
-  if (!user) throw new AppError('NOT_FOUND', { resource: 'user' }, { message: 'No such user.' });
-  const lang = locale ?? toEligibilityLocale(user.locale);
-  const externalId = await externalIdOf(ctx, db, userId);
-  const [combined] = await askProviders(ctx, [{ ctx, db, userId, subjectId: user.subjectId, externalId, locale: lang }]);
+  const buyer = await loadBuyerWithShopFacts({ ctx, db }, userId);
+  if (!buyer) throw new AppError('NOT_FOUND', { resource: 'user' }, { message: 'No such user.' });
+  const lang = locale ?? toEligibilityLocale(buyer.locale);
+  // Only the platform's services are told the external id.
+  const externalId = ctx.config.eligibility.providers.length > 0 ? await externalIdOf(ctx, db, userId) : null;
+  const [combined] = await askProviders(ctx, [{ ctx, db, userId, subjectId: buyer.subjectId, externalId, locale: lang, shopFacts: buyer.shopFacts }]);
   return { ...combined, consequences: describeConsequences(lang, ctx.config.erasure.graceDays) };
 }
 

@@ -1,6 +1,7 @@
 import { LOCALES, type Locale } from '../domain/locales.ts';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import type { ShopFacts } from '../domain/eligibility.ts';
 
 /** Eligibility is worded in every language buyers read (src/domain/locales.ts). */
 export const ELIGIBILITY_LOCALES = LOCALES;
@@ -29,6 +30,8 @@ export interface CheckInput {
   /** The platform's own id of the buyer, when the platform named them (sent to HTTP providers). */
   externalId?: string | null;
   locale: EligibilityLocale;
+  /** The built-in marketplace's facts, when the caller read them with the buyer's row (one statement for the whole check). */
+  shopFacts?: ShopFacts;
 }
 
 /** One source of blockers and warnings: the built-in marketplace, or a platform's own service. */

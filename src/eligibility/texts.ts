@@ -13,8 +13,15 @@ export const ELIGIBILITY_MESSAGES = MessageCatalog.fromDirectory(fileURLToPath(n
 /** Any language tag → the closest supported locale (`zh-HK` → zh-TW, `pt` → pt-BR, else en). */
 export const toEligibilityLocale = (value: string | null | undefined): EligibilityLocale => negotiateLocale(value);
 
+/** One formatter per locale: making an Intl formatter costs far more than using it. */
+const listFormats = new Map<Locale, Intl.ListFormat>();
+
 /** "A, B and C" in the buyer's language (Intl.ListFormat), never glued together by hand. */
-const joinList = (items: string[], locale: Locale) => new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }).format(items);
+function joinList(items: string[], locale: Locale): string {
+  let format = listFormats.get(locale);
+  if (!format) listFormats.set(locale, (format = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' })));
+  return format.format(items);
+}
 
 const formatAmounts = (amounts: Money[], locale: Locale) =>
   joinList(

@@ -3,6 +3,7 @@ import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/t
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
 import { checkEligibility, type EligibilityReport } from '../../src/eligibility/check-eligibility.ts';
+import { AppError } from '../../src/errors.ts';
 
 async function signedIn(t: TestApp, email: string): Promise<{ client: Client; userId: string }> {
   const client = new Client(t.app);
@@ -153,6 +154,15 @@ describe.each(DATABASE_KINDS)('eligibility (%s)', (kind) => {
     const report: EligibilityReport = await checkEligibility(t.ctx, t.ctx.db, userId);
     // WELCOME20 (60 days) is left; TEA5OFF (20 days) has expired.
     expect(report.warnings.find((w) => w.code === 'UNUSED_COUPONS')).toMatchObject({ count: 1, amount: { value: 2000 } });
+  });
+
+  it('answers NOT_FOUND for a user that does not exist', async () => {
+    const error = await checkEligibility(t.ctx, t.ctx.db, 'usr_never_seen').then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404, details: { resource: 'user' }, message: 'No such user.' });
   });
 
   it('reads through the caller’s transaction and sees its uncommitted writes', async () => {

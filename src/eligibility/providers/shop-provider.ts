@@ -17,36 +17,31 @@ const perCurrency = (rows: FactsRow['refunds']) => (rows ?? []).map((r) => ({ co
 
 /**
  * Everything the marketplace knows that matters for cancellation, for each buyer of `userIds`, in
- * ONE statement: per buyer, scalar sub-queries that are each an index range scan on
- * `(buyer_id, status…)`. Counts and sums only, no rows are loaded, so a buyer with 100k orders
- * costs about what a buyer with 3 does (the pending-order count only walks the few index entries
- * of unfinished statuses), and a page of 20 buyers is one round trip.
+ * ONE statement: `shop.buyer_facts` (migration 0012) runs, per buyer, scalar sub-queries that are
+ * each an index range scan on `(buyer_id, status…)`. Counts and sums only, no rows are loaded, so a
+ * buyer with 100k orders costs about what a buyer with 3 does (the pending-order count only walks
+ * the few index entries of unfinished statuses), and a page of 20 buyers is one round trip. Being
+ * a PL/pgSQL function, its plan is made once per connection, not on every call.
  */
 export async function loadShopFactsMany(input: Pick<CheckInput, 'ctx' | 'db'>, userIds: string[]): Promise<Map<string, ShopFacts>> {
   const facts = new Map<string, ShopFacts>();
   if (userIds.length === 0) return facts;
-  const { rows } = await rawQuery(input.db)(
-    `SELECT b.id AS buyer_id,
-      (SELECT json_object_agg(status, n) FROM (
-         SELECT status, count(*)::int AS n FROM shop.orders
-         WHERE buyer_id = b.id AND status IN ('awaiting_payment', 'awaiting_shipment', 'shipped') GROUP BY status) o) AS pending,
-      (SELECT count(*)::int FROM shop.disputes WHERE buyer_id = b.id AND status = 'open') AS open_disputes,
-      (SELECT json_agg(r) FROM (
-         SELECT currency, count(*)::int AS n, sum(amount_minor)::bigint AS total FROM shop.refunds
-         WHERE buyer_id = b.id AND status = 'in_progress' GROUP BY currency ORDER BY currency) r) AS refunds,
-      (SELECT json_build_object('balance', balance_minor, 'currency', currency) FROM shop.wallets WHERE buyer_id = b.id) AS wallet,
-      (SELECT json_agg(s) FROM (
-         SELECT currency, count(*)::int AS n, sum(price_minor)::bigint AS total FROM shop.subscriptions
-         WHERE buyer_id = b.id AND status = 'active' GROUP BY currency ORDER BY currency) s) AS subscriptions,
-      (SELECT json_agg(c) FROM (
-         SELECT currency, count(*)::int AS n, sum(value_minor)::bigint AS total FROM shop.coupons
-         WHERE buyer_id = b.id AND status = 'unused' AND expires_at > $2::timestamptz GROUP BY currency ORDER BY currency) c) AS coupons,
-      (SELECT points FROM shop.points_balances WHERE buyer_id = b.id) AS points
-    FROM unnest($1::text[]) AS b(id)`,
-    [[...new Set(userIds)], input.ctx.clock.now().toISOString()],
-  );
+  const { rows } = await rawQuery(input.db)('SELECT * FROM shop.buyer_facts($1::text[], $2::timestamptz)', [[...new Set(userIds)], input.ctx.clock.now().toISOString()]);
   for (const row of rows as Array<FactsRow & { buyer_id: string }>) facts.set(row.buyer_id, toFacts(row));
   return facts;
+}
+
+/**
+ * The buyer's own row (subject id, locale) and their marketplace facts in ONE statement, the
+ * single-buyer check's only one; null when there is no such user.
+ */
+export async function loadBuyerWithShopFacts(
+  input: Pick<CheckInput, 'ctx' | 'db'>,
+  userId: string,
+): Promise<{ subjectId: string; locale: string; shopFacts: ShopFacts } | null> {
+  const { rows } = await rawQuery(input.db)('SELECT * FROM adieu_eligibility_buyer($1::text, $2::timestamptz)', [userId, input.ctx.clock.now().toISOString()]);
+  const row = rows[0] as (FactsRow & { subject_id: string; locale: string }) | undefined;
+  return row ? { subjectId: row.subject_id, locale: row.locale, shopFacts: toFacts(row) } : null;
 }
 
 function toFacts(row: FactsRow): ShopFacts {
@@ -73,12 +68,12 @@ export async function loadShopFacts(input: Pick<CheckInput, 'ctx' | 'db' | 'user
 export const shopProvider: CheckProvider = {
   name: 'shop',
   async check(input) {
-    return describe(await loadShopFacts(input), input.locale);
+    return describe(input.shopFacts ?? (await loadShopFacts(input)), input.locale);
   },
   async checkMany(inputs) {
     if (inputs.length === 0) return [];
-    const facts = await loadShopFactsMany(inputs[0], inputs.map((i) => i.userId));
-    return inputs.map((input) => describe(facts.get(input.userId)!, input.locale));
+    const facts = await loadShopFactsMany(inputs[0], inputs.filter((i) => !i.shopFacts).map((i) => i.userId));
+    return inputs.map((input) => describe(input.shopFacts ?? facts.get(input.userId)!, input.locale));
   },
 };
 
