@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { startApplicationErasure } from '../../src/cancellation/erase-application.ts';
 import type { AppContext } from '../../src/context.ts';
+import { bindKeyStore } from '../../src/keys/key-store-binding.ts';
 import { closeContext, openContext } from '../lib/adieu-in-process.ts';
 import { benchDatabase, type BenchDatabase } from '../lib/bench-database.ts';
 import { seedShopFor, typicalBuyer } from '../lib/erasure-fixtures.ts';
@@ -162,6 +163,8 @@ export const bulkScenario: Scenario = {
       const ctx = await openContext(db);
       let applicationIds: string[];
       try {
+        // As a first `adieu` start would: the worker processes refuse an unbound key store beside accounts.
+        await bindKeyStore(ctx.db, ctx.keys);
         bench.log(`seeding ${(small + large).toLocaleString('en-US')} typical buyers`);
         applicationIds = await seedErasing(ctx, small + large);
       } finally {
