@@ -10,7 +10,7 @@ export type JobHandler = (data: any, meta: { id: string; retryCount: number }) =
 /**
  * What a failed job keeps in pg-boss's `output`: the SQLSTATE or the error's class, never its
  * message, which can quote a query's parameters or a row's values (a rejected recipient's address,
- * a duplicate key). The logs and the erasure steps' own records say more, without personal data.
+ * a duplicate key). The erasure steps keep their own readable record of a failure (step-errors.ts).
  */
 export function jobFailure(error: unknown): { error: string } {
   let current: unknown = error;
