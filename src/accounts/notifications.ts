@@ -39,7 +39,7 @@ export async function enqueueNotification(ctx: AppContext, tx: Db, job: Notifica
     if (contacts?.phone && (!contacts.email || hasSmsForm(job.template))) channels.push('sms');
   }
   for (const channel of channels) {
-    await ctx.jobs.enqueue(tx, QUEUES.notify.name, { ...job, channel } as unknown as Record<string, string>);
+    await ctx.jobs.enqueue(tx, QUEUES.notify.name, { ...job, channel });
   }
 }
 

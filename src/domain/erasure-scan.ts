@@ -52,6 +52,8 @@ export interface ScanQueryInput {
    * other people's rows, is not evidence of a leftover and is dropped from the needles.
    */
   subject?: { path: ReachPath; surviving: string[] };
+  /** Scan only the rows this SQL predicate (over alias `t`, no parameters) selects; with `only`, both must hold. */
+  rowsWhere?: string;
 }
 
 /** Columns joined into one lower-case text, kept apart by a control character no needle holds. */
@@ -75,7 +77,8 @@ export function phonePattern(digits: string): string {
 export function buildScanSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
   let text = rowText(input.columns);
-  const where = input.only ? ` WHERE ${subjectPredicate(input.only, params).text}` : '';
+  const predicates = [input.only ? subjectPredicate(input.only, params).text : null, input.rowsWhere ? `(${input.rowsWhere})` : null].filter(Boolean);
+  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
   if (input.subject && input.only) {
     text = rowText(input.subject.surviving);
   } else if (input.subject) {

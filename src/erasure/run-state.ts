@@ -50,11 +50,16 @@ export async function stepsOf(db: Db, runId: string): Promise<StepRow[]> {
   return db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId)).orderBy(asc(erasureSteps.seq));
 }
 
+/**
+ * Queues the next job of a run already under way. Ahead of the runs not yet begun (priority 1; a
+ * run's first job has 0): a run that started finishes before the next starts, so a long backlog
+ * delays when runs begin, not how fast each one ends.
+ */
 export async function enqueueStep(ctx: AppContext, tx: Db, runId: string, startAfterSeconds?: number): Promise<void> {
   // A Date, not seconds: pg-boss repeats its startAfter placeholder, and through our transaction
   // adapter each repeat is typed on its own (seconds would be read as a timestamp and refused).
   const options = startAfterSeconds ? { startAfter: new Date(Date.now() + startAfterSeconds * 1000) } : {};
-  await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId }, options);
+  await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId }, { ...options, priority: 1 });
 }
 
 /** Set while a job runs a run's steps back to back: the job goes on to the next step itself. */

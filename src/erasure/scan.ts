@@ -2,8 +2,8 @@ import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
 import { buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
-import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
+import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
 import { storeConnector } from './connectors/connector.ts';
 
@@ -43,17 +43,13 @@ async function unscannableColumns(query: StoreConnection['query'], tables: strin
   return skip;
 }
 
-/** pg-boss's tables: job payloads carry ids only, and the scan proves it (archive included). */
-const JOB_TABLES = [`${BOSS_SCHEMA}.job`, `${BOSS_SCHEMA}.archive`];
-const JOB_COLUMNS = ['name', 'data', 'output'];
-
 /**
  * Which rows of a table tied to subjects are scanned: only the subject's own (`subject`, found
  * through the same indexed path the erasure used, so the cost follows the subject's data, not the
  * platform's), or every row (`everything`: proof against copies in other people's rows, at the
  * cost of reading every mapped table once per erasure). Tables tied to no subject (settings such
- * as the guidance templates), the job tables and the data directory's files are read whole in
- * both scopes.
+ * as the guidance templates) and the data directory's files are read whole in both scopes; of
+ * the job tables, the rows of the queues that may carry free text (job-scan.ts).
  */
 export type ScanScope = 'subject' | 'everything';
 
@@ -92,7 +88,7 @@ export async function scanDatabases(
     }
     if (connection?.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
-      for (const table of JOB_TABLES) targets.push({ table, columns: JOB_COLUMNS });
+      targets.push(...(await jobScanTargets(connection.query)));
     }
     for (const target of targets) {
       if (connector) {

@@ -1,11 +1,27 @@
 import PgBoss from 'pg-boss';
 import type { Database, Db } from '../db/database.ts';
 import { rawQuery } from '../db/sql.ts';
-import { QUEUES } from './queues.ts';
+import { QUEUES, type QueueDefinition } from './queues.ts';
 
 export const BOSS_SCHEMA = 'pgboss';
 
 export type JobHandler = (data: any, meta: { id: string; retryCount: number }) => Promise<void>;
+
+/**
+ * What a failed job keeps in pg-boss's `output`: the SQLSTATE or the error's class, never its
+ * message, which can quote a query's parameters or a row's values (a rejected recipient's address,
+ * a duplicate key). The erasure steps keep their own readable record of a failure (step-errors.ts).
+ */
+export function jobFailure(error: unknown): { error: string } {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { error: `SQLSTATE ${code}` };
+    current = (current as { cause?: unknown }).cause;
+  }
+  const name = error instanceof Error ? error.name : '';
+  return { error: /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(name) ? name : 'Error' };
+}
 
 /** pg-boss speaking through one of our drizzle transactions. */
 function bossDbFor(tx: Db): PgBoss.Db {
@@ -61,13 +77,30 @@ export class JobQueue {
     this.started = true;
   }
 
-  async enqueue(tx: Db, name: string, data: Record<string, string | number | boolean | null>, options: PgBoss.SendOptions = {}): Promise<void> {
+  /** Refuses, on an ids-only queue (queues.ts), any payload but the queue's own shape. */
+  async enqueue(tx: Db, name: string, data: object, options: PgBoss.SendOptions = {}): Promise<void> {
     // No start() here: sending needs only the caller's transaction, and starting would query through
     // the database's own connection, which on the embedded database (one connection) waits forever
     // for the transaction we are inside of.
-    const definition = (QUEUES as Record<string, { retryLimit: number; retryDelay: number; retryBackoff: boolean }>)[name];
+    const definition = (QUEUES as Record<string, QueueDefinition>)[name];
     if (!definition) throw new Error(`unknown queue ${name}`);
+    if (definition.payload) {
+      const parsed = definition.payload.safeParse(data);
+      // Names the fields only: the values may be the very data the queue must not carry.
+      if (!parsed.success) throw new Error(`queue ${name} carries ids only; refused payload fields: ${parsed.error.issues.map((i) => i.path.join('.') || '(shape)').join(', ')}`);
+    }
     await this.boss.send(name, data, { ...options, db: bossDbFor(tx) });
+  }
+
+  /** Runs one job; a failure is recorded as `jobFailure` says (pg-boss would keep the message). */
+  private async runJob(name: string, handler: JobHandler, job: PgBoss.JobWithMetadata<unknown> | PgBoss.Job<unknown>): Promise<boolean> {
+    try {
+      await handler(job.data, { id: job.id, retryCount: 'retryCount' in job ? job.retryCount : 0 });
+      return true;
+    } catch (error) {
+      await this.boss.fail(name, job.id, jobFailure(error));
+      return false;
+    }
   }
 
   /** Serves every registered queue until `stop`. */
@@ -77,7 +110,7 @@ export class JobQueue {
     for (const [name, handler] of this.handlers) {
       if (this.batchSize === 1) {
         await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds }, async (jobs) => {
-          for (const job of jobs) await handler(job.data, { id: job.id, retryCount: 0 });
+          for (const job of jobs) await this.runJob(name, handler, job);
         });
         continue;
       }
@@ -85,15 +118,7 @@ export class JobQueue {
       // batch runs concurrently; one job failing must not fail its batch-mates (pg-boss completes
       // only the jobs still active when the batch returns).
       await this.boss.work(name, { batchSize: this.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds, includeMetadata: true }, async (jobs) => {
-        await Promise.all(
-          jobs.map(async (job) => {
-            try {
-              await handler(job.data, { id: job.id, retryCount: job.retryCount });
-            } catch (error) {
-              await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : 'failed' });
-            }
-          }),
-        );
+        await Promise.all(jobs.map((job) => this.runJob(name, handler, job)));
       });
     }
     if (this.handlers.has(QUEUES.tick.name)) await this.boss.schedule(QUEUES.tick.name, options.tickCron ?? '* * * * *', {});
@@ -119,12 +144,10 @@ export class JobQueue {
         for (const job of jobs) {
           ran += 1;
           counts[name] ??= { completed: 0, failed: 0 };
-          try {
-            await handler(job.data, { id: job.id, retryCount: job.retryCount });
+          if (await this.runJob(name, handler, job)) {
             await this.boss.complete(name, job.id);
             counts[name].completed += 1;
-          } catch (error) {
-            await this.boss.fail(name, job.id, { message: error instanceof Error ? error.message : 'failed' });
+          } else {
             counts[name].failed += 1;
           }
         }
@@ -157,7 +180,12 @@ export async function installJobSchema(query: (text: string, values?: unknown[])
   const { rows } = await query(`SELECT to_regclass('${BOSS_SCHEMA}.version') AS present`);
   if (!rows[0]?.present) await exec(PgBoss.getConstructionPlans(BOSS_SCHEMA));
   for (const definition of Object.values(QUEUES)) {
-    const { name, ...options } = definition;
+    const { name, payload: _payload, ...options } = definition as QueueDefinition;
     await query(`SELECT ${BOSS_SCHEMA}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard', ...options })]);
   }
+  // Ours, so that fetching a batch does not grow with the backlog: it walks the waiting jobs in
+  // pg-boss's order and stops at the batch, where pg-boss's own index (name, start_after) had every
+  // waiting job of the queue sorted first. On the partitioned job table the index reaches every
+  // queue's partition, later ones included (ATTACH PARTITION creates it).
+  await exec(`CREATE INDEX IF NOT EXISTS job_fetch_order_i ON ${BOSS_SCHEMA}.job (name, priority DESC, created_on, id) WHERE state < 'active'`);
 }

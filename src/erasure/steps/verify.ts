@@ -9,7 +9,7 @@ import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
  * Before anything is certified: every column of every mapped table (all stores; the subject's rows
- * or every row, per `erasure.verifyScope`), the job tables and their archive, and every file under
+ * or every row, per `erasure.verifyScope`), the free-text queues' jobs (job-scan.ts), and every file under
  * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
  * the run, with where it was found (never what). (The document bytes go in the shred step, whose
  * hook checks that none is left.)
