@@ -47,8 +47,8 @@ export async function writeTableFiles(
   const names = table.columns.map((c) => c.name);
   const jsonPath = `${table.file}.json`;
   const csvPath = `${table.file}.csv`;
-  const json = await SealedFileWriter.create(ctx, exportId, partName(jsonPath), keys.file);
-  const csv = await SealedFileWriter.create(ctx, exportId, partName(csvPath), keys.file);
+  const json = await SealedFileWriter.create(ctx, exportId, partName(jsonPath), keys.file, { deflate: true });
+  const csv = await SealedFileWriter.create(ctx, exportId, partName(csvPath), keys.file, { deflate: true });
   const open = (field: string, stored: unknown): unknown => {
     if (typeof stored !== 'string' || !stored || !keys.subject) return null;
     try {
