@@ -33,17 +33,28 @@ type RawRows = (text: string, values?: unknown[]) => Promise<{ rows: Array<Recor
 
 /**
  * Reads through a server-side cursor on a connection already in a transaction: `FETCH` hands over
- * one batch at a time, so neither the server's answer nor ours is ever the whole table.
+ * one batch at a time, so neither the server's answer nor ours is ever the whole table. The next
+ * batch is asked for while the current one is handled (the server reads as we write): two batches
+ * at most in memory. A short batch is the last, which saves the round trip of an empty one.
  */
 async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>): Promise<number> {
   const built = buildReadSql(q);
   await query(`DECLARE adieu_export NO SCROLL CURSOR FOR ${built.text}`, resolveParams(built.params, values));
+  const fetch = () => query(`FETCH ${READ_BATCH} FROM adieu_export`);
   let count = 0;
-  for (;;) {
-    const { rows } = await query(`FETCH ${READ_BATCH} FROM adieu_export`);
-    if (rows.length === 0) break;
-    count += rows.length;
-    await onBatch(rows);
+  let next: ReturnType<RawRows> | null = fetch();
+  try {
+    while (next) {
+      const { rows }: Awaited<ReturnType<RawRows>> = await next;
+      next = rows.length === READ_BATCH ? fetch() : null;
+      if (rows.length === 0) break;
+      count += rows.length;
+      await onBatch(rows);
+    }
+  } catch (error) {
+    // The transaction is rolled back; a FETCH still in flight goes with it.
+    await next?.catch(() => undefined);
+    throw error;
   }
   await query('CLOSE adieu_export');
   return count;

@@ -75,7 +75,7 @@ export async function writeTableFiles(
     });
     if (first) await csv.write(csvChunk(names, [], true));
     await json.write(first ? ']\n' : '\n]\n');
-    const [j, c] = [await json.close(), await csv.close()];
+    const [j, c] = await Promise.all([json.close(), csv.close()]);
     return [
       { path: jsonPath, rows, ...j },
       { path: csvPath, rows, ...c },
