@@ -47,9 +47,11 @@ const PGLITE_READ_PARSERS = { [TIMESTAMPTZ]: (text: string) => utcTimestampToIso
  * one batch at a time, so neither the server's answer nor ours is ever the whole table. The next
  * batch is asked for while the current one is handled (the server reads as we write): two batches
  * at most in memory. A short batch is the last, which saves the round trip of an empty one.
- * Times come in UTC, `timestamptz` values as ISO 8601 text (see `PG_READ_TYPES`).
+ * Not on the embedded database: it runs in this thread, so there is nothing to overlap, and a
+ * second batch would only raise the peak. Times come in UTC, `timestamptz` values as ISO 8601
+ * text (see `PG_READ_TYPES`).
  */
-async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>): Promise<number> {
+async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>, prefetch = true): Promise<number> {
   const built = buildReadSql(q);
   await query("SET LOCAL TIME ZONE 'UTC'");
   await query(`DECLARE adieu_export NO SCROLL CURSOR FOR ${built.text}`, resolveParams(built.params, values));
@@ -59,10 +61,12 @@ async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: Param
   try {
     while (next) {
       const { rows }: Awaited<ReturnType<RawRows>> = await next;
-      next = rows.length === READ_BATCH ? fetch() : null;
+      const more: boolean = rows.length === READ_BATCH;
+      next = more && prefetch ? fetch() : null;
       if (rows.length === 0) break;
       count += rows.length;
       await onBatch(rows);
+      if (more && !prefetch) next = fetch();
     }
   } catch (error) {
     // The transaction is rolled back; a FETCH still in flight goes with it.
@@ -94,7 +98,7 @@ function readBuiltin(ctx: AppContext): ReadSubjectRows {
     if (ctx.database.pool) return readOnPool(ctx.database.pool, q, values, onBatch);
     const pglite = ctx.database.pglite;
     if (!pglite) throw new Error('no database to read from');
-    return pglite.transaction((tx) => readWithCursor((text, v) => tx.query(text, v ?? [], { parsers: PGLITE_READ_PARSERS }) as Promise<{ rows: Array<Record<string, unknown>> }>, q, values, onBatch));
+    return pglite.transaction((tx) => readWithCursor((text, v) => tx.query(text, v ?? [], { parsers: PGLITE_READ_PARSERS }) as Promise<{ rows: Array<Record<string, unknown>> }>, q, values, onBatch, false));
   };
 }
 

@@ -41,7 +41,7 @@ export interface StepOutcome {
 export type ReadSubjectRows = (query: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>) => Promise<number>;
 
 /** Rows per batch of a read: large enough to amortise a round trip, small enough to stay flat. */
-export const READ_BATCH = 5000;
+export const READ_BATCH = 1000;
 
 /** A table to scan, as the PostgreSQL scan takes it. */
 export type TableScanTarget = ScanQueryInput;
