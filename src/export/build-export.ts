@@ -88,9 +88,9 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
 
   const map = dataMap(ctx.config);
   let parts = row.parts;
-  // Parts of an older format (not deflated, no CRC) cannot be copied into the ZIP as they are.
   if (row.datamapHash !== map.hash || parts.some((p) => typeof p.crc32 !== 'number')) {
-    // A new data map (or an older part format) since the parts were written: start over.
+    // A new data map since the parts were written, or parts of the older format (not deflated, no
+    // CRC, so not copiable into the ZIP as they are): start over.
     parts = [];
     await ctx.db.update(dataExports).set({ datamapHash: map.hash, parts: [] }).where(eq(dataExports.id, exportId));
   }

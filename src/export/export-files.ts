@@ -15,9 +15,9 @@ import type { AppContext } from '../context.ts';
  * Nothing of the buyer reaches a file name.
  */
 const IV_BYTES = 12;
+const TAG_BYTES = 16;
 /** zlib's default, as `gzip` uses: the ZIP's size for the time it takes. */
 export const DEFLATE_LEVEL = 6;
-const TAG_BYTES = 16;
 const EXPORT_ID = /^exp_[A-Za-z0-9_-]{22}$/;
 
 export const exportsRoot = (ctx: AppContext): string => join(ctx.config.dataDir, 'exports');
