@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { types as pgliteTypes } from '@electric-sql/pglite';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { rawQuery } from '../db/sql.ts';
@@ -8,6 +9,7 @@ import { closeRedisClients } from './connectors/redis.ts';
 import { READ_BATCH, type ReadSubjectRows } from './connectors/connector.ts';
 import { buildReadSql, type SubjectRowsQuery } from '../domain/erasure-sql.ts';
 import { resolveParams, type ParamValues } from './params.ts';
+import { utcTimestampToIso } from '../domain/timestamp-text.ts';
 
 export type Query = (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>;
 
@@ -31,19 +33,45 @@ export interface StoreConnection {
 
 type RawRows = (text: string, values?: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
 
+const TIMESTAMPTZ = 1184;
+const pgTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text');
+/** The read's parsers: a `timestamptz` comes as ISO 8601 text (the session is in UTC), not a Date per value. */
+const PG_READ_TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMPTZ ? (text: string) => utcTimestampToIso(text) ?? pgTimestamptz(text) : pg.types.getTypeParser(oid, format ?? 'text'),
+} as pg.CustomTypesConfig;
+const PGLITE_READ_PARSERS = { [TIMESTAMPTZ]: (text: string) => utcTimestampToIso(text) ?? pgliteTypes.parseType(text, TIMESTAMPTZ) };
+
 /**
  * Reads through a server-side cursor on a connection already in a transaction: `FETCH` hands over
- * one batch at a time, so neither the server's answer nor ours is ever the whole table.
+ * one batch at a time, so neither the server's answer nor ours is ever the whole table. The next
+ * batch is asked for while the current one is handled (the server reads as we write): two batches
+ * at most in memory. A short batch is the last, which saves the round trip of an empty one.
+ * Not on the embedded database: it runs in this thread, so there is nothing to overlap, and a
+ * second batch would only raise the peak. Times come in UTC, `timestamptz` values as ISO 8601
+ * text (see `PG_READ_TYPES`).
  */
-async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>): Promise<number> {
+async function readWithCursor(query: RawRows, q: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>, prefetch = true): Promise<number> {
   const built = buildReadSql(q);
+  await query("SET LOCAL TIME ZONE 'UTC'");
   await query(`DECLARE adieu_export NO SCROLL CURSOR FOR ${built.text}`, resolveParams(built.params, values));
+  const fetch = () => query(`FETCH ${READ_BATCH} FROM adieu_export`);
   let count = 0;
-  for (;;) {
-    const { rows } = await query(`FETCH ${READ_BATCH} FROM adieu_export`);
-    if (rows.length === 0) break;
-    count += rows.length;
-    await onBatch(rows);
+  let next: ReturnType<RawRows> | null = fetch();
+  try {
+    while (next) {
+      const { rows }: Awaited<ReturnType<RawRows>> = await next;
+      const more: boolean = rows.length === READ_BATCH;
+      next = more && prefetch ? fetch() : null;
+      if (rows.length === 0) break;
+      count += rows.length;
+      await onBatch(rows);
+      if (more && !prefetch) next = fetch();
+    }
+  } catch (error) {
+    // The transaction is rolled back; a FETCH still in flight goes with it.
+    await next?.catch(() => undefined);
+    throw error;
   }
   await query('CLOSE adieu_export');
   return count;
@@ -53,7 +81,7 @@ async function readOnPool(pool: pg.Pool, q: SubjectRowsQuery, values: ParamValue
   const client = await pool.connect();
   try {
     await client.query('BEGIN READ ONLY');
-    const count = await readWithCursor((text, v) => client.query(text, v as unknown[]), q, values, onBatch);
+    const count = await readWithCursor((text, v) => client.query({ text, values: v, types: PG_READ_TYPES }), q, values, onBatch);
     await client.query('COMMIT');
     return count;
   } catch (error) {
@@ -70,7 +98,7 @@ function readBuiltin(ctx: AppContext): ReadSubjectRows {
     if (ctx.database.pool) return readOnPool(ctx.database.pool, q, values, onBatch);
     const pglite = ctx.database.pglite;
     if (!pglite) throw new Error('no database to read from');
-    return pglite.transaction((tx) => readWithCursor((text, v) => tx.query(text, v ?? []) as Promise<{ rows: Array<Record<string, unknown>> }>, q, values, onBatch));
+    return pglite.transaction((tx) => readWithCursor((text, v) => tx.query(text, v ?? [], { parsers: PGLITE_READ_PARSERS }) as Promise<{ rows: Array<Record<string, unknown>> }>, q, values, onBatch, false));
   };
 }
 

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
-import yazl from 'yazl';
 import type { AppContext } from '../context.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -20,6 +19,7 @@ import { writeDocumentFiles } from './write-documents.ts';
 import { writeTableFiles } from './write-table-files.ts';
 import { erasureStarted } from './export-rules.ts';
 import { partName } from './part-names.ts';
+import { bufferEntry, writeZip, type ZipEntry } from './write-zip.ts';
 
 /** Attempts of one export before it is marked failed (each resumes where the last stopped). */
 export const MAX_ATTEMPTS = 6;
@@ -59,7 +59,7 @@ async function failExport(ctx: AppContext, row: DataExportRow, subjectId: string
  * store, into sealed part files (one table at a time, each recorded when complete, so a crash or
  * a hand-over resumes at the first unfinished table, which is written again from scratch: no row
  * twice, none missing), then the documents, then assembles the ZIP — manifest, its signature,
- * README and the parts, streamed through yazl into one sealed file — and mails the buyer.
+ * README and the parts, copied without recompressing into one sealed file — and mails the buyer.
  * Safe to run twice: it re-checks the export's state first.
  */
 export async function buildExport(ctx: AppContext, exportId: string, options: BuildOptions = {}): Promise<BuildOutcome> {
@@ -88,8 +88,9 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
 
   const map = dataMap(ctx.config);
   let parts = row.parts;
-  if (row.datamapHash !== map.hash) {
-    // A new data map since the parts were written: start over along the new one.
+  if (row.datamapHash !== map.hash || parts.some((p) => typeof p.crc32 !== 'number')) {
+    // A new data map since the parts were written, or parts of the older format (not deflated, no
+    // CRC, so not copiable into the ZIP as they are): start over.
     parts = [];
     await ctx.db.update(dataExports).set({ datamapHash: map.hash, parts: [] }).where(eq(dataExports.id, exportId));
   }
@@ -114,7 +115,7 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
   }
   if (!done.has(DOCUMENTS_DONE)) {
     if (budget <= 0 || ctx.jobs.isStopping) return handOver();
-    const written = [...(await writeDocumentFiles(ctx, exportId, user.id, fileKey)), { path: DOCUMENTS_DONE, rows: 0, sha256: '', bytes: 0 }];
+    const written = [...(await writeDocumentFiles(ctx, exportId, user.id, fileKey)), { path: DOCUMENTS_DONE, rows: 0, sha256: '', bytes: 0, crc32: 0, deflated: false }];
     await recordParts(ctx, exportId, written);
     parts = [...parts, ...written];
   }
@@ -142,22 +143,23 @@ export async function buildExport(ctx: AppContext, exportId: string, options: Bu
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
   const jws = await signManifest(ctx.keys, manifestBytes);
 
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(manifestBytes, 'manifest.json');
-  zip.addBuffer(Buffer.from(`${jws}\n`), 'manifest.jws');
-  zip.addBuffer(readme, 'README.html');
-  for (const file of files) {
-    zip.addReadStreamLazy(file.path, (cb) => {
-      openSealedFile(ctx, exportId, partName(file.path), fileKey).then(
-        ({ stream }) => cb(null, stream),
-        (error: unknown) => cb(error, undefined as never),
-      );
-    });
-  }
-  zip.end();
   const out = await SealedFileWriter.create(ctx, exportId, ZIP_FILE, fileKey);
   try {
-    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) await out.write(chunk);
+    const entries: ZipEntry[] = [
+      bufferEntry('manifest.json', manifestBytes),
+      bufferEntry('manifest.jws', Buffer.from(`${jws}\n`)),
+      bufferEntry('README.html', readme),
+      ...files.map((file) => ({
+        path: file.path,
+        size: file.bytes,
+        crc32: file.crc32,
+        deflated: file.deflated,
+        data: async function* () {
+          yield* (await openSealedFile(ctx, exportId, partName(file.path), fileKey)).stream as AsyncIterable<Buffer>;
+        },
+      })),
+    ];
+    await writeZip(entries, (chunk) => out.write(chunk), generatedAt);
   } catch (error) {
     await out.abort();
     throw error;

@@ -3,8 +3,9 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { crc32, createDeflateRaw } from 'node:zlib';
 import type { AppContext } from '../context.ts';
 
 /**
@@ -15,6 +16,8 @@ import type { AppContext } from '../context.ts';
  */
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+/** zlib's default, as `gzip` uses: the ZIP's size for the time it takes. */
+export const DEFLATE_LEVEL = 6;
 const EXPORT_ID = /^exp_[A-Za-z0-9_-]{22}$/;
 
 export const exportsRoot = (ctx: AppContext): string => join(ctx.config.dataDir, 'exports');
@@ -38,23 +41,36 @@ export async function exportKey(ctx: AppContext, userId: string, exportId: strin
 
 const aad = (exportId: string, name: string) => Buffer.from(`export:${exportId}:${name}`);
 
+/** What a sealed file holds: its plaintext's hash, size and CRC-32 (the ZIP's), and whether it is deflated. */
+export interface SealedFileSummary {
+  sha256: string;
+  bytes: number;
+  crc32: number;
+  deflated: boolean;
+}
+
 /**
- * Writes one sealed file as its plaintext streams in, with the plaintext's sha256 and size. It
- * is written under a temporary name and renamed when complete, so a crash never leaves a part that
- * looks finished.
+ * Writes one sealed file as its plaintext streams in, with the plaintext's sha256, size and CRC-32.
+ * With `deflate`, the plaintext is deflated (raw, as a ZIP entry holds it) before it is sealed, so
+ * the ZIP takes it as is instead of compressing it a second time. It is written under a temporary
+ * name, synced and renamed when complete, so a crash never leaves a part that looks finished.
  */
 export class SealedFileWriter {
   private readonly hash = createHash('sha256');
   private size = 0;
+  private crc = 0;
 
   private constructor(
+    private readonly input: Writable,
+    private readonly piped: Promise<void>,
     private readonly out: WriteStream,
     private readonly cipher: CipherGCM,
     private readonly tmpPath: string,
     private readonly path: string,
+    private readonly deflated: boolean,
   ) {}
 
-  static async create(ctx: AppContext, exportId: string, name: string, key: Buffer): Promise<SealedFileWriter> {
+  static async create(ctx: AppContext, exportId: string, name: string, key: Buffer, options: { deflate?: boolean } = {}): Promise<SealedFileWriter> {
     const dir = exportDir(ctx, exportId);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, name);
@@ -64,30 +80,37 @@ export class SealedFileWriter {
     cipher.setAAD(aad(exportId, name));
     const out = createWriteStream(tmpPath, { flags: 'w', mode: 0o600 });
     out.write(iv);
-    return new SealedFileWriter(out, cipher, tmpPath, path);
+    const deflate = options.deflate ? createDeflateRaw({ level: DEFLATE_LEVEL }) : null;
+    // The tag goes after the ciphertext, so the pipeline leaves `out` open for it.
+    const piped = deflate ? pipeline(deflate, cipher, out, { end: false }) : pipeline(cipher, out, { end: false });
+    piped.catch(() => undefined); // awaited by close; an abort's error is of no interest
+    return new SealedFileWriter(deflate ?? cipher, piped, out, cipher, tmpPath, path, !!deflate);
   }
 
-  /** Waits when the disk is slower than the database: memory holds one chunk. */
+  /** Waits when the disk (or deflate) is slower than the database: memory holds a chunk or two. */
   async write(chunk: Buffer | string): Promise<void> {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     if (buf.length === 0) return;
     this.hash.update(buf);
+    this.crc = crc32(buf, this.crc);
     this.size += buf.length;
-    if (!this.out.write(this.cipher.update(buf))) await once(this.out, 'drain');
+    if (!this.input.write(buf)) await once(this.input, 'drain');
   }
 
-  async close(): Promise<{ sha256: string; bytes: number }> {
-    this.out.write(this.cipher.final());
+  async close(): Promise<SealedFileSummary> {
+    this.input.end();
+    await this.piped;
     this.out.end(this.cipher.getAuthTag());
     await finished(this.out);
     const handle = await open(this.tmpPath, 'r');
     await handle.sync().finally(() => handle.close());
     await rename(this.tmpPath, this.path);
-    return { sha256: this.hash.digest('hex'), bytes: this.size };
+    return { sha256: this.hash.digest('hex'), bytes: this.size, crc32: this.crc, deflated: this.deflated };
   }
 
   /** Gives up: the temporary file goes. */
   async abort(): Promise<void> {
+    this.input.destroy();
     this.out.destroy();
     await rm(this.tmpPath, { force: true });
   }

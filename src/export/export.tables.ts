@@ -10,7 +10,12 @@ export interface ExportPart {
   path: string;
   rows: number;
   sha256: string;
+  /** Size of the plaintext. */
   bytes: number;
+  /** CRC-32 of the plaintext, for the ZIP entry. */
+  crc32: number;
+  /** The part file holds the plaintext deflated, as the ZIP entry takes it (tables), or stored (images). */
+  deflated: boolean;
 }
 
 /**

@@ -34,7 +34,8 @@ export interface StepOutcome {
 /**
  * The data export's read: the subject's rows of one table, these columns only, handed over in
  * batches as a server-side cursor (PostgreSQL) or a streamed result (MySQL) yields them, so memory
- * holds one batch whatever the buyer's size. The next batch is fetched once `onBatch` resolves.
+ * holds a batch or two whatever the buyer's size (the next may be fetched while `onBatch` runs; it is
+ * handed over once `onBatch` resolves). Times may come as Dates or as ISO 8601 UTC text.
  * Returns how many rows were read.
  */
 export type ReadSubjectRows = (query: SubjectRowsQuery, values: ParamValues, onBatch: (rows: Array<Record<string, unknown>>) => Promise<void>) => Promise<number>;
