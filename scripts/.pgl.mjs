@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+const [dir, mode] = process.argv.slice(2);
+const opts = mode === 'small' ? { initialMemory: 32 * 1024 * 1024 } : mode === 'sb' ? { startParams: undefined, postgresqlconf: process.argv.slice(4) } : {};
+const t = performance.now();
+const db = await PGlite.create(dir, opts);
+const opened = performance.now() - t;
+await db.query('select 1');
+const r = await db.query("select name, setting, unit from pg_settings where name in ('shared_buffers','work_mem','maintenance_work_mem','wal_buffers','max_connections')");
+const c = process.cpuUsage();
+console.log(mode, 'open ms', Math.round(opened), 'cpu', Math.round((c.user+c.system)/1000), 'rss', Math.round(process.memoryUsage().rss/1048576), JSON.stringify(r.rows));
+await db.close();
