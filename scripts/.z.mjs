@@ -1,0 +1,10 @@
+const c0 = process.cpuUsage();
+const { ZxcvbnFactory } = await import('@zxcvbn-ts/core');
+const common = await import('@zxcvbn-ts/language-common');
+const c1 = process.cpuUsage(c0);
+const s = new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+const c2 = process.cpuUsage(c0);
+console.log('import cpu', (c1.user + c1.system) / 1000, 'factory cpu', (c2.user + c2.system - c1.user - c1.system) / 1000, 'rss', Math.round(process.memoryUsage().rss / 1048576));
+const t=process.cpuUsage(); s.check('correct horse battery'); const d=process.cpuUsage(t); console.log('first check', (d.user+d.system)/1000);
+const c0b = process.cpuUsage(); const H = (await import('date-holidays')).default; const cd = await import('chinese-days'); const c3 = process.cpuUsage(c0b);
+console.log('holidays import', (c3.user + c3.system) / 1000, 'rss', Math.round(process.memoryUsage().rss / 1048576));
