@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { Database } from '../db/database.ts';
-import { MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
+import { lastMigrationTime, MIGRATIONS_FOLDER } from '../db/migrations-folder.ts';
 import { BOSS_SCHEMA, installJobSchema } from '../jobs/job-queue.ts';
 import { QUEUES } from '../jobs/queues.ts';
 
@@ -52,13 +50,7 @@ async function schemaIsCurrent(query: Query): Promise<boolean> {
   const [tables] = (await query(`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AND to_regclass('${BOSS_SCHEMA}.queue') IS NOT NULL AS present`)).rows;
   if (!tables?.present) return false;
   const [state] = (await query(`SELECT (SELECT max(created_at) FROM drizzle.__drizzle_migrations)::text AS last, (SELECT json_agg(name) FROM ${BOSS_SCHEMA}.queue)::text AS queues`)).rows;
-  if (state?.last == null || Number(state.last) < lastJournalEntry()) return false;
+  if (state?.last == null || Number(state.last) < lastMigrationTime()) return false;
   const queues = new Set<string>(JSON.parse(state.queues ?? '[]'));
   return Object.values(QUEUES).every((definition) => queues.has(definition.name));
-}
-
-/** When the newest migration in the journal was generated (drizzle's `created_at` for it). */
-function lastJournalEntry(): number {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ when: number }> };
-  return Math.max(...journal.entries.map((entry) => entry.when));
 }

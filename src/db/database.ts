@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { copyTemplate } from './embedded-template.ts';
 
 /**
  * No relational schema: every query names its tables, which each feature owns in its `*.tables.ts`
@@ -116,6 +117,7 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
     return wrapPool(pool, notices);
   }
   const dir = join(options.dataDir, 'db');
+  copyTemplate(dir);
   mkdirSync(dir, { recursive: true });
   return wrapPglite(await PGlite.create(dir, { startParams: EMBEDDED_START_PARAMS }));
 }
