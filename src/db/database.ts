@@ -125,7 +125,8 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
 /**
  * PostgreSQL's default 128 MB of shared buffers are allocated and touched when PGlite starts, and
  * WebAssembly memory never shrinks: they were a third of an idle server's memory. The embedded
- * database serves one process whose files the OS caches anyway, so 32 MB is plenty (measured: RSS
- * of an opened database 298 → 194 MiB, `npm run bench -- startup`).
+ * database serves one process whose files the OS caches anyway, so 32 MB is plenty (measured: an
+ * opened database alone 298 → 194 MiB; an idle demo server 451 → 284 MiB with the other start-up
+ * changes of issue 17).
  */
 const EMBEDDED_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
