@@ -15,7 +15,7 @@ export const MAX_UPWARD = 17;
 
 /** Floors, lowest first. A folder may import its own floor and the floors below it. */
 export const FLOORS: ReadonlyArray<{ name: string; folders: readonly string[] }> = [
-  { name: 'base', folders: ['domain', 'i18n', 'config', 'concurrency', 'webhooks', 'errors.ts', 'ids.ts', 'logger.ts', 'version.ts'] },
+  { name: 'base', folders: ['domain', 'i18n', 'config', 'concurrency', 'webhooks', 'errors.ts', 'ids.ts', 'logger.ts', 'version.ts', 'lazy-module.ts'] },
   { name: 'platform', folders: ['db', 'clock', 'keys', 'jobs', 'http', 'notify', 'audit', 'metrics', 'context.ts'] },
   { name: 'accounts', folders: ['accounts', 'identity'] },
   { name: 'engine', folders: ['erasure', 'shop'] },

@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumber } from './phone-numbers.ts';
 
 export type Identifier = { kind: 'email'; value: string } | { kind: 'phone'; value: string };
 
@@ -14,7 +14,7 @@ export function normaliseEmail(raw: string): string | null {
 export function normalisePhone(raw: string): string | null {
   const value = raw.normalize('NFKC').trim();
   if (!value.startsWith('+')) return null;
-  const phone = parsePhoneNumberFromString(value);
+  const phone = parsePhoneNumber(value);
   return phone && phone.isValid() ? phone.number : null;
 }
 
@@ -35,7 +35,7 @@ export function maskEmail(email: string): string {
 }
 
 export function maskPhone(phone: string): string {
-  const parsed = parsePhoneNumberFromString(phone);
+  const parsed = parsePhoneNumber(phone);
   const national = parsed?.nationalNumber ?? phone.slice(1);
   const code = parsed?.countryCallingCode ?? '';
   return `+${code} ${national.slice(0, 3)}****${national.slice(-4)}`;

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { parsePhoneNumber } from './phone-numbers.ts';
 import type { IdentifierKind } from './erasure-datamap.ts';
 
 /**
@@ -20,7 +21,7 @@ export function isEmail(value: string): boolean {
 export function isPhone(value: string, region: CountryCode = 'CN'): boolean {
   const text = value.trim();
   if (!/^[+\d][\d\s().-]{5,24}$/.test(text)) return false;
-  const parsed = text.startsWith('+') ? parsePhoneNumberFromString(text) : parsePhoneNumberFromString(text, region);
+  const parsed = text.startsWith('+') ? parsePhoneNumber(text) : parsePhoneNumber(text, region);
   return !!parsed && parsed.isValid();
 }
 

@@ -1,5 +1,9 @@
 import chineseDays from 'chinese-days';
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
+import { lazyModule } from '../lazy-module.ts';
+
+// Half a second of CPU to load: on the first deadline, not at every start.
+const holidaysLibrary = lazyModule<typeof Holidays>('date-holidays');
 
 /**
  * Working-day arithmetic for review deadlines. Pure: the holiday libraries are data, no I/O.
@@ -37,8 +41,9 @@ const isoDateRe = /^\d{4}-\d{2}-\d{2}$/;
 const holidayInstances = new Map<string, Holidays | null>();
 function holidaysFor(region: string): Holidays | null {
   if (!holidayInstances.has(region)) {
-    const known = region in new Holidays().getCountries();
-    holidayInstances.set(region, known ? new Holidays(region) : null);
+    const Library = holidaysLibrary();
+    const known = region in new Library().getCountries();
+    holidayInstances.set(region, known ? new Library(region) : null);
   }
   return holidayInstances.get(region) ?? null;
 }

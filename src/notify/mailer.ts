@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { DevMailbox } from './dev-mailbox.ts';
 
 export interface OutgoingMail {
@@ -15,13 +15,15 @@ export interface Mailer {
 
 /** Real mail over SMTP (`SMTP_URL`). */
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // nodemailer is loaded with the first mail, not at start (a tenth of a second of CPU).
+  let transport: Promise<Transporter> | undefined;
+  const open = () => (transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl)));
   return {
     async send(mail) {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+      await (await open()).sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
     },
     async close() {
-      transport.close();
+      if (transport) (await transport).close();
     },
   };
 }

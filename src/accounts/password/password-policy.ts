@@ -1,7 +1,14 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { lazyModule } from '../../lazy-module.ts';
 
-const strength = new ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
+// The dictionaries take a third of a second of CPU to load and index: built on the first password.
+const zxcvbn = lazyModule<typeof import('@zxcvbn-ts/core')>('@zxcvbn-ts/core');
+const language = lazyModule<typeof import('@zxcvbn-ts/language-common')>('@zxcvbn-ts/language-common');
+let strength: ZxcvbnFactory | undefined;
+function checker(): ZxcvbnFactory {
+  const common = language();
+  return (strength ??= new (zxcvbn().ZxcvbnFactory)({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs }));
+}
 
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
@@ -13,5 +20,5 @@ export const PASSWORD_MAX = 128;
 export function isPasswordAcceptable(password: string, context: string[] = []): boolean {
   const length = [...password].length;
   if (length < PASSWORD_MIN || length > PASSWORD_MAX) return false;
-  return strength.check(password, context).score >= 3;
+  return checker().check(password, context).score >= 3;
 }

@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { Config } from '../../config/schema.ts';
 import { connectionError, failure, ok, type CheckResult } from '../check-result.ts';
 
@@ -9,6 +8,8 @@ import { connectionError, failure, ok, type CheckResult } from '../check-result.
 export async function checkSmtp(config: Config): Promise<CheckResult[]> {
   if (!config.mail.smtpUrl) return [];
   const { hostname, port } = new URL(config.mail.smtpUrl);
+  // Loaded here: a server that never checks SMTP does not pay for nodemailer at start.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({ url: config.mail.smtpUrl, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 5000 });
   try {
     await transport.verify();

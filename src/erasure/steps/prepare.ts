@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumber } from '../../domain/phone-numbers.ts';
 import type { AppContext } from '../../context.ts';
 import { users } from '../../accounts/accounts.tables.ts';
 import { externalIdentities } from '../../identity/identity.tables.ts';
@@ -99,7 +99,7 @@ async function sampleColumn(connection: StoreConnection, table: string, column: 
 
 /** The national number of a phone however it was written (`+86 138…` or `138…`). */
 function phoneDigits(value: string): string {
-  const parsed = value.trim().startsWith('+') ? parsePhoneNumberFromString(value.trim()) : null;
+  const parsed = value.trim().startsWith('+') ? parsePhoneNumber(value.trim()) : null;
   return parsed?.nationalNumber ?? value.replace(/\D/g, '');
 }
 

@@ -1,0 +1,2 @@
+export declare const COMPILED_MAIN: URL;
+export declare function compiledBuildIsFresh(): boolean;
