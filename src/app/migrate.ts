@@ -47,7 +47,12 @@ export async function migrateDatabase(database: Database): Promise<void> {
  * the newest it recorded, and pg-boss's create_queue leaves an existing queue as it is.
  */
 async function schemaIsCurrent(query: Query): Promise<boolean> {
-  const [tables] = (await query(`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AND to_regclass('${BOSS_SCHEMA}.queue') IS NOT NULL AS present`)).rows;
+  // The job schema's own index (installJobSchema) stands for Adieu's additions to pg-boss's tables.
+  const [tables] = (
+    await query(
+      `SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AND to_regclass('${BOSS_SCHEMA}.queue') IS NOT NULL AND to_regclass('${BOSS_SCHEMA}.job_fetch_order_i') IS NOT NULL AS present`,
+    )
+  ).rows;
   if (!tables?.present) return false;
   const [state] = (await query(`SELECT (SELECT max(created_at) FROM drizzle.__drizzle_migrations)::text AS last, (SELECT json_agg(name) FROM ${BOSS_SCHEMA}.queue)::text AS queues`)).rows;
   if (state?.last == null || Number(state.last) < lastMigrationTime()) return false;
