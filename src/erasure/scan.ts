@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
-import { buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildFingerprintSql, buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -14,9 +14,31 @@ export interface TableHit {
   rows: number;
 }
 
+/** The rows a scan read of one table: how many, and the sum of their row versions' marks. */
+export interface TableFingerprint {
+  store: string;
+  table: string;
+  rows: number;
+  hash: string;
+}
+
 export interface DatabaseScan {
   tables: number;
   columns: number;
+  hits: TableHit[];
+  /** Tables whose every scannable column was read (what the verification reads), by fingerprint. */
+  fingerprints: TableFingerprint[];
+  /** Tables whose result was carried forward instead of read again. */
+  carried: number;
+}
+
+/**
+ * What `prepare` found in the tables it read whole (by the needles that the verification looks
+ * for), and their fingerprints then: a table whose fingerprint is unchanged at verification holds
+ * the same row versions, so the same result; any other table is read again.
+ */
+export interface CarriedScan {
+  fingerprints: TableFingerprint[];
   hits: TableHit[];
 }
 
@@ -68,9 +90,9 @@ export async function scanDatabases(
   map: DataMap,
   needles: Needle[],
   subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
-  options: { scope: ScanScope; excludeSubject?: boolean },
+  options: { scope: ScanScope; excludeSubject?: boolean; carried?: CarriedScan },
 ): Promise<DatabaseScan> {
-  const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };
+  const report: DatabaseScan = { tables: 0, columns: 0, hits: [], fingerprints: [], carried: 0 };
   if (needles.length === 0) return report;
   const values = { ...subject, now: ctx.clock.now(), needles };
   let jobTablesScanned = false;
@@ -80,7 +102,8 @@ export async function scanDatabases(
     const connector = storeConnector(ctx, store);
     const connection = connector ? null : connectStore(ctx, store);
     const skip = connector ? await connector.unscannable(Object.keys(store.tables)) : await unscannableColumns(connection!.query, Object.keys(store.tables));
-    const targets: ScanQueryInput[] = [];
+    // Job tables change all the time: never fingerprinted, always read.
+    const targets: Array<ScanQueryInput & { fingerprint?: boolean }> = [];
     for (const [table, spec] of Object.entries(store.tables)) {
       const scannable = (columns: string[]) => columns.filter((c) => !skip.get(table)?.has(c)).sort();
       const path = spec.reach ? reachPath(map, table) : null;
@@ -88,7 +111,10 @@ export async function scanDatabases(
       const subjectView = path && options.excludeSubject ? { path, surviving: scannable(survivingColumns(spec)) } : undefined;
       // Only the subject's rows, and none of their columns outlives the erasure: nothing to learn.
       if (only && subjectView && subjectView.surviving.length === 0) continue;
-      targets.push({ table, columns: scannable(Object.keys(spec.columns)), only, subject: subjectView });
+      const columns = scannable(Object.keys(spec.columns));
+      // Read as the verification reads it (every scannable column of every row it reads): fingerprinted.
+      const whole = !subjectView || subjectView.surviving.join() === columns.join();
+      targets.push({ table, columns, only, subject: subjectView, fingerprint: whole });
     }
     if (connection?.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
@@ -101,12 +127,42 @@ export async function scanDatabases(
         for (const hit of await connector.scan(target, needles, values)) report.hits.push({ store: store.store, table: target.table, ...hit });
         continue;
       }
-      const built = buildScanSql(target);
-      const rows = await connection!.query(built.text, resolveParams(built.params, values));
       report.tables += 1;
       report.columns += target.columns.length;
+      const before = target.fingerprint ? options.carried?.fingerprints.find((f) => f.store === store.store && f.table === target.table) : undefined;
+      if (before) {
+        const built = buildFingerprintSql(target);
+        const [now] = await connection!.query(built.text, resolveParams(built.params, values));
+        if (Number(now.n) === before.rows && String(now.h) === before.hash) {
+          report.carried += 1;
+          for (const hit of options.carried!.hits) if (hit.store === store.store && hit.table === target.table) report.hits.push(hit);
+          continue;
+        }
+      }
+      const probe = await probeTable(connection!, target, values);
+      if (target.fingerprint && probe) report.fingerprints.push({ store: store.store, table: target.table, rows: probe.rows, hash: probe.hash });
+      if (probe && !probe.hit) continue;
+      const built = buildScanSql(target);
+      const rows = await connection!.query(built.text, resolveParams(built.params, values));
       for (const row of rows) report.hits.push({ store: store.store, table: target.table, needle: Number(row.i) - 1, rows: Number(row.rows) });
     }
   }
   return report;
+}
+
+/**
+ * The first pass over a table (any needle at all? and the rows' fingerprint). Null when the
+ * database refuses the one regular expression of all needles (too complex): the table is then
+ * read needle by needle, as when the first pass finds something.
+ */
+async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ hit: boolean; rows: number; hash: string } | null> {
+  const built = buildProbeSql(target);
+  try {
+    const [row] = await connection.query(built.text, resolveParams(built.params, values));
+    return { hit: row.hit === true || row.hit === 't', rows: Number(row.n), hash: String(row.h) };
+  } catch (error) {
+    // invalid or too complex a regular expression, or a program limit
+    if (['2201B', '54000', '54001'].includes(String((error as { code?: string }).code))) return null;
+    throw error;
+  }
 }

@@ -20,7 +20,7 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const { needles } = secrets;
   const scope = ctx.config.erasure.verifyScope;
   const subject = { userId: run.userId, subjectId: run.subjectId, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
-  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope });
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope, carried: secrets.carried });
   const files = scanFiles(ctx.config.dataDir, needles);
   const items = await scanItemStores(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
   const found = [
@@ -31,6 +31,6 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   if (found.length > 0) throw new VerificationFailed(`verification found the subject's data: ${[...new Set(found)].join('; ')}`);
   const byKind: Record<string, number> = {};
   for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
-  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, storeItems: items.items, needles: byKind, hits: 0 } });
+  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, carriedTables: db.carried, columns: db.columns, files: files.files, storeItems: items.items, needles: byKind, hits: 0 } });
 }
 
