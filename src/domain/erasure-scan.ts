@@ -112,12 +112,13 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
 }
 
 /**
- * The scan's first pass, one row back: does any needle occur at all (`hit`), and the rows'
- * fingerprint (`n` rows, `h` the sum of their marks) in the same snapshot. Matching one row at a
- * time costs a pattern match per row and needle; here the rows' texts are joined a thousand at a
- * time (apart by chr(2), which neither a needle nor a phone's separators hold, so no match spans
- * two rows) and searched with one regular expression of all needles, the phones' as in the
- * second pass. Only when it finds something does `buildScanSql` say which needle, in how many rows.
+ * The scan's first pass: the rows' fingerprint (first row: `s` null, `n` rows, `h` the sum of
+ * their marks), and in the same snapshot every distinct text that matched any needle (`s`).
+ * Matching one row at a time costs a pattern match per row and needle; here the rows' texts are
+ * joined a thousand at a time (apart by chr(2), which neither a needle nor a phone's separators
+ * hold, so no match spans two rows) and searched with one regular expression of all needles, the
+ * phones' as in the second pass. Matches do not overlap, so a needle inside another's match is
+ * only seen once that one is left out (`matchedNeedles` says which needle a text is).
  */
 export function buildProbeSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
@@ -125,11 +126,24 @@ export function buildProbeSql(input: ScanQueryInput): { text: string; params: Pa
   const regex = params.add({ ref: 'needles_regex' });
   return {
     text:
-      `SELECT coalesce(bool_or(c.txt ~ ${regex}), false) AS hit, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h FROM (` +
-      `SELECT lower(string_agg(r.txt, chr(2))) AS txt, count(*) AS n, sum(r.mark) AS h FROM (` +
-      `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) AS c`,
+      `WITH c AS MATERIALIZED (SELECT lower(string_agg(r.txt, chr(2))) AS txt, count(*) AS n, sum(r.mark) AS h FROM (` +
+      `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) ` +
+      `SELECT NULL::text AS s, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h FROM c ` +
+      `UNION ALL SELECT DISTINCT x.m[1], NULL, NULL FROM c, regexp_matches(c.txt, ${regex}, 'g') AS x(m)`,
     params: params.list,
   };
+}
+
+/** Which needles (by position) the texts that `buildProbeSql` matched are. */
+export function matchedNeedles(texts: string[], needles: Needle[]): Set<number> {
+  const found = new Set<number>();
+  for (const text of texts) {
+    const digits = text.replace(/[ ().+/-]/g, '');
+    needles.forEach((n, i) => {
+      if (n.kind === 'phone' ? digits === n.value : text === n.value) found.add(i);
+    });
+  }
+  return found;
 }
 
 /** The fingerprint of the rows a scan reads (as `buildProbeSql` gives it), without reading their text. */

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
-import { buildFingerprintSql, buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildFingerprintSql, buildProbeSql, buildScanSql, matchedNeedles, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -11,6 +11,7 @@ export interface TableHit {
   store: string;
   table: string;
   needle: number;
+  /** In how many rows (not counted, 0, with `excludeSubject`: only which needles matter there). */
   rows: number;
 }
 
@@ -33,13 +34,12 @@ export interface DatabaseScan {
 }
 
 /**
- * What `prepare` found in the tables it read whole (by the needles that the verification looks
- * for), and their fingerprints then: a table whose fingerprint is unchanged at verification holds
- * the same row versions, so the same result; any other table is read again.
+ * The tables `prepare` read whole and found none of the verification's needles in, with their
+ * fingerprints then: a table whose fingerprint is unchanged at verification holds the same row
+ * versions, so nothing to find again; any other table is read again.
  */
 export interface CarriedScan {
   fingerprints: TableFingerprint[];
-  hits: TableHit[];
 }
 
 /**
@@ -135,13 +135,20 @@ export async function scanDatabases(
         const [now] = await connection!.query(built.text, resolveParams(built.params, values));
         if (Number(now.n) === before.rows && String(now.h) === before.hash) {
           report.carried += 1;
-          for (const hit of options.carried!.hits) if (hit.store === store.store && hit.table === target.table) report.hits.push(hit);
           continue;
         }
       }
       const probe = await probeTable(connection!, target, values);
       if (target.fingerprint && probe) report.fingerprints.push({ store: store.store, table: target.table, rows: probe.rows, hash: probe.hash });
-      if (probe && !probe.hit) continue;
+      if (probe && probe.texts.length === 0) continue;
+      if (probe && options.excludeSubject) {
+        const found = await identifyNeedles(connection!, target, values, probe.texts);
+        if (found) {
+          for (const needle of found) report.hits.push({ store: store.store, table: target.table, needle, rows: 0 });
+          continue;
+        }
+      }
+      // Something matched (or the first pass could not run): which needles, in how many rows.
       const built = buildScanSql(target);
       const rows = await connection!.query(built.text, resolveParams(built.params, values));
       for (const row of rows) report.hits.push({ store: store.store, table: target.table, needle: Number(row.i) - 1, rows: Number(row.rows) });
@@ -151,18 +158,38 @@ export async function scanDatabases(
 }
 
 /**
- * The first pass over a table (any needle at all? and the rows' fingerprint). Null when the
- * database refuses the one regular expression of all needles (too complex): the table is then
- * read needle by needle, as when the first pass finds something.
+ * The first pass over a table: the rows' fingerprint and the texts that matched a needle. Null
+ * when the database refuses the one regular expression of all needles (too complex): the table is
+ * then read needle by needle.
  */
-async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ hit: boolean; rows: number; hash: string } | null> {
+async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ rows: number; hash: string; texts: string[] } | null> {
   const built = buildProbeSql(target);
   try {
-    const [row] = await connection.query(built.text, resolveParams(built.params, values));
-    return { hit: row.hit === true || row.hit === 't', rows: Number(row.n), hash: String(row.h) };
+    const [first, ...matched] = await connection.query(built.text, resolveParams(built.params, values));
+    return { rows: Number(first.n), hash: String(first.h), texts: matched.map((row) => String(row.s)) };
   } catch (error) {
     // invalid or too complex a regular expression, or a program limit
     if (['2201B', '54000', '54001'].includes(String((error as { code?: string }).code))) return null;
     throw error;
+  }
+}
+
+/**
+ * Every needle a table holds, from the first pass's matches: a needle inside another's match was
+ * not seen, so the table is searched again for the needles not yet found, until none is. Null
+ * when a pass matched something no needle accounts for (then the table is read needle by needle).
+ */
+async function identifyNeedles(connection: StoreConnection, target: ScanQueryInput, values: ParamValues & { needles: Needle[] }, texts: string[]): Promise<Set<number> | null> {
+  const found = matchedNeedles(texts, values.needles);
+  if (found.size === 0) return null;
+  for (;;) {
+    const rest = values.needles.map((_, i) => i).filter((i) => !found.has(i));
+    if (rest.length === 0) return found;
+    const again = await probeTable(connection, target, { ...values, needles: rest.map((i) => values.needles[i]) });
+    if (!again) return null;
+    if (again.texts.length === 0) return found;
+    const more = matchedNeedles(again.texts, rest.map((i) => values.needles[i]));
+    if (more.size === 0) return null;
+    for (const i of more) found.add(rest[i]);
   }
 }

@@ -12,7 +12,7 @@ import { dataMap } from '../datamap.ts';
 import { erasureDownstream, erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
 import { quarantineHash } from '../../accounts/quarantine-hash.ts';
-import { scanDatabases, type CarriedScan, type DatabaseScan, type TableHit } from '../scan.ts';
+import { scanDatabases, type CarriedScan, type DatabaseScan } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
 import { itemConnector, storeConnector } from '../connectors/connector.ts';
@@ -116,18 +116,14 @@ export function dedupe(needles: Needle[]): Needle[] {
 }
 
 /**
- * The hits of the prepare scan in the tables it fingerprinted, renumbered to the needles the
- * verification looks for (the others dropped: those are values the run found shared).
+ * The tables the prepare scan read whole and found none of the verification's needles in (it
+ * looked for all of them: the strong ones and every candidate): the verification need not read
+ * them again while they stay as they are.
  */
 function carryForward(db: DatabaseScan, scanned: Needle[], needles: Needle[]): CarriedScan {
-  const whole = new Set(db.fingerprints.map((f) => `${f.store}\u0000${f.table}`));
-  const position = new Map(needles.map((n, i) => [needleKey(n), i]));
-  const hits: TableHit[] = [];
-  for (const hit of db.hits) {
-    const needle = position.get(needleKey(scanned[hit.needle]));
-    if (needle !== undefined && whole.has(`${hit.store}\u0000${hit.table}`)) hits.push({ ...hit, needle });
-  }
-  return { fingerprints: db.fingerprints, hits };
+  const kept = new Set(needles.map(needleKey));
+  const holding = new Set(db.hits.filter((hit) => kept.has(needleKey(scanned[hit.needle]))).map((hit) => `${hit.store}\u0000${hit.table}`));
+  return { fingerprints: db.fingerprints.filter((f) => !holding.has(`${f.store}\u0000${f.table}`)) };
 }
 
 /**
