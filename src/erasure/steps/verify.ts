@@ -11,7 +11,9 @@ import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
  * Before anything is certified: every column of every mapped table (all stores; the subject's rows
  * or every row, per `erasure.verifyScope`), the job tables and their archive, and every file under
  * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
- * the run, with where it was found (never what). (The document bytes go in the shred step, whose
+ * the run, with where it was found (never what). A table `prepare` read whole and found none of
+ * them in is not read again while its fingerprint (its row versions) is unchanged: the erasure
+ * left it as it was, so the result holds (the retained orders of a buyer with 50k of them). (The document bytes go in the shred step, whose
  * hook checks that none is left.)
  */
 export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
