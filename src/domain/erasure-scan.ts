@@ -129,7 +129,7 @@ export function buildProbeSql(input: ScanQueryInput): { text: string; params: Pa
       `WITH c AS MATERIALIZED (SELECT lower(string_agg(r.txt, chr(2))) AS txt, count(*) AS n, sum(r.mark) AS h FROM (` +
       `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) ` +
       `SELECT NULL::text AS s, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h FROM c ` +
-      `UNION ALL SELECT DISTINCT x.m[1], NULL, NULL FROM c, regexp_matches(c.txt, ${regex}, 'g') AS x(m)`,
+      `UNION ALL SELECT DISTINCT x.m[1], NULL::bigint, NULL::text FROM c, regexp_matches(c.txt, ${regex}, 'g') AS x(m)`,
     params: params.list,
   };
 }
