@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFingerprintSql, buildProbeSql, buildScanSql, emailNeedle, likeContains, matchedNeedles, needlesInText, needlesJson, needlesRegex, phoneNeedle, weakNeedle } from './erasure-scan.ts';
+import { buildFingerprintSql, buildProbeSql, buildScanSql, couldBeHidden, emailNeedle, likeContains, matchedNeedles, needlesInText, needlesJson, needlesRegex, phoneNeedle, weakNeedle } from './erasure-scan.ts';
 
 describe('the verification scan', () => {
   it('escapes LIKE wildcards, so an underscore in an email matches only itself', () => {
@@ -62,5 +62,13 @@ describe('the verification scan', () => {
     expect(probe.params).toEqual([{ ref: 'user_id' }, { ref: 'needles_regex' }]);
     const fingerprint = buildFingerprintSql({ table: 'shop.orders', columns: ['buyer_id', 'note'], only: path });
     expect(fingerprint.text).toBe(`SELECT count(*)::bigint AS n, coalesce(sum(hashtext(t.ctid::text || ':' || t.xmin::text)::bigint), 0)::text AS h FROM "shop"."orders" AS t WHERE t."buyer_id" = $1`);
+  });
+
+  it('searches again only for needles a match could have hidden', () => {
+    expect(couldBeHidden(weakNeedle('other', 'product 1')!, ['product 12'])).toBe(true);
+    expect(couldBeHidden(weakNeedle('other', 'road 77 east')!, ['7 bench road'])).toBe(true);
+    expect(couldBeHidden(weakNeedle('other', 'bench road 7')!, ['product 12'])).toBe(false);
+    expect(couldBeHidden(phoneNeedle('0001234567')!, ['call 138-0000'])).toBe(true);
+    expect(couldBeHidden(phoneNeedle('13800000001')!, ['a@b.cn'])).toBe(false);
   });
 });

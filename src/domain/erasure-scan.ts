@@ -134,6 +134,21 @@ export function buildProbeSql(input: ScanQueryInput): { text: string; params: Pa
   };
 }
 
+/**
+ * Whether a needle could have been hidden by a match of the first pass (matches do not overlap):
+ * only if one of its occurrences starts inside a matched text, i.e. the needle lies within that
+ * text or starts with one of its endings (compared on digits alone for a phone, whose matches may
+ * carry separators). When no needle left could be, one pass has found every needle there is.
+ */
+export function couldBeHidden(needle: Needle, texts: string[]): boolean {
+  return texts.some((text) => {
+    const seen = needle.kind === 'phone' ? text.replace(/[^0-9]/g, '') : text;
+    if (seen.includes(needle.value)) return true;
+    for (let k = 1; k <= Math.min(seen.length, needle.value.length); k++) if (needle.value.startsWith(seen.slice(seen.length - k))) return true;
+    return false;
+  });
+}
+
 /** Which needles (by position) the texts that `buildProbeSql` matched are. */
 export function matchedNeedles(texts: string[], needles: Needle[]): Set<number> {
   const found = new Set<number>();

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
-import { buildFingerprintSql, buildProbeSql, buildScanSql, matchedNeedles, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildFingerprintSql, buildProbeSql, buildScanSql, couldBeHidden, matchedNeedles, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { BOSS_SCHEMA } from '../jobs/job-queue.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -182,14 +182,16 @@ async function probeTable(connection: StoreConnection, target: ScanQueryInput, v
 async function identifyNeedles(connection: StoreConnection, target: ScanQueryInput, values: ParamValues & { needles: Needle[] }, texts: string[]): Promise<Set<number> | null> {
   const found = matchedNeedles(texts, values.needles);
   if (found.size === 0) return null;
+  const matched = [...texts];
   for (;;) {
     const rest = values.needles.map((_, i) => i).filter((i) => !found.has(i));
-    if (rest.length === 0) return found;
+    if (!rest.some((i) => couldBeHidden(values.needles[i], matched))) return found;
     const again = await probeTable(connection, target, { ...values, needles: rest.map((i) => values.needles[i]) });
     if (!again) return null;
     if (again.texts.length === 0) return found;
     const more = matchedNeedles(again.texts, rest.map((i) => values.needles[i]));
     if (more.size === 0) return null;
+    matched.push(...again.texts);
     for (const i of more) found.add(rest[i]);
   }
 }
