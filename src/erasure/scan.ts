@@ -165,8 +165,10 @@ export async function scanDatabases(
 async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ rows: number; hash: string; texts: string[] } | null> {
   const built = buildProbeSql(target);
   try {
-    const [first, ...matched] = await connection.query(built.text, resolveParams(built.params, values));
-    return { rows: Number(first.n), hash: String(first.h), texts: matched.map((row) => String(row.s)) };
+    const rows = await connection.query(built.text, resolveParams(built.params, values));
+    // The fingerprint is the one row without a matched text.
+    const first = rows.find((row) => row.s === null)!;
+    return { rows: Number(first.n), hash: String(first.h), texts: rows.filter((row) => row.s !== null).map((row) => String(row.s)) };
   } catch (error) {
     // invalid or too complex a regular expression, or a program limit
     if (['2201B', '54000', '54001'].includes(String((error as { code?: string }).code))) return null;
