@@ -56,11 +56,33 @@ export interface ScanQueryInput {
   rowsWhere?: string;
 }
 
-/** Columns joined into one lower-case text, kept apart by a control character no needle holds. */
-function rowText(columns: string[]): string {
+/** Columns joined into one text, kept apart by a control character no needle holds (lower-cased unless the caller lowers a larger text at once). */
+function rowText(columns: string[], lowered = true): string {
   if (columns.length === 0) return `''`;
-  return `lower(concat_ws(chr(1), ${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')}))`;
+  const joined = `concat_ws(chr(1), ${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')})`;
+  return lowered ? `lower(${joined})` : joined;
 }
+
+/** The text of each row the scan reads, and the rows (`FROM … WHERE …`), as both passes and the fingerprint see them. */
+function scanRows(input: ScanQueryInput, params: Params, lowered: boolean): { text: string; from: string } {
+  let text = rowText(input.columns, lowered);
+  const predicates = [input.only ? subjectPredicate(input.only, params).text : null, input.rowsWhere ? `(${input.rowsWhere})` : null].filter(Boolean);
+  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
+  if (input.subject && input.only) {
+    text = rowText(input.subject.surviving, lowered);
+  } else if (input.subject) {
+    const mine = subjectPredicate(input.subject.path, params).text;
+    text = `CASE WHEN (${mine}) IS TRUE THEN ${rowText(input.subject.surviving, lowered)} ELSE ${rowText(input.columns, lowered)} END`;
+  }
+  return { text, from: `${quoteTable(input.table)} AS t${where}` };
+}
+
+/**
+ * A row version's mark: a row inserted, updated or deleted since changes the count or the sum
+ * (every new version has a new `xmin`, and usually a new `ctid`). A table rewritten by VACUUM FULL
+ * gets new `ctid`s: it only loses the carried result, never a leftover.
+ */
+const ROW_MARK = `hashtext(t.ctid::text || ':' || t.xmin::text)::bigint`;
 
 /**
  * A phone's digits with the separators people write between them: spaces, dashes, dots, slashes,
@@ -76,15 +98,7 @@ export function phonePattern(digits: string): string {
  */
 export function buildScanSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
-  let text = rowText(input.columns);
-  const predicates = [input.only ? subjectPredicate(input.only, params).text : null, input.rowsWhere ? `(${input.rowsWhere})` : null].filter(Boolean);
-  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
-  if (input.subject && input.only) {
-    text = rowText(input.subject.surviving);
-  } else if (input.subject) {
-    const mine = subjectPredicate(input.subject.path, params).text;
-    text = `CASE WHEN (${mine}) IS TRUE THEN ${rowText(input.subject.surviving)} ELSE ${text} END`;
-  }
+  const { text, from } = scanRows(input, params, true);
   const needles = params.add({ ref: 'needles_json' });
   // Each row's text is built once (`OFFSET 0` keeps PostgreSQL from inlining it per needle) and
   // tried against all needles at once (LIKE ANY, one alternation of the phones): hits are rare, so
@@ -93,11 +107,76 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
     text:
       `WITH n AS MATERIALIZED (SELECT e->>0 AS v, (e->>1)::boolean AS d, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
       `SELECT m.i::int AS i, count(*)::int AS rows FROM (` +
-      `SELECT r0.txt FROM (SELECT ${text} AS txt FROM ${quoteTable(input.table)} AS t${where} OFFSET 0) AS r0 ` +
+      `SELECT r0.txt FROM (SELECT ${text} AS txt FROM ${from} OFFSET 0) AS r0 ` +
       `WHERE r0.txt LIKE ANY ((SELECT array_agg(v) FROM n WHERE NOT d)::text[]) OR r0.txt ~ (SELECT string_agg(v, '|') FROM n WHERE d)` +
       `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE CASE WHEN n.d THEN r.txt ~ n.v ELSE r.txt LIKE n.v END) AS m GROUP BY m.i`,
     params: params.list,
   };
+}
+
+/**
+ * The scan's first pass: the rows' fingerprint (first row: `s` null, `n` rows, `h` the sum of
+ * their marks), and in the same snapshot every distinct text that matched any needle (`s`).
+ * Matching one row at a time costs a pattern match per row and needle; here the rows' texts are
+ * joined a thousand at a time (apart by chr(2), which neither a needle nor a phone's separators
+ * hold, so no match spans two rows) and searched with one regular expression of all needles, the
+ * phones' as in the second pass. Matches do not overlap, so a needle inside another's match is
+ * only seen once that one is left out (`matchedNeedles` says which needle a text is).
+ */
+export function buildProbeSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
+  const params = new Params();
+  const { text, from } = scanRows(input, params, false);
+  const regex = params.add({ ref: 'needles_regex' });
+  return {
+    text:
+      `WITH c AS MATERIALIZED (SELECT lower(string_agg(r.txt, chr(2))) AS txt, count(*) AS n, sum(r.mark) AS h FROM (` +
+      `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) ` +
+      `SELECT NULL::text AS s, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h FROM c ` +
+      `UNION ALL SELECT DISTINCT x.m[1], NULL::bigint, NULL::text FROM c, regexp_matches(c.txt, ${regex}, 'g') AS x(m)`,
+    params: params.list,
+  };
+}
+
+/**
+ * Whether a needle could have been hidden by a match of the first pass (matches do not overlap):
+ * only if one of its occurrences starts inside a matched text, i.e. the needle lies within that
+ * text or starts with one of its endings (compared on digits alone for a phone, whose matches may
+ * carry separators). When no needle left could be, one pass has found every needle there is.
+ */
+export function couldBeHidden(needle: Needle, texts: string[]): boolean {
+  return texts.some((text) => {
+    const seen = needle.kind === 'phone' ? text.replace(/[^0-9]/g, '') : text;
+    if (seen.includes(needle.value)) return true;
+    for (let k = 1; k <= Math.min(seen.length, needle.value.length); k++) if (needle.value.startsWith(seen.slice(seen.length - k))) return true;
+    return false;
+  });
+}
+
+/** Which needles (by position) the texts that `buildProbeSql` matched are. */
+export function matchedNeedles(texts: string[], needles: Needle[]): Set<number> {
+  const found = new Set<number>();
+  for (const text of texts) {
+    const digits = text.replace(/[ ().+/-]/g, '');
+    needles.forEach((n, i) => {
+      if (n.kind === 'phone' ? digits === n.value : text === n.value) found.add(i);
+    });
+  }
+  return found;
+}
+
+/** The fingerprint of the rows a scan reads (as `buildProbeSql` gives it), without reading their text. */
+export function buildFingerprintSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
+  const params = new Params();
+  const { from } = scanRows({ table: input.table, columns: input.columns, only: input.only }, params, false);
+  return { text: `SELECT count(*)::bigint AS n, coalesce(sum(${ROW_MARK}), 0)::text AS h FROM ${from}`, params: params.list };
+}
+
+/** ASCII punctuation escaped for a PostgreSQL regular expression (a backslash before any other character is that character). */
+const regexLiteral = (value: string): string => value.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
+
+/** All needles as one regular expression: text as itself, a phone as `phonePattern`. */
+export function needlesRegex(needles: Needle[]): string {
+  return needles.map((n) => (n.kind === 'phone' ? phonePattern(n.value) : regexLiteral(n.value))).join('|');
 }
 
 /** The needles as the scan's one JSON parameter. */

@@ -19,7 +19,9 @@ export type ParamRef =
   | { ref: 'const'; value: string | number | boolean | null }
   | { ref: 'period'; value: string }
   /** The verification scan's needles: `[[pattern, digitsOnly], …]` as JSON. */
-  | { ref: 'needles_json' };
+  | { ref: 'needles_json' }
+  /** The same needles as one regular expression (any of them), for the scan's first pass. */
+  | { ref: 'needles_regex' };
 
 export interface BuiltSql {
   text: string;

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
-import { buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildFingerprintSql, buildProbeSql, buildScanSql, couldBeHidden, matchedNeedles, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -11,13 +11,35 @@ export interface TableHit {
   store: string;
   table: string;
   needle: number;
+  /** In how many rows (not counted, 0, with `excludeSubject`: only which needles matter there). */
   rows: number;
+}
+
+/** The rows a scan read of one table: how many, and the sum of their row versions' marks. */
+export interface TableFingerprint {
+  store: string;
+  table: string;
+  rows: number;
+  hash: string;
 }
 
 export interface DatabaseScan {
   tables: number;
   columns: number;
   hits: TableHit[];
+  /** Tables whose every scannable column was read (what the verification reads), by fingerprint. */
+  fingerprints: TableFingerprint[];
+  /** Tables whose result was carried forward instead of read again. */
+  carried: number;
+}
+
+/**
+ * The tables `prepare` read whole and found none of the verification's needles in, with their
+ * fingerprints then: a table whose fingerprint is unchanged at verification holds the same row
+ * versions, so nothing to find again; any other table is read again.
+ */
+export interface CarriedScan {
+  fingerprints: TableFingerprint[];
 }
 
 /**
@@ -64,9 +86,9 @@ export async function scanDatabases(
   map: DataMap,
   needles: Needle[],
   subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
-  options: { scope: ScanScope; excludeSubject?: boolean },
+  options: { scope: ScanScope; excludeSubject?: boolean; carried?: CarriedScan },
 ): Promise<DatabaseScan> {
-  const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };
+  const report: DatabaseScan = { tables: 0, columns: 0, hits: [], fingerprints: [], carried: 0 };
   if (needles.length === 0) return report;
   const values = { ...subject, now: ctx.clock.now(), needles };
   let jobTablesScanned = false;
@@ -76,7 +98,8 @@ export async function scanDatabases(
     const connector = storeConnector(ctx, store);
     const connection = connector ? null : connectStore(ctx, store);
     const skip = connector ? await connector.unscannable(Object.keys(store.tables)) : await unscannableColumns(connection!.query, Object.keys(store.tables));
-    const targets: ScanQueryInput[] = [];
+    // Job tables change all the time: never fingerprinted, always read.
+    const targets: Array<ScanQueryInput & { fingerprint?: boolean }> = [];
     for (const [table, spec] of Object.entries(store.tables)) {
       const scannable = (columns: string[]) => columns.filter((c) => !skip.get(table)?.has(c)).sort();
       const path = spec.reach ? reachPath(map, table) : null;
@@ -84,7 +107,10 @@ export async function scanDatabases(
       const subjectView = path && options.excludeSubject ? { path, surviving: scannable(survivingColumns(spec)) } : undefined;
       // Only the subject's rows, and none of their columns outlives the erasure: nothing to learn.
       if (only && subjectView && subjectView.surviving.length === 0) continue;
-      targets.push({ table, columns: scannable(Object.keys(spec.columns)), only, subject: subjectView });
+      const columns = scannable(Object.keys(spec.columns));
+      // Read as the verification reads it (every scannable column of every row it reads): fingerprinted.
+      const whole = !subjectView || subjectView.surviving.join() === columns.join();
+      targets.push({ table, columns, only, subject: subjectView, fingerprint: whole });
     }
     if (connection?.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
@@ -97,12 +123,73 @@ export async function scanDatabases(
         for (const hit of await connector.scan(target, needles, values)) report.hits.push({ store: store.store, table: target.table, ...hit });
         continue;
       }
-      const built = buildScanSql(target);
-      const rows = await connection!.query(built.text, resolveParams(built.params, values));
       report.tables += 1;
       report.columns += target.columns.length;
+      const before = target.fingerprint ? options.carried?.fingerprints.find((f) => f.store === store.store && f.table === target.table) : undefined;
+      if (before) {
+        const built = buildFingerprintSql(target);
+        const [now] = await connection!.query(built.text, resolveParams(built.params, values));
+        if (Number(now.n) === before.rows && String(now.h) === before.hash) {
+          report.carried += 1;
+          continue;
+        }
+      }
+      const probe = await probeTable(connection!, target, values);
+      if (target.fingerprint && probe) report.fingerprints.push({ store: store.store, table: target.table, rows: probe.rows, hash: probe.hash });
+      if (probe && probe.texts.length === 0) continue;
+      if (probe && options.excludeSubject) {
+        const found = await identifyNeedles(connection!, target, values, probe.texts);
+        if (found) {
+          for (const needle of found) report.hits.push({ store: store.store, table: target.table, needle, rows: 0 });
+          continue;
+        }
+      }
+      // Something matched (or the first pass could not run): which needles, in how many rows.
+      const built = buildScanSql(target);
+      const rows = await connection!.query(built.text, resolveParams(built.params, values));
       for (const row of rows) report.hits.push({ store: store.store, table: target.table, needle: Number(row.i) - 1, rows: Number(row.rows) });
     }
   }
   return report;
+}
+
+/**
+ * The first pass over a table: the rows' fingerprint and the texts that matched a needle. Null
+ * when the database refuses the one regular expression of all needles (too complex): the table is
+ * then read needle by needle.
+ */
+async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ rows: number; hash: string; texts: string[] } | null> {
+  const built = buildProbeSql(target);
+  try {
+    const rows = await connection.query(built.text, resolveParams(built.params, values));
+    // The fingerprint is the one row without a matched text.
+    const first = rows.find((row) => row.s === null)!;
+    return { rows: Number(first.n), hash: String(first.h), texts: rows.filter((row) => row.s !== null).map((row) => String(row.s)) };
+  } catch (error) {
+    // invalid or too complex a regular expression, or a program limit
+    if (['2201B', '54000', '54001'].includes(String((error as { code?: string }).code))) return null;
+    throw error;
+  }
+}
+
+/**
+ * Every needle a table holds, from the first pass's matches: a needle inside another's match was
+ * not seen, so the table is searched again for the needles not yet found, until none is. Null
+ * when a pass matched something no needle accounts for (then the table is read needle by needle).
+ */
+async function identifyNeedles(connection: StoreConnection, target: ScanQueryInput, values: ParamValues & { needles: Needle[] }, texts: string[]): Promise<Set<number> | null> {
+  const found = matchedNeedles(texts, values.needles);
+  if (found.size === 0) return null;
+  const matched = [...texts];
+  for (;;) {
+    const rest = values.needles.map((_, i) => i).filter((i) => !found.has(i));
+    if (!rest.some((i) => couldBeHidden(values.needles[i], matched))) return found;
+    const again = await probeTable(connection, target, { ...values, needles: rest.map((i) => values.needles[i]) });
+    if (!again) return null;
+    if (again.texts.length === 0) return found;
+    const more = matchedNeedles(again.texts, rest.map((i) => values.needles[i]));
+    if (more.size === 0) return null;
+    matched.push(...again.texts);
+    for (const i of more) found.add(rest[i]);
+  }
 }

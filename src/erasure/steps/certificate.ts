@@ -92,7 +92,9 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
         ...(r.state === 'exception' ? { exception: r.exceptionReason } : {}),
       }))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
-    verification: verify?.result ?? null,
+    // What was verified, not how: whether a table was read again or carried forward from prepare
+    // depends on what else wrote to it meanwhile (`carriedTables` stays in the step's own result).
+    verification: verify?.result ? withoutCarried(verify.result) : null,
     // Which receivers confirmed (2xx) that the account was frozen on their side before the erasure.
     freeze: await hooks.freezeConfirmations(ctx.db, run.applicationId),
   };
@@ -122,4 +124,9 @@ export async function runCertificate(ctx: AppContext, run: RunRow, step: StepRow
     await tx.update(erasureRuns).set({ certificateId: id }).where(eq(erasureRuns.id, run.id));
     await markStepDone(ctx, tx, locked, step, { rows: 1, result: { certificateId: id } });
   });
+}
+
+function withoutCarried(result: Record<string, unknown>): Record<string, unknown> {
+  const { carriedTables: _carried, ...rest } = result;
+  return rest;
 }

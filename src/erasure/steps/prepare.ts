@@ -12,7 +12,7 @@ import { dataMap } from '../datamap.ts';
 import { erasureDownstream, erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
 import { quarantineHash } from '../../accounts/quarantine-hash.ts';
-import { scanDatabases } from '../scan.ts';
+import { scanDatabases, type CarriedScan, type DatabaseScan } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
 import { itemConnector, storeConnector } from '../connectors/connector.ts';
@@ -103,14 +103,27 @@ function phoneDigits(value: string): string {
   return parsed?.nationalNumber ?? value.replace(/\D/g, '');
 }
 
+const needleKey = (n: Needle): string => `${n.kind === 'phone' ? 'd' : 't'}:${n.value}`;
+
 export function dedupe(needles: Needle[]): Needle[] {
   const seen = new Map<string, Needle>();
   for (const n of needles) {
-    const key = `${n.kind === 'phone' ? 'd' : 't'}:${n.value}`;
+    const key = needleKey(n);
     const prior = seen.get(key);
     if (!prior || (!prior.strong && n.strong)) seen.set(key, n);
   }
   return [...seen.values()];
+}
+
+/**
+ * The tables the prepare scan read whole and found none of the verification's needles in (it
+ * looked for all of them: the strong ones and every candidate): the verification need not read
+ * them again while they stay as they are.
+ */
+function carryForward(db: DatabaseScan, scanned: Needle[], needles: Needle[]): CarriedScan {
+  const kept = new Set(needles.map(needleKey));
+  const holding = new Set(db.hits.filter((hit) => kept.has(needleKey(scanned[hit.needle]))).map((hit) => `${hit.store}\u0000${hit.table}`));
+  return { fingerprints: db.fingerprints.filter((f) => !holding.has(`${f.store}\u0000${f.table}`)) };
 }
 
 /**
@@ -148,17 +161,21 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow, ho
   const candidates = dedupe([...strong, ...weak]).filter((n) => !n.strong);
 
   // A weak value that rows or files the verification will read also hold (someone else's, or the
-  // subject's own surviving columns) proves nothing: leave it out.
+  // subject's own surviving columns) proves nothing: leave it out. The strong needles go into the
+  // same database scan: what it finds in the tables it reads whole is the verification's result
+  // there, carried forward while those tables stay as they are.
   const shared = new Set<number>();
-  const db = await scanDatabases(ctx, map, candidates, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
-  for (const hit of db.hits) shared.add(hit.needle);
+  const scanned = [...candidates, ...strong];
+  const db = await scanDatabases(ctx, map, scanned, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
+  for (const hit of db.hits) if (hit.needle < candidates.length) shared.add(hit.needle);
   const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
   for (const hit of files.hits) shared.add(hit.needle);
   const items = await scanItemStores(ctx, map, candidates, { ...subject, now: ctx.clock.now() }, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
   for (const hit of items.hits) shared.add(hit.needle);
   const needles = dedupe([...strong, ...candidates.filter((_, i) => !shared.has(i))]);
+  const carried = carryForward(db, scanned, needles);
 
-  const secrets: RunSecrets = { email, phone, externalId, antiPhishingCode, needles };
+  const secrets: RunSecrets = { email, phone, externalId, antiPhishingCode, needles, carried };
   const sealed = await sealRunSecrets(ctx, run.id, secrets);
   // Links to the platform's accounts are barred too, by a keyed hash of their blind index.
   const links = await ctx.db.select({ index: externalIdentities.subjectIndex }).from(externalIdentities).where(eq(externalIdentities.userId, run.userId));
