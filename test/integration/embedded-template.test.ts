@@ -18,6 +18,8 @@ describe('the embedded database template', () => {
     template = join(root, 'template');
     const client = await PGlite.create(template, { loadDataDir: new Blob([new Uint8Array(readFileSync(inject('pgliteTemplate')))]) });
     await client.close();
+    // Tells this template's copies from those of the one `npm install` built.
+    writeFileSync(join(template, 'test-template'), '');
   });
   afterAll(() => {
     rmSync(root, { recursive: true, force: true });
@@ -26,6 +28,7 @@ describe('the embedded database template', () => {
   it('gives a first start a migrated database', async () => {
     const dataDir = join(root, 'first');
     expect(copyTemplate(join(dataDir, 'db'), template)).toBe(true);
+    expect(existsSync(join(dataDir, 'db', 'test-template'))).toBe(true);
     const database = await openDatabase({ dataDir });
     try {
       const result = (await database.executeSql('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')) as { rows: Array<{ n: number }> };
@@ -36,10 +39,12 @@ describe('the embedded database template', () => {
     expect(readdirSync(dataDir)).toEqual(['db']);
   });
 
-  it('replaces an empty database folder', () => {
-    const dir = join(root, 'empty', 'db');
-    mkdirSync(dir, { recursive: true });
+  it('replaces a database folder that initdb left unfinished', () => {
+    const dir = join(root, 'unfinished', 'db');
+    mkdirSync(join(dir, 'base'), { recursive: true });
+    writeFileSync(join(dir, 'leftover'), '');
     expect(copyTemplate(dir, template)).toBe(true);
+    expect(existsSync(join(dir, 'leftover'))).toBe(false);
     expect(readFileSync(join(dir, 'PG_VERSION'), 'utf8')).toBe(readFileSync(join(template, 'PG_VERSION'), 'utf8'));
   });
 
