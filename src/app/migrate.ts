@@ -46,7 +46,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
  * pass (a few hundred ms of every start): drizzle applies only the journal's entries newer than
  * the newest it recorded, and pg-boss's create_queue leaves an existing queue as it is.
  */
-async function schemaIsCurrent(query: Query): Promise<boolean> {
+export async function schemaIsCurrent(query: Query): Promise<boolean> {
   // The job schema's own index (installJobSchema) stands for Adieu's additions to pg-boss's tables.
   const [tables] = (
     await query(

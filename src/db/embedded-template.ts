@@ -17,11 +17,11 @@ export function templateDir(): string {
 }
 
 /**
- * Copies the template to `dir` when `dir` holds no database yet and a template is there; returns
- * whether it did. The copy is renamed into place, so an interrupted one leaves no half database.
+ * Copies `template` (by default the one `npm install` built) to `dir` when `dir` holds no database
+ * yet and a template is there; returns whether it did. The copy is renamed into place, so an
+ * interrupted one leaves no half database.
  */
-export function copyTemplate(dir: string): boolean {
-  const template = templateDir();
+export function copyTemplate(dir: string, template = templateDir()): boolean {
   if (existsSync(join(dir, 'PG_VERSION')) || !existsSync(join(template, 'PG_VERSION'))) return false;
   const copy = `${dir}.copy-${process.pid}`;
   cpSync(template, copy, { recursive: true });
