@@ -22,10 +22,6 @@ export async function serveCommand(args: string[]): Promise<void> {
   if (ctx.config.demo && (await seedDemo(ctx))) ctx.logger.info('demo marketplace seeded');
   markStartup('demo seed');
 
-  await ctx.jobs.start();
-  if (worker) await ctx.jobs.work();
-  markStartup('jobs');
-
   const app = await buildApp(ctx);
   markStartup('http app');
   const address = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
@@ -46,4 +42,21 @@ export async function serveCommand(args: string[]): Promise<void> {
   process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
   if (metrics) process.stdout.write(`Metrics are served on ${metrics.url}/metrics\n`);
   process.stdout.write(`Adieu ${startupLine()}\n`);
+
+  // The worker (pg-boss's maintenance, schedules, fetching) starts once the server answers:
+  // requests need none of it (a job is written inside the request's transaction), and a job queued
+  // meanwhile waits in the database and runs when the worker is up. Failing to start is fatal, as
+  // it was before listening.
+  try {
+    await ctx.jobs.start();
+    if (worker) await ctx.jobs.work();
+    markStartup('jobs');
+    process.stdout.write(`Adieu ${worker ? 'worker' : 'job queue'} ${startupLine()}\n`);
+  } catch (error) {
+    process.stderr.write(`adieu: the job queue did not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    markDraining(ctx);
+    await Promise.all([app.close(), metrics?.server.close()]).catch(() => undefined);
+    await closeContext(ctx).catch(() => undefined);
+    process.exit(1);
+  }
 }

@@ -9,8 +9,9 @@ import { seedDemoPlatform } from '../shop/seed-demo-platform.ts';
 
 /** Seeds the demo people and their marketplace, only into an empty database. Returns whether it did. */
 export async function seedDemo(ctx: AppContext): Promise<boolean> {
-  const [{ n }] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(users);
-  if (n > 0) return false;
+  // One row is enough to know (a restart does nothing else); count(*) would read every user.
+  const existing = await ctx.db.select({ one: sql<number>`1` }).from(users).limit(1);
+  if (existing.length > 0) return false;
   await ctx.db.transaction(async (tx) => {
     const ids: Record<string, string> = {};
     for (const account of DEMO_ACCOUNTS) {

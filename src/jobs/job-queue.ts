@@ -42,6 +42,8 @@ export class JobQueue {
   private readonly boss: PgBoss;
   private readonly handlers = new Map<string, JobHandler>();
   private started = false;
+  /** The one pg-boss start under way: a server starts its worker while a request may run `runDue`. */
+  private starting: Promise<void> | null = null;
   private working = false;
   private stopping = false;
 
@@ -72,9 +74,16 @@ export class JobQueue {
   }
 
   async start(): Promise<void> {
-    if (this.started) return;
-    await this.boss.start();
-    this.started = true;
+    this.starting ??= this.boss.start().then(
+      () => {
+        this.started = true;
+      },
+      (error: unknown) => {
+        this.starting = null;
+        throw error;
+      },
+    );
+    await this.starting;
   }
 
   /** Refuses, on an ids-only queue (queues.ts), any payload but the queue's own shape. */
@@ -106,8 +115,11 @@ export class JobQueue {
   /** Serves every registered queue until `stop`. */
   async work(options: { pollingIntervalSeconds?: number; tickCron?: string } = {}): Promise<void> {
     await this.start();
+    // A server starts its worker after it listens, so a signal can come first: then work no more.
+    if (this.stopping) return;
     this.working = true;
     for (const [name, handler] of this.handlers) {
+      if (this.stopping) return;
       if (this.batchSize === 1) {
         await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? this.pollingSeconds }, async (jobs) => {
           for (const job of jobs) await this.runJob(name, handler, job);
@@ -121,7 +133,7 @@ export class JobQueue {
         await Promise.all(jobs.map((job) => this.runJob(name, handler, job)));
       });
     }
-    if (this.handlers.has(QUEUES.tick.name)) await this.boss.schedule(QUEUES.tick.name, options.tickCron ?? '* * * * *', {});
+    if (this.handlers.has(QUEUES.tick.name) && !this.stopping) await this.boss.schedule(QUEUES.tick.name, options.tickCron ?? '* * * * *', {});
   }
 
   /**
@@ -159,8 +171,10 @@ export class JobQueue {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.starting?.catch(() => undefined);
     if (!this.started) return;
     this.started = false;
+    this.starting = null;
     this.working = false;
     await this.boss.stop({ graceful: true, close: false, timeout: 10_000, wait: true });
   }
