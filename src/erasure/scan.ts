@@ -86,11 +86,19 @@ export async function scanDatabases(
   map: DataMap,
   needles: Needle[],
   subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
-  options: { scope: ScanScope; excludeSubject?: boolean; carried?: CarriedScan },
+  options: { scope: ScanScope; excludeSubject?: boolean; carried?: CarriedScan; foundOnce?: number },
 ): Promise<DatabaseScan> {
   const report: DatabaseScan = { tables: 0, columns: 0, hits: [], fingerprints: [], carried: 0 };
   if (needles.length === 0) return report;
-  const values = { ...subject, now: ctx.clock.now(), needles };
+  const now = ctx.clock.now();
+  // The needles before `foundOnce` matter only until a table holds them (prepare's candidates: one
+  // such hit leaves the value out), so the tables after do not look for them again.
+  const settled = new Set<number>();
+  let active: number[] = [];
+  const hit = (store: string, table: string, needle: number, rows: number) => {
+    report.hits.push({ store, table, needle: active[needle], rows });
+    if (active[needle] < (options.foundOnce ?? 0)) settled.add(active[needle]);
+  };
   let jobTablesScanned = false;
   for (const store of map.stores) {
     // Stores of keys and files are scanned by their connectors (item-scan.ts).
@@ -117,10 +125,13 @@ export async function scanDatabases(
       targets.push(...(await jobScanTargets(connection.query)));
     }
     for (const target of targets) {
+      active = needles.map((_, i) => i).filter((i) => !settled.has(i));
+      if (active.length === 0) break;
+      const values = { ...subject, now, needles: active.map((i) => needles[i]) };
       if (connector) {
         report.tables += 1;
         report.columns += target.columns.length;
-        for (const hit of await connector.scan(target, needles, values)) report.hits.push({ store: store.store, table: target.table, ...hit });
+        for (const found of await connector.scan(target, values.needles, values)) hit(store.store, target.table, found.needle, found.rows);
         continue;
       }
       report.tables += 1;
@@ -128,8 +139,8 @@ export async function scanDatabases(
       const before = target.fingerprint ? options.carried?.fingerprints.find((f) => f.store === store.store && f.table === target.table) : undefined;
       if (before) {
         const built = buildFingerprintSql(target);
-        const [now] = await connection!.query(built.text, resolveParams(built.params, values));
-        if (Number(now.n) === before.rows && String(now.h) === before.hash) {
+        const [current] = await connection!.query(built.text, resolveParams(built.params, values));
+        if (Number(current.n) === before.rows && String(current.h) === before.hash) {
           report.carried += 1;
           continue;
         }
@@ -140,14 +151,14 @@ export async function scanDatabases(
       if (probe && options.excludeSubject) {
         const found = await identifyNeedles(connection!, target, values, probe.texts);
         if (found) {
-          for (const needle of found) report.hits.push({ store: store.store, table: target.table, needle, rows: 0 });
+          for (const needle of found) hit(store.store, target.table, needle, 0);
           continue;
         }
       }
       // Something matched (or the first pass could not run): which needles, in how many rows.
       const built = buildScanSql(target);
       const rows = await connection!.query(built.text, resolveParams(built.params, values));
-      for (const row of rows) report.hits.push({ store: store.store, table: target.table, needle: Number(row.i) - 1, rows: Number(row.rows) });
+      for (const row of rows) hit(store.store, target.table, Number(row.i) - 1, Number(row.rows));
     }
   }
   return report;
@@ -180,16 +191,20 @@ async function probeTable(connection: StoreConnection, target: ScanQueryInput, v
 async function identifyNeedles(connection: StoreConnection, target: ScanQueryInput, values: ParamValues & { needles: Needle[] }, texts: string[]): Promise<Set<number> | null> {
   const found = matchedNeedles(texts, values.needles);
   if (found.size === 0) return null;
-  const matched = [...texts];
+  let searched = values.needles.map((_, i) => i);
+  let matched = texts;
   for (;;) {
-    const rest = values.needles.map((_, i) => i).filter((i) => !found.has(i));
-    if (!rest.some((i) => couldBeHidden(values.needles[i], matched))) return found;
-    const again = await probeTable(connection, target, { ...values, needles: rest.map((i) => values.needles[i]) });
+    // A needle searched last time that no match of it could hide is not in the table: only the
+    // others are searched again (a hidden one starts inside a match of the pass that hid it).
+    const unsure = searched.filter((i) => !found.has(i) && couldBeHidden(values.needles[i], matched));
+    if (unsure.length === 0) return found;
+    const again = await probeTable(connection, target, { ...values, needles: unsure.map((i) => values.needles[i]) });
     if (!again) return null;
     if (again.texts.length === 0) return found;
-    const more = matchedNeedles(again.texts, rest.map((i) => values.needles[i]));
+    const more = matchedNeedles(again.texts, unsure.map((i) => values.needles[i]));
     if (more.size === 0) return null;
-    matched.push(...again.texts);
-    for (const i of more) found.add(rest[i]);
+    for (const i of more) found.add(unsure[i]);
+    searched = unsure;
+    matched = again.texts;
   }
 }

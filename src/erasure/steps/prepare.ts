@@ -166,7 +166,7 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow, ho
   // there, carried forward while those tables stay as they are.
   const shared = new Set<number>();
   const scanned = [...candidates, ...strong];
-  const db = await scanDatabases(ctx, map, scanned, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
+  const db = await scanDatabases(ctx, map, scanned, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true, foundOnce: candidates.length });
   for (const hit of db.hits) if (hit.needle < candidates.length) shared.add(hit.needle);
   const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
   for (const hit of files.hits) shared.add(hit.needle);
