@@ -189,9 +189,10 @@ export const erasureScenario: Scenario = {
         notes,
         comparisons: [
           compare(`engine vs hand-written SQL, ${orders.toLocaleString('en-US')} orders`, { value: engine.ms, unit: 'ms' }, { value: hand, unit: 'ms', label: 'hand-written set-based' }, engine.ms / hand, {
+            // Issue 17: the whole run, its proof (prepare's and verify's scans) included.
             op: '<=',
-            value: 1.5,
-            text: '<= 1.5x',
+            value: 3,
+            text: '<= 3x',
           }),
           compare('engine data steps only (SQL + VACUUM)', { value: engineDataMs, unit: 'ms' }, { value: hand, unit: 'ms', label: 'hand-written set-based' }, engineDataMs / hand, {
             op: '<=',
