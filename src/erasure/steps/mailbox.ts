@@ -17,7 +17,7 @@ const NOTIFICATIONS_RECHECK_SECONDS = 5;
  * steps go ahead of the notification queue, and would otherwise overtake them.
  */
 export async function runMailboxPurge(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
-  if (run.userId && (await notificationsQueued(ctx, run.userId))) {
+  if (await notificationsQueued(ctx, run.userId)) {
     await ctx.db.transaction(async (tx) => {
       await tx
         .update(erasureSteps)
