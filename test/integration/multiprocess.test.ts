@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { sql } from 'drizzle-orm';
@@ -16,6 +16,7 @@ import { QUEUES } from '../../src/jobs/queues.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-databases.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
 import { spawnAdieu, stopAdieu as stopProc, type AdieuProcess as Proc } from '../helpers/adieu-process.ts';
+import { startSmtpInbox } from '../helpers/smtp-inbox.ts';
 
 /**
  * Adieu as it runs in production: 2 stateless servers (`serve --no-worker`) and 2 workers on one
@@ -23,7 +24,8 @@ import { spawnAdieu, stopAdieu as stopProc, type AdieuProcess as Proc } from '..
  * through both servers, reviewers decide through both, the grace period passes on the shared dev
  * clock, and the erasures run on the workers while one of them is killed (SIGKILL) and restarted.
  * In the end every application is in exactly one final state, every approved buyer was erased
- * exactly once with one certificate, and the audit chain is intact.
+ * exactly once with one certificate, and the audit chain is intact. Mail goes through SMTP, as
+ * it must with several hosts: the dev mailbox is a folder of one process's data directory.
  *
  * PostgreSQL only (PGlite is one process). 200 buyers, as the issue asks (about 2 minutes here);
  * `ADIEU_MP_BUYERS` sets another number.
@@ -143,6 +145,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
   let dataDir: string;
   let ctx: AppContext;
   let env: Record<string, string>;
+  let inbox: Awaited<ReturnType<typeof startSmtpInbox>>;
   const procs: Proc[] = [];
 
   beforeAll(async () => {
@@ -150,6 +153,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
     keys = await createTestDatabase('postgres');
     // A data folder of its own for every process, as on separate hosts: documents live in the database.
     dataDir = mkdtempSync(join(TMP_ROOT, 'multiprocess-'));
+    inbox = await startSmtpInbox();
     env = {
       DATABASE_URL: main.url!,
       ADIEU_KEYSTORE_URL: keys.url!,
@@ -157,6 +161,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
       ADIEU_KEK: randomBytes(32).toString('base64'),
       ADIEU_DATA_DIR: dataDir,
       ADIEU_DEV_TOOLS: 'true',
+      SMTP_URL: inbox.url,
       LOG_LEVEL: 'warn',
     };
     ctx = await createContext(loadConfig({ env: { ...env } }), { database: main.database, logger: createLogger('silent') });
@@ -165,6 +170,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
   afterAll(async () => {
     await Promise.all(procs.map((p) => stopProc(p)));
     await closeContext(ctx).catch(() => undefined);
+    await inbox?.close();
     await keys?.drop();
     await main?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -450,6 +456,14 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('several servers and workers on 
       sql`SELECT count(*)::int AS "stepJobs" FROM (SELECT state FROM pgboss.job WHERE name = 'erasure.step' UNION ALL SELECT state FROM pgboss.archive WHERE name = 'erasure.step') j WHERE state = 'completed'`,
     );
     expect(stepJobs).toBeGreaterThan(0);
+
+    // --- every erased buyer was told, by mail through SMTP, and no process kept a message on disk
+    for (const app of erased) {
+      const email = buyers.find((b) => b.userId === app.user_id)!.email;
+      expect(inbox.messages.filter((m) => m.to === email).length, email).toBeGreaterThan(0);
+    }
+    const kept = readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).filter((f) => /(^|\/)mailbox\/[^/]+\.json$/.test(f));
+    expect(kept).toEqual([]);
 
     // --- the audit chain is intact after all these concurrent writers
     const verdict = await verifyAuditChain(ctx.db);
