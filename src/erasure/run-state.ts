@@ -62,6 +62,20 @@ export async function enqueueStep(ctx: AppContext, tx: Db, runId: string, startA
   await ctx.jobs.enqueue(tx, QUEUES['erasure.step'].name, { runId }, { ...options, priority: 1 });
 }
 
+/**
+ * Leaves a step pending that cannot be done yet (it waits for something outside the run): its
+ * lease is released and the run looks at it again in `seconds`. The job's chain stops there.
+ */
+export async function recheckLater(ctx: AppContext, run: RunRow, step: StepRow, seconds: number): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(erasureSteps)
+      .set({ leaseUntil: null })
+      .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq), eq(erasureSteps.state, 'pending')));
+    await enqueueStep(ctx, tx, run.id, seconds);
+  });
+}
+
 /** Set while a job runs a run's steps back to back: the job goes on to the next step itself. */
 const chain = new AsyncLocalStorage<true>();
 
