@@ -81,15 +81,15 @@ function plainText(v: string, type: ColumnType): { text: string; kind: 'string' 
   }
 }
 
-/** First characters a spreadsheet reads as a formula, as `table-text.ts` lists them. */
-const FORMULA_START = ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'].map((c) => sqlLiteral(c)).join(', ');
+/** First characters a spreadsheet reads as a formula, as `table-text.ts` lists them: their code points. */
+const FORMULA_START = ['=', '+', '-', '@', '\t', '\r', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'].map((c) => c.codePointAt(0)).join(', ');
 
 /**
- * A text cell: `'` before a formula start; an empty text becomes NULL, which COPY writes as an
- * empty cell (it would quote an empty text). COPY quotes what holds `"`, `,` or a line break, as
- * `table-text.ts` does.
+ * A text cell: `'` before a formula start (`ascii` gives the first character's code point, 0 for
+ * an empty text); an empty text becomes NULL, which COPY writes as an empty cell (it would quote an
+ * empty text). COPY quotes what holds `"`, `,` or a line break, as `table-text.ts` does.
  */
-const csvTextCell = (text: string) => `CASE WHEN ${text} = '' THEN NULL WHEN left(${text}, 1) IN (${FORMULA_START}) THEN '''' || ${text} ELSE ${text} END`;
+const csvTextCell = (text: string) => `CASE WHEN ascii(${text}) IN (${FORMULA_START}) THEN '''' || ${text} ELSE NULLIF(${text}, '') END`;
 
 export interface ExportCopySql {
   /** `COPY` of the CSV records, header left out (the writer adds it, with the byte-order mark). */
