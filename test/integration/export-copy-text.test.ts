@@ -3,7 +3,10 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import type { ExportTable } from '../../src/domain/export-datamap.ts';
 import type { SubjectRowsQuery } from '../../src/domain/erasure-sql.ts';
 import { copyTableText, isUnsupportedValue, type TableTextSink } from '../../src/export/copy-table-text.ts';
-import { readTableText } from '../../src/export/write-table-files.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { readTableText, writeTableFiles } from '../../src/export/write-table-files.ts';
+import { tableText } from '../../src/export/table-text.ts';
+import { newId } from '../../src/ids.ts';
 import { closeStoreConnections } from '../../src/erasure/store-connection.ts';
 
 /**
@@ -150,5 +153,20 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('export COPY path vs row path on
     }
     // The pool's connections are still good.
     expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('writes whole files (header, brackets) whose hashes are the row path text, a table of an unsupported time too', async () => {
+    const pool = await setUp();
+    await pool.query(`UPDATE copytest.things SET ts = 'infinity' WHERE id = 'r7'`);
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    for (const columns of [COLUMNS.filter((c) => c !== 'ts'), COLUMNS]) {
+      const { table, query } = tableOf(columns);
+      const byRows = collect();
+      const rows = await readTableText(t.ctx, table, query, values, null, byRows.sink);
+      const text = byRows.text();
+      const [json, csv] = await writeTableFiles(t.ctx, newId('exp'), table, values, { file: randomBytes(32), subject: null });
+      expect(json).toMatchObject({ rows, sha256: sha(`[${text.json}\n]\n`) });
+      expect(csv).toMatchObject({ rows, sha256: sha(tableText(columns).csvHeader + text.csv) });
+    }
   });
 });
