@@ -35,7 +35,7 @@ async function columnTypes(client: pg.PoolClient, table: string): Promise<Map<st
  * newline seen waits. Works on bytes (latin1 keeps them as they are): a newline byte is never part
  * of a UTF-8 sequence, and JSON text holds no raw newline. Returns the number of lines.
  */
-async function writeJsonLines(source: Readable, write: (chunk: Buffer) => Promise<void>): Promise<number> {
+export async function writeJsonLines(source: Readable, write: (chunk: Buffer) => Promise<void>): Promise<number> {
   let lines = 0;
   let started = false;
   let pending = false;
