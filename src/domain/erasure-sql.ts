@@ -150,11 +150,14 @@ export interface SubjectRowsQuery {
   exclude?: { column: string; values: string[] };
 }
 
-/** `SELECT` of the subject's rows for the data export (run behind a cursor). */
-export function buildReadSql(query: SubjectRowsQuery): BuiltSql {
+/**
+ * `SELECT` of the subject's rows for the data export (run behind a cursor). `select` replaces the
+ * plain columns by expressions over `t` (the export's COPY, which has PostgreSQL write the text).
+ */
+export function buildReadSql(query: SubjectRowsQuery, select?: string[]): BuiltSql {
   const params = new Params();
   const where = reachPredicate(query.path, 't', params);
-  const columns = query.columns.map((c) => `t.${quoteIdent(c)}`).join(', ');
+  const columns = (select ?? query.columns.map((c) => `t.${quoteIdent(c)}`)).join(', ');
   let exclude = '';
   if (query.exclude) {
     const column = `t.${quoteIdent(query.exclude.column)}`;

@@ -119,6 +119,16 @@ function poolFor(url: string): pg.Pool {
   return pool;
 }
 
+/**
+ * The pool of a PostgreSQL store reached over the network (Adieu's own when it is not embedded),
+ * for the data export's `COPY … TO STDOUT`; null for the embedded database, which streams no COPY.
+ */
+export function postgresPool(ctx: AppContext, store: StoreSpec): pg.Pool | null {
+  if (store.database === 'adieu') return ctx.database.pool ?? null;
+  const url = ctx.config.erasure.stores[store.database.config]?.url;
+  return url && /^postgres(ql)?:$/.test(new URL(url).protocol) ? poolFor(url) : null;
+}
+
 export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection {
   if (store.database === 'adieu') {
     return {
