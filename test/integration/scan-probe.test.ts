@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-databases.ts';
-import { buildProbeSql, needlesInText, type Needle } from '../../src/domain/erasure-scan.ts';
+import { ASCII_LOWER, buildProbeSql, needlesInText, type Needle } from '../../src/domain/erasure-scan.ts';
 import { resolveParams } from '../../src/erasure/params.ts';
 import type { RawResult } from '../../src/db/database.ts';
 
@@ -58,6 +58,17 @@ describe.each(DATABASE_KINDS)('the first pass of the verification scan (%s)', (k
     expect(found.rows).toBe(2500);
     expect(found.found).toEqual([0, 1, 2, 3, 4, 5]);
     expect(found.found).toEqual(truth(filler, needles));
+  });
+
+  it('lower-cases as the database does, ASCII text or not', async () => {
+    for (const value of ['ADA Lovelace 138-0000', 'ÄDA ÖSTERLING Straße', 'İSTANBUL ΣΊΣΥΦΟΣ', 'plain', '']) {
+      const result = (await test.database.executeSql(`SELECT ${ASCII_LOWER('$1::text')} AS fast, lower($1::text) AS slow`, [value])) as RawResult;
+      const [row] = result.rows as Array<{ fast: string; slow: string }>;
+      expect(row.fast, value).toBe(row.slow);
+    }
+    const rows: Array<[string, string]> = [['ÄDA ÖSTERLING', 'x'], ['Mail ADA@Example.COM', 'y']];
+    await load(rows);
+    expect((await probe([text('äda österling'), text('ada@example.com'), text('ada lovelace')])).found).toEqual([0, 1]);
   });
 
   it('agrees with reading row by row on random rows and needles', async () => {
