@@ -115,53 +115,50 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
 }
 
 /**
- * The scan's first pass: the rows' fingerprint (first row: `s` null, `n` rows, `h` the sum of
- * their marks), and in the same snapshot every distinct text that matched any needle (`s`).
- * Matching one row at a time costs a pattern match per row and needle; here the rows' texts are
- * joined a thousand at a time (apart by chr(2), which neither a needle nor a phone's separators
- * hold, so no match spans two rows) and searched with one regular expression of all needles, the
- * phones' as in the second pass. Matches do not overlap, so a needle inside another's match is
- * only seen once that one is left out (`matchedNeedles` says which needle a text is).
+ * `lower(text)`, cheaper on text of ASCII characters only (most rows): lower-casing by the
+ * database's locale converts every character to a wide one and back, the "C" collation's lowers
+ * bytes. Taken only when the database lowers every ASCII character as "C" does (not, say, a
+ * Turkish locale's `I`), so the result is always the same as `lower(text)`.
+ */
+export const ASCII_LOWER = (s: string): string =>
+  `CASE WHEN octet_length(${s}) = length(${s}) AND (SELECT lower(a) = lower(a COLLATE "C") FROM (SELECT string_agg(chr(k), '') AS a FROM generate_series(1, 127) AS k) AS ascii) ` +
+  `THEN lower(${s} COLLATE "C") ELSE lower(${s}) END`;
+
+/**
+ * The scan's first pass: the rows' fingerprint (the row with `i` null: `n` rows, `h` the sum of
+ * their marks) and, in the same snapshot, which needles the rows hold (one row per needle, `i` its
+ * 1-based position). Matching one row at a time costs a pattern match per row and needle; here the
+ * rows' texts are joined a thousand at a time (apart by chr(2), which neither a needle nor a
+ * phone's separators hold, so no match spans two rows) and searched with one regular expression
+ * of the needles not found yet, for the first match only: enumerating every match costs a lot
+ * when a common value (a product's name) is a needle. Each pass names at least one more needle
+ * (the matched text is the needle, a phone's with separators) and the next one reads only the
+ * groups the last one matched, without the needles found: a needle that is there is in a group
+ * every pass matched, until a pass finds it. A row with `stuck` true means a match named no
+ * needle (it cannot, but then the caller must read the table another way).
  */
 export function buildProbeSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
   const { text, from } = scanRows(input, params, false);
-  const regex = params.add({ ref: 'needles_regex' });
+  const needles = params.add({ ref: 'needles_probe' });
   return {
     text:
-      `WITH c AS MATERIALIZED (SELECT lower(string_agg(r.txt, chr(2))) AS txt, count(*) AS n, sum(r.mark) AS h FROM (` +
-      `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) ` +
-      `SELECT NULL::text AS s, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h FROM c ` +
-      `UNION ALL SELECT DISTINCT x.m[1], NULL::bigint, NULL::text FROM c, regexp_matches(c.txt, ${regex}, 'g') AS x(m)`,
+      `WITH RECURSIVE c AS MATERIALIZED (SELECT y.g, ${ASCII_LOWER('y.s')} AS txt, y.n, y.h FROM (` +
+      `SELECT r.g, string_agg(r.txt, chr(2)) AS s, count(*) AS n, sum(r.mark) AS h FROM (` +
+      `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) AS y), ` +
+      `n AS MATERIALIZED (SELECT x.i, e->>0 AS re, e->>1 AS v, (e->>2)::boolean AS d FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)), ` +
+      `p(found, groups, stuck) AS (SELECT '{}'::bigint[], NULL::bigint[], false UNION ALL ` +
+      `SELECT p.found || f.ids, f.groups, cardinality(f.ids) = 0 FROM p, LATERAL (` +
+      `SELECT coalesce(array_agg(DISTINCT n.i) FILTER (WHERE n.i IS NOT NULL), '{}') AS ids, array_agg(DISTINCT m.g) AS groups FROM (` +
+      `SELECT c.g, (regexp_match(c.txt, (SELECT string_agg(n.re, '|') FROM n WHERE n.i <> ALL (p.found))))[1] AS t FROM c ` +
+      `WHERE p.groups IS NULL OR c.g = ANY (p.groups) OFFSET 0) AS m ` +
+      `LEFT JOIN n ON n.i <> ALL (p.found) AND n.v = CASE WHEN n.d THEN regexp_replace(m.t, '[ ().+/-]', '', 'g') ELSE m.t END ` +
+      `WHERE m.t IS NOT NULL) AS f WHERE NOT p.stuck AND f.groups IS NOT NULL) ` +
+      `SELECT NULL::int AS i, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h, false AS stuck FROM c ` +
+      `UNION ALL SELECT DISTINCT unnest(p.found)::int, NULL::bigint, NULL::text, false FROM p ` +
+      `UNION ALL SELECT NULL::int, NULL::bigint, NULL::text, true FROM p WHERE p.stuck`,
     params: params.list,
   };
-}
-
-/**
- * Whether a needle could have been hidden by a match of the first pass (matches do not overlap):
- * only if one of its occurrences starts inside a matched text, i.e. the needle lies within that
- * text or starts with one of its endings (compared on digits alone for a phone, whose matches may
- * carry separators). When no needle left could be, one pass has found every needle there is.
- */
-export function couldBeHidden(needle: Needle, texts: string[]): boolean {
-  return texts.some((text) => {
-    const seen = needle.kind === 'phone' ? text.replace(/[^0-9]/g, '') : text;
-    if (seen.includes(needle.value)) return true;
-    for (let k = 1; k <= Math.min(seen.length, needle.value.length); k++) if (needle.value.startsWith(seen.slice(seen.length - k))) return true;
-    return false;
-  });
-}
-
-/** Which needles (by position) the texts that `buildProbeSql` matched are. */
-export function matchedNeedles(texts: string[], needles: Needle[]): Set<number> {
-  const found = new Set<number>();
-  for (const text of texts) {
-    const digits = text.replace(/[ ().+/-]/g, '');
-    needles.forEach((n, i) => {
-      if (n.kind === 'phone' ? digits === n.value : text === n.value) found.add(i);
-    });
-  }
-  return found;
 }
 
 /** The fingerprint of the rows a scan reads (as `buildProbeSql` gives it), without reading their text. */
@@ -174,9 +171,9 @@ export function buildFingerprintSql(input: ScanQueryInput): { text: string; para
 /** ASCII punctuation escaped for a PostgreSQL regular expression (a backslash before any other character is that character). */
 const regexLiteral = (value: string): string => value.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`);
 
-/** All needles as one regular expression: text as itself, a phone as `phonePattern`. */
-export function needlesRegex(needles: Needle[]): string {
-  return needles.map((n) => (n.kind === 'phone' ? phonePattern(n.value) : regexLiteral(n.value))).join('|');
+/** The needles as the first pass's one JSON parameter: `[[regular expression, value, isPhone], …]`, text as itself, a phone as `phonePattern`. */
+export function needlesProbeJson(needles: Needle[]): string {
+  return JSON.stringify(needles.map((n) => (n.kind === 'phone' ? [phonePattern(n.value), n.value, true] : [regexLiteral(n.value), n.value, false])));
 }
 
 /** The needles as the scan's one JSON parameter. */

@@ -20,8 +20,8 @@ export type ParamRef =
   | { ref: 'period'; value: string }
   /** The verification scan's needles: `[[pattern, digitsOnly], …]` as JSON. */
   | { ref: 'needles_json' }
-  /** The same needles as one regular expression (any of them), for the scan's first pass. */
-  | { ref: 'needles_regex' };
+  /** The same needles for the scan's first pass: `[[regular expression, value, isPhone], …]` as JSON. */
+  | { ref: 'needles_probe' };
 
 export interface BuiltSql {
   text: string;

@@ -1,7 +1,7 @@
 import type { ParamRef } from '../domain/erasure-sql.ts';
 import type { IdentityKind } from '../domain/erasure-datamap.ts';
 import type { Needle } from '../domain/erasure-scan.ts';
-import { needlesJson, needlesRegex } from '../domain/erasure-scan.ts';
+import { needlesJson, needlesProbeJson } from '../domain/erasure-scan.ts';
 
 /** The values behind a planned statement's parameters. */
 export interface ParamValues {
@@ -58,8 +58,8 @@ export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] 
         return param.value;
       case 'needles_json':
         return needlesJson(values.needles ?? []);
-      case 'needles_regex':
-        return needlesRegex(values.needles ?? []);
+      case 'needles_probe':
+        return needlesProbeJson(values.needles ?? []);
     }
   });
 }

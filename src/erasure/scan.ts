@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
-import { buildFingerprintSql, buildProbeSql, buildScanSql, couldBeHidden, matchedNeedles, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildFingerprintSql, buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -147,13 +147,10 @@ export async function scanDatabases(
       }
       const probe = await probeTable(connection!, target, values);
       if (target.fingerprint && probe) report.fingerprints.push({ store: store.store, table: target.table, rows: probe.rows, hash: probe.hash });
-      if (probe && probe.texts.length === 0) continue;
+      if (probe && probe.found.length === 0) continue;
       if (probe && options.excludeSubject) {
-        const found = await identifyNeedles(connection!, target, values, probe.texts);
-        if (found) {
-          for (const needle of found) hit(store.store, target.table, needle, 0);
-          continue;
-        }
+        for (const needle of probe.found) hit(store.store, target.table, needle, 0);
+        continue;
       }
       // Something matched (or the first pass could not run): which needles, in how many rows.
       const built = buildScanSql(target);
@@ -165,46 +162,21 @@ export async function scanDatabases(
 }
 
 /**
- * The first pass over a table: the rows' fingerprint and the texts that matched a needle. Null
- * when the database refuses the one regular expression of all needles (too complex): the table is
- * then read needle by needle.
+ * The first pass over a table: the rows' fingerprint and which needles (by position) they hold.
+ * Null when the database refuses the regular expression of the needles (too complex), or when a
+ * match named no needle: the table is then read needle by needle.
  */
-async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ rows: number; hash: string; texts: string[] } | null> {
+async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ rows: number; hash: string; found: number[] } | null> {
   const built = buildProbeSql(target);
   try {
     const rows = await connection.query(built.text, resolveParams(built.params, values));
-    // The fingerprint is the one row without a matched text.
-    const first = rows.find((row) => row.s === null)!;
-    return { rows: Number(first.n), hash: String(first.h), texts: rows.filter((row) => row.s !== null).map((row) => String(row.s)) };
+    if (rows.some((row) => row.stuck === true)) return null;
+    // The fingerprint is the one row without a needle.
+    const first = rows.find((row) => row.i === null)!;
+    return { rows: Number(first.n), hash: String(first.h), found: rows.filter((row) => row.i !== null).map((row) => Number(row.i) - 1) };
   } catch (error) {
     // invalid or too complex a regular expression, or a program limit
     if (['2201B', '54000', '54001'].includes(String((error as { code?: string }).code))) return null;
     throw error;
-  }
-}
-
-/**
- * Every needle a table holds, from the first pass's matches: a needle inside another's match was
- * not seen, so the table is searched again for the needles not yet found, until none is. Null
- * when a pass matched something no needle accounts for (then the table is read needle by needle).
- */
-async function identifyNeedles(connection: StoreConnection, target: ScanQueryInput, values: ParamValues & { needles: Needle[] }, texts: string[]): Promise<Set<number> | null> {
-  const found = matchedNeedles(texts, values.needles);
-  if (found.size === 0) return null;
-  let searched = values.needles.map((_, i) => i);
-  let matched = texts;
-  for (;;) {
-    // A needle searched last time that no match of it could hide is not in the table: only the
-    // others are searched again (a hidden one starts inside a match of the pass that hid it).
-    const unsure = searched.filter((i) => !found.has(i) && couldBeHidden(values.needles[i], matched));
-    if (unsure.length === 0) return found;
-    const again = await probeTable(connection, target, { ...values, needles: unsure.map((i) => values.needles[i]) });
-    if (!again) return null;
-    if (again.texts.length === 0) return found;
-    const more = matchedNeedles(again.texts, unsure.map((i) => values.needles[i]));
-    if (more.size === 0) return null;
-    for (const i of more) found.add(unsure[i]);
-    searched = unsure;
-    matched = again.texts;
   }
 }

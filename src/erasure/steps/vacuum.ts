@@ -3,7 +3,7 @@ import { quoteTable } from '../../domain/erasure-sql.ts';
 import { dataMap } from '../datamap.ts';
 import { connectStore } from '../store-connection.ts';
 import { storeConnector } from '../connectors/connector.ts';
-import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
+import { completeStep, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
  * What the scrub of one store did: `embedded-full` is VACUUM FULL plus a checkpoint that drops
@@ -38,7 +38,19 @@ export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Pr
         skipped.push({ table, reason: String((error as { code?: string }).code ?? 'unsupported') });
       }
     }
-    if (embedded) await connectStore(ctx, store).exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
+    if (embedded && !(await laterEmbeddedScrub(ctx, run, step))) await connectStore(ctx, store).exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
   }
   await completeStep(ctx, run, step, { rows: vacuumed.length, result: { level, vacuumed, skipped } });
+}
+
+/**
+ * Whether a later scrub step of the run rewrites tables of the embedded database too: its
+ * checkpoint then drops this step's write-ahead log as well (one checkpoint, not one per store of
+ * that database; each costs a flush of every page). Verify and the certificate come after it.
+ */
+async function laterEmbeddedScrub(ctx: AppContext, run: RunRow, step: StepRow): Promise<boolean> {
+  const stores = dataMap(ctx.config).stores;
+  return (await stepsOf(ctx.db, run.id)).some(
+    (s) => s.seq > step.seq && s.state !== 'done' && s.spec.kind === 'vacuum' && stores.find((store) => store.store === (s.spec as { store: string }).store)?.database === 'adieu',
+  );
 }
