@@ -1,0 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { cpSync, rmSync } from 'node:fs';
+rmSync('/tmp/su/dbcopy', { recursive: true, force: true });
+cpSync('/tmp/su/data/db', '/tmp/su/dbcopy', { recursive: true });
+const c0 = process.cpuUsage(); const t0 = performance.now();
+const { PGlite } = await import('@electric-sql/pglite');
+const t1 = performance.now();
+const db = await PGlite.create('/tmp/su/dbcopy', { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
+const t2 = performance.now(); const c = process.cpuUsage(c0);
+await db.query('select 1');
+console.log('import', (t1-t0).toFixed(0), 'create', (t2-t1).toFixed(0), 'cpu', ((c.user+c.system)/1000).toFixed(0), 'rss', (process.memoryUsage().rss/1048576).toFixed(0));
+await db.close();
