@@ -63,7 +63,7 @@ async function main(): Promise<number> {
     return 1;
   }
   // The embedded database opens while the server's modules load, not after.
-  if (name === 'serve' || name === 'worker') (await import('./early-database.ts')).openEmbeddedDatabaseEarly();
+  if (name === 'serve' || name === 'worker') (await import('./early-database.ts')).openEmbeddedDatabaseEarly(name, rest);
   const code = await (await load())(rest);
   return typeof code === 'number' ? code : 0;
 }

@@ -137,13 +137,15 @@ const earlyOpens = new Map<string, Promise<PGlite>>();
  * PGlite's WebAssembly (off the main thread) and the files' reads then overlap the imports, which
  * leave the main thread waiting on the disk; the opening otherwise began only after them.
  */
-export function startEmbeddedOpen(dataDir: string): void {
+export function startEmbeddedOpen(dataDir: string): Promise<PGlite> {
   const dir = join(dataDir, 'db');
-  if (earlyOpens.has(dir)) return;
+  const started = earlyOpens.get(dir);
+  if (started) return started;
   const opening = openPglite(dir);
   // A failure is the taker's to report (openDatabase awaits the same promise).
   opening.catch(() => undefined);
   earlyOpens.set(dir, opening);
+  return opening;
 }
 
 /**
