@@ -74,7 +74,7 @@ describe('the bundled build', () => {
   let dataDir: string;
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const env = { ...process.env, ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
+      const env: NodeJS.ProcessEnv = { ...process.env, ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' };
       for (const name of ['DATABASE_URL', 'ADIEU_CONFIG', 'ADIEU_KEYSTORE_URL']) delete env[name];
       const child = spawn(process.execPath, [join(out, 'cli', 'main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
