@@ -4,7 +4,7 @@ import { cpSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const SRC = new URL('../src/', import.meta.url).pathname;
-const DIST = new URL('../dist/', import.meta.url).pathname;
+const DIST = new URL(`../${process.argv[2] ?? 'dist'}/`, import.meta.url).pathname;
 
 function walk(dir) {
   for (const name of readdirSync(dir)) {

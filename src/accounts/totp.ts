@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { authenticator } from 'otplib';
-import QRCode from 'qrcode';
+import type { authenticator as Authenticator } from 'otplib';
+import type QRCodeLibrary from 'qrcode';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
@@ -10,6 +10,11 @@ import { recoveryCodes, users } from './accounts.tables.ts';
 import type { UserRow } from './sessions.ts';
 import { openForUser, sealForUser } from './user-crypto.ts';
 import { enqueueNotification } from './notifications.ts';
+import { lazyModule } from '../lazy-module.ts';
+
+// Loaded with the first sign-in that has a second factor, or the first enrolment (QR code).
+const otplib = lazyModule<{ authenticator: typeof Authenticator }>('otplib');
+const qrcode = lazyModule<typeof QRCodeLibrary>('qrcode');
 
 const STEP_SECONDS = 30;
 const RECOVERY_CODE_COUNT = 10;
@@ -18,7 +23,7 @@ const ISSUER = 'Adieu';
 const hashCode = (code: string) => createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');
 
 function checker(ctx: AppContext) {
-  return authenticator.clone({ epoch: ctx.clock.now().getTime(), window: 1, step: STEP_SECONDS });
+  return otplib().authenticator.clone({ epoch: ctx.clock.now().getTime(), window: 1, step: STEP_SECONDS });
 }
 
 /**
@@ -54,14 +59,14 @@ export async function verifySecondFactor(ctx: AppContext, user: UserRow, code: s
 /** Starts enrolment: a new secret (not yet active), its otpauth URI and a QR code of it. */
 export async function beginTotpEnrolment(ctx: AppContext, user: UserRow, label: string) {
   if (user.totpEnabled) throw new AppError('TOTP_ALREADY_ENABLED');
-  const secret = authenticator.generateSecret(20);
+  const secret = otplib().authenticator.generateSecret(20);
   const sealed = await sealForUser(ctx, user.id, 'totpSecret', secret);
   await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ totpSecretEnc: sealed, totpLastStep: null }).where(eq(users.id, user.id));
     await appendAudit(tx, { at: ctx.clock.now(), actor: user.subjectId, action: 'auth.totp_enrolment_started', subject: user.subjectId });
   });
-  const otpauthUrl = authenticator.keyuri(label, ISSUER, secret);
-  return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl) };
+  const otpauthUrl = otplib().authenticator.keyuri(label, ISSUER, secret);
+  return { secret, otpauthUrl, qrCodeDataUrl: await qrcode().toDataURL(otpauthUrl) };
 }
 
 /** Confirms enrolment with a first code; returns the recovery codes, shown this once. */

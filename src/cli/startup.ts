@@ -34,11 +34,13 @@ export async function startContext(load: LoadOptions, options: ContextOptions = 
     // Before anything mints a key: the key store must be this deployment's, opened by its KEK.
     const bound = await bindKeyStore(ctx.db, ctx.keys);
     if (bound.wrapped > 0) ctx.logger.info({ keys: bound.wrapped }, 'keys stored before envelope encryption are now wrapped by the KEK');
+    markStartup('key store');
   } catch (error) {
     await closeContext(ctx);
     throw error;
   }
   registerJobHandlers(ctx);
+  markStartup('job handlers');
   return ctx;
 }
 

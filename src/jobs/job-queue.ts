@@ -1,7 +1,14 @@
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { Database, Db } from '../db/database.ts';
 import { rawQuery } from '../db/sql.ts';
+import { lazyModule } from '../lazy-module.ts';
 import { QUEUES, type QueueDefinition } from './queues.ts';
+
+/**
+ * pg-boss loads with the queue's first use, not with every process's start: a server starts its
+ * worker only once it answers, and a request that queues a job is rarely its first.
+ */
+const pgBoss = lazyModule<typeof PgBoss>('pg-boss');
 
 export const BOSS_SCHEMA = 'pgboss';
 
@@ -39,7 +46,8 @@ function bossDbForDatabase(database: Database): PgBoss.Db {
  * jobs it causes commit together or not at all.
  */
 export class JobQueue {
-  private readonly boss: PgBoss;
+  private readonly createBoss: () => PgBoss;
+  private created: PgBoss | null = null;
   private readonly handlers = new Map<string, JobHandler>();
   private started = false;
   /** The one pg-boss start under way: a server starts its worker while a request may run `runDue`. */
@@ -57,16 +65,25 @@ export class JobQueue {
   constructor(database: Database, options: { worker: boolean }) {
     this.pollingSeconds = database.kind === 'postgres' ? 0.5 : 2;
     this.batchSize = database.kind === 'postgres' ? 8 : 1;
-    this.boss = new PgBoss({
-      db: bossDbForDatabase(database),
-      schema: BOSS_SCHEMA,
-      migrate: false,
-      supervise: options.worker,
-      schedule: options.worker,
-      archiveCompletedAfterSeconds: 60 * 60,
-      deleteAfterDays: 7,
-    });
-    this.boss.on('error', () => undefined);
+    this.createBoss = () => {
+      const Boss = pgBoss();
+      const boss = new Boss({
+        db: bossDbForDatabase(database),
+        schema: BOSS_SCHEMA,
+        migrate: false,
+        supervise: options.worker,
+        schedule: options.worker,
+        archiveCompletedAfterSeconds: 60 * 60,
+        deleteAfterDays: 7,
+      });
+      boss.on('error', () => undefined);
+      return boss;
+    };
+  }
+
+  /** pg-boss itself, created (and loaded) on first use. */
+  private get boss(): PgBoss {
+    return (this.created ??= this.createBoss());
   }
 
   register(name: string, handler: JobHandler): void {
@@ -192,7 +209,7 @@ export class JobQueue {
 /** Creates pg-boss's tables (first time) and every queue; part of `adieu migrate`. */
 export async function installJobSchema(query: (text: string, values?: unknown[]) => Promise<{ rows: any[] }>, exec: (text: string) => Promise<unknown>): Promise<void> {
   const { rows } = await query(`SELECT to_regclass('${BOSS_SCHEMA}.version') AS present`);
-  if (!rows[0]?.present) await exec(PgBoss.getConstructionPlans(BOSS_SCHEMA));
+  if (!rows[0]?.present) await exec(pgBoss().getConstructionPlans(BOSS_SCHEMA));
   for (const definition of Object.values(QUEUES)) {
     const { name, payload: _payload, ...options } = definition as QueueDefinition;
     await query(`SELECT ${BOSS_SCHEMA}.create_queue($1, $2)`, [name, JSON.stringify({ policy: 'standard', ...options })]);

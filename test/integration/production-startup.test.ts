@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
@@ -37,6 +37,8 @@ describe('start-up with unsafe settings', () => {
     expect(await run.started).toBe(false);
     expect(await run.exited).toBe(1);
     expect(run.output().stdout).toBe('');
+    // Refused before anything is opened: not even the embedded database that a start opens early.
+    expect(existsSync(join(dataDir, 'db'))).toBe(false);
     expect(run.output().stderr.trimEnd().split('\n')).toEqual([
       'adieu: configuration error: publicUrl: not set, so emails would link to http://127.0.0.1:0; set publicUrl in the ADIEU_CONFIG file to the https:// address buyers open',
       'adieu: configuration error: SMTP_URL (mail.smtpUrl): no mail transport, so mail to buyers would go to a folder on disk; set SMTP_URL, e.g. smtp://user:password@mail.example.com:587',

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { KeyEntry, StoreSpec } from '../../domain/erasure-datamap.ts';
 import type { ItemStep } from '../../domain/erasure-plan.ts';
 import { needlesInText } from '../../domain/erasure-scan.ts';
@@ -7,6 +7,10 @@ import { keyShape, type DescribedItems } from '../../domain/datamap-draft-items.
 import { requiredIdentityValue, type ParamValues } from '../params.ts';
 import type { ItemScan, ItemStoreConnector, StepOutcome, StoreProbe } from './connector.ts';
 import { StoreError } from './mysql.ts';
+import { lazyModule } from '../../lazy-module.ts';
+
+/** ioredis loads with the first Redis store a run touches, not with every server's start. */
+const ioredis = lazyModule<typeof import('ioredis')>('ioredis');
 
 /**
  * The Redis connector (`redis://[user:password@]host:6379/DB`, with ioredis). Keys are found with
@@ -101,7 +105,7 @@ async function clientFor(url: string): Promise<Redis> {
   }
   if (!client) {
     // No reconnect loop and no offline queue: a step against an unreachable store fails at once and is retried by the run.
-    client = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
+    client = new (ioredis().Redis)(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 5_000 });
     const created = client;
     created.on('error', (error) => lastErrors.set(created, error));
     clients.set(url, client);
