@@ -6,7 +6,6 @@ import { seedDemo } from '../demo/seed-demo.ts';
 import { listenForMetrics } from '../metrics/install-metrics.ts';
 import { onShutdown, startContext } from './startup.ts';
 import { markStartup, startupLine } from './startup-profile.ts';
-import { waitToStartWorker } from './worker-start.ts';
 
 markStartup('imports');
 
@@ -44,12 +43,10 @@ export async function serveCommand(args: string[]): Promise<void> {
   if (metrics) process.stdout.write(`Metrics are served on ${metrics.url}/metrics\n`);
   process.stdout.write(`Adieu ${startupLine()}\n`);
 
-  // The worker (pg-boss's maintenance, schedules, fetching) starts once the server answers, and
-  // has answered what waited for it (worker-start.ts): requests need none of it (a job is written
-  // inside the request's transaction), and a job queued meanwhile waits in the database and runs
-  // when the worker is up. Failing to start is fatal, as it was before listening.
-  if (!(await waitToStartWorker(ctx.jobs))) return;
-  markStartup('worker delay');
+  // The worker (pg-boss's maintenance, schedules, fetching) starts once the server answers:
+  // requests need none of it (a job is written inside the request's transaction), and a job queued
+  // meanwhile waits in the database and runs when the worker is up. Failing to start is fatal, as
+  // it was before listening.
   try {
     await ctx.jobs.start();
     if (worker) await ctx.jobs.work();
