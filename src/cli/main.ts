@@ -62,8 +62,6 @@ async function main(): Promise<number> {
     process.stderr.write(`adieu: unknown command "${name}"\n\n${USAGE}`);
     return 1;
   }
-  // The embedded database opens while the server's modules load, not after.
-  if (name === 'serve' || name === 'worker') (await import('./early-database.ts')).openEmbeddedDatabaseEarly(name, rest);
   const code = await (await load())(rest);
   return typeof code === 'number' ? code : 0;
 }

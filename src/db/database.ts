@@ -117,35 +117,9 @@ export async function openDatabase(options: { url?: string; dataDir: string; poo
     return wrapPool(pool, notices);
   }
   const dir = join(options.dataDir, 'db');
-  const early = earlyOpens.get(dir);
-  earlyOpens.delete(dir);
-  return wrapPglite(await (early ?? openPglite(dir)));
-}
-
-function openPglite(dir: string): Promise<PGlite> {
   copyTemplate(dir);
   mkdirSync(dir, { recursive: true });
-  return PGlite.create(dir, { startParams: EMBEDDED_START_PARAMS });
-}
-
-/** Embedded databases whose opening started before anything asked for them (`startEmbeddedOpen`). */
-const earlyOpens = new Map<string, Promise<PGlite>>();
-
-/**
- * Starts opening the embedded database under `dataDir/db` now, for the next `openDatabase` of the
- * same folder to take. A server calls it before importing its modules: reading and compiling
- * PGlite's WebAssembly (off the main thread) and the files' reads then overlap the imports, which
- * leave the main thread waiting on the disk; the opening otherwise began only after them.
- */
-export function startEmbeddedOpen(dataDir: string): Promise<PGlite> {
-  const dir = join(dataDir, 'db');
-  const started = earlyOpens.get(dir);
-  if (started) return started;
-  const opening = openPglite(dir);
-  // A failure is the taker's to report (openDatabase awaits the same promise).
-  opening.catch(() => undefined);
-  earlyOpens.set(dir, opening);
-  return opening;
+  return wrapPglite(await PGlite.create(dir, { startParams: EMBEDDED_START_PARAMS }));
 }
 
 /**

@@ -37,7 +37,7 @@ describe('start-up with unsafe settings', () => {
     expect(await run.started).toBe(false);
     expect(await run.exited).toBe(1);
     expect(run.output().stdout).toBe('');
-    // Refused before anything is opened: not even the embedded database that a start opens early.
+    // Refused before anything is opened: not even the embedded database.
     expect(existsSync(join(dataDir, 'db'))).toBe(false);
     expect(run.output().stderr.trimEnd().split('\n')).toEqual([
       'adieu: configuration error: publicUrl: not set, so emails would link to http://127.0.0.1:0; set publicUrl in the ADIEU_CONFIG file to the https:// address buyers open',
