@@ -29,6 +29,8 @@ export interface StoreConnection {
   exec(text: string): Promise<void>;
   /** The subject's rows of one table, for the data export (a cursor in a read-only transaction). */
   read: ReadSubjectRows;
+  /** The store's PostgreSQL pool, for the export's `COPY … TO STDOUT`; null on the embedded database, which streams no COPY. */
+  pool: pg.Pool | null;
 }
 
 type RawRows = (text: string, values?: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -119,16 +121,6 @@ function poolFor(url: string): pg.Pool {
   return pool;
 }
 
-/**
- * The pool of a PostgreSQL store reached over the network (Adieu's own when it is not embedded),
- * for the data export's `COPY … TO STDOUT`; null for the embedded database, which streams no COPY.
- */
-export function postgresPool(ctx: AppContext, store: StoreSpec): pg.Pool | null {
-  if (store.database === 'adieu') return ctx.database.pool ?? null;
-  const url = ctx.config.erasure.stores[store.database.config]?.url;
-  return url && /^postgres(ql)?:$/.test(new URL(url).protocol) ? poolFor(url) : null;
-}
-
 export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection {
   if (store.database === 'adieu') {
     return {
@@ -140,6 +132,7 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
         await ctx.database.executeSql(text);
       },
       read: readBuiltin(ctx),
+      pool: ctx.database.pool ?? null,
     };
   }
   const url = ctx.config.erasure.stores[store.database.config]?.url;
@@ -168,6 +161,7 @@ export function connectStore(ctx: AppContext, store: StoreSpec): StoreConnection
       await pool.query(text);
     },
     read: (q, values, onBatch) => readOnPool(pool, q, values, onBatch),
+    pool,
   };
 }
 

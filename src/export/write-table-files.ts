@@ -4,7 +4,7 @@ import type { SubjectRowsQuery } from '../domain/erasure-sql.ts';
 import { decryptField } from '../keys/field-cipher.ts';
 import type { ParamValues } from '../erasure/params.ts';
 import { storeConnector } from '../erasure/connectors/connector.ts';
-import { connectStore, postgresPool } from '../erasure/store-connection.ts';
+import { connectStore } from '../erasure/store-connection.ts';
 import type { ExportPart } from './export.tables.ts';
 import { SealedFileWriter } from './export-files.ts';
 import { partName } from './part-names.ts';
@@ -99,7 +99,7 @@ export async function writeTableFiles(
   keys: { file: Buffer; subject: Buffer | null },
 ): Promise<ExportPart[]> {
   const query: SubjectRowsQuery = { table: table.table, columns: table.columns.map((c) => c.name), path: table.path, exclude: table.exclude };
-  const pool = storeConnector(ctx, table.store) || table.columns.some((c) => c.decrypt) ? null : postgresPool(ctx, table.store);
+  const pool = storeConnector(ctx, table.store) || table.columns.some((c) => c.decrypt) ? null : connectStore(ctx, table.store).pool;
   if (pool) {
     const copied = await writeTableParts(ctx, exportId, table, keys.file, (sink) => copyTableText(pool, query, params, sink)).catch((error: unknown) => {
       if (isUnsupportedValue(error)) return null;

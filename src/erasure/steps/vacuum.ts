@@ -50,7 +50,8 @@ export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Pr
  */
 async function laterEmbeddedScrub(ctx: AppContext, run: RunRow, step: StepRow): Promise<boolean> {
   const stores = dataMap(ctx.config).stores;
-  return (await stepsOf(ctx.db, run.id)).some(
-    (s) => s.seq > step.seq && s.state !== 'done' && s.spec.kind === 'vacuum' && stores.find((store) => store.store === (s.spec as { store: string }).store)?.database === 'adieu',
-  );
+  return (await stepsOf(ctx.db, run.id)).some(({ seq, state, spec }) => {
+    if (seq <= step.seq || state === 'done' || spec.kind !== 'vacuum') return false;
+    return stores.find((store) => store.store === spec.store)?.database === 'adieu';
+  });
 }
