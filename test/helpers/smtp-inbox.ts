@@ -27,6 +27,11 @@ export async function startSmtpInbox(): Promise<{ url: string; messages: Receive
         .catch(callback);
     },
   });
+  // A sender that dies mid-session (a worker killed on purpose) resets its connection: that is the
+  // sender's story, not the inbox's, and unhandled it would crash the test run.
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ECONNRESET' && error.code !== 'EPIPE') throw error;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
   return {
