@@ -47,42 +47,46 @@ export interface ScanQueryInput {
   /** Scan only the subject's rows of the table (reached through this path), found by index. */
   only?: ReachPath;
   /**
-   * At the start of a run: in the subject's own rows, look only at the columns that will survive
-   * the erasure (kept ids, retained or non-personal columns). A value found there, or anywhere in
-   * other people's rows, is not evidence of a leftover and is dropped from the needles.
+   * At the start of a run: leave out the subject's own rows (reached through this path). A value
+   * found in anyone else's rows is not evidence of a leftover and is dropped from the needles.
    */
-  subject?: { path: ReachPath; surviving: string[] };
+  exceptSubject?: ReachPath;
+  /**
+   * In the subject's rows (reached through `path`), the weak needles count only in these columns:
+   * those the erasure changes. A weak value (a name, a sampled text) in a column the data map keeps
+   * is retained data, not a leftover; an identifier (email, phone) counts in every column.
+   */
+  weak?: { path: ReachPath; columns: string[] };
   /** Scan only the rows this SQL predicate (over alias `t`, no parameters) selects; with `only`, both must hold. */
   rowsWhere?: string;
 }
 
-/** Columns joined into one text, kept apart by a control character no needle holds (lower-cased unless the caller lowers a larger text at once). */
-function rowText(columns: string[], lowered = true): string {
+/** Columns joined into one text, kept apart by a control character no needle holds (the callers lower-case it). */
+function rowText(columns: string[]): string {
   if (columns.length === 0) return `''`;
-  const joined = `concat_ws(chr(1), ${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')})`;
-  return lowered ? `lower(${joined})` : joined;
-}
-
-/** The text of each row the scan reads, and the rows (`FROM … WHERE …`), as both passes and the fingerprint see them. */
-function scanRows(input: ScanQueryInput, params: Params, lowered: boolean): { text: string; from: string } {
-  let text = rowText(input.columns, lowered);
-  const predicates = [input.only ? subjectPredicate(input.only, params).text : null, input.rowsWhere ? `(${input.rowsWhere})` : null].filter(Boolean);
-  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
-  if (input.subject && input.only) {
-    text = rowText(input.subject.surviving, lowered);
-  } else if (input.subject) {
-    const mine = subjectPredicate(input.subject.path, params).text;
-    text = `CASE WHEN (${mine}) IS TRUE THEN ${rowText(input.subject.surviving, lowered)} ELSE ${rowText(input.columns, lowered)} END`;
-  }
-  return { text, from: `${quoteTable(input.table)} AS t${where}` };
+  return `concat_ws(chr(1), ${columns.map((c) => `t.${quoteIdent(c)}::text`).join(', ')})`;
 }
 
 /**
- * A row version's mark: a row inserted, updated or deleted since changes the count or the sum
- * (every new version has a new `xmin`, and usually a new `ctid`). A table rewritten by VACUUM FULL
- * gets new `ctid`s: it only loses the carried result, never a leftover.
+ * The rows the scan reads (`FROM … WHERE …`), the text of each (every column), and the text the
+ * weak needles are matched against (null: the same text).
  */
-const ROW_MARK = `hashtext(t.ctid::text || ':' || t.xmin::text)::bigint`;
+function scanRows(input: ScanQueryInput, params: Params): { text: string; weakText: string | null; from: string } {
+  const predicates = [
+    input.only ? subjectPredicate(input.only, params).text : null,
+    input.exceptSubject ? `(${subjectPredicate(input.exceptSubject, params).text}) IS NOT TRUE` : null,
+    input.rowsWhere ? `(${input.rowsWhere})` : null,
+  ].filter(Boolean);
+  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
+  const text = rowText(input.columns);
+  let weakText: string | null = null;
+  if (input.weak && input.weak.columns.join() !== input.columns.join()) {
+    weakText = input.only
+      ? rowText(input.weak.columns)
+      : `CASE WHEN (${subjectPredicate(input.weak.path, params).text}) IS TRUE THEN ${rowText(input.weak.columns)} ELSE ${text} END`;
+  }
+  return { text, weakText, from: `${quoteTable(input.table)} AS t${where}` };
+}
 
 /**
  * A phone's digits with the separators people write between them: spaces, dashes, dots, slashes,
@@ -94,22 +98,30 @@ export function phonePattern(digits: string): string {
 
 /**
  * One query per table: which needles (by 1-based position) occur in how many rows. The needles
- * travel as one JSON parameter: `[[pattern, isPhoneRegex], …]`.
+ * travel as one JSON parameter (`needlesJson`). Hits are rare, so each row's text is built and
+ * lower-cased once (`OFFSET 0` keeps PostgreSQL from inlining it per use) and passes a cheap
+ * filter first: LIKE with every needle at once, a phone as its digits in order with anything
+ * between. Only the rows that pass are matched needle by needle, exactly, to say which.
  */
 export function buildScanSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
-  const { text, from } = scanRows(input, params, true);
+  const { text, weakText, from } = scanRows(input, params);
   const needles = params.add({ ref: 'needles_json' });
-  // Each row's text is built once (`OFFSET 0` keeps PostgreSQL from inlining it per needle) and
-  // tried against all needles at once (LIKE ANY, one alternation of the phones): hits are rare, so
-  // only the rows that pass are matched needle by needle to say which.
+  // Only the subject's rows, and the erasure changes none of their columns: only identifiers count.
+  const strongOnly = !!input.only && input.weak?.columns.length === 0;
+  const twoTexts = weakText !== null && !strongOnly;
+  const raw = twoTexts ? `${text} AS raw, ${weakText} AS wraw` : `${text} AS raw`;
+  const lowered = twoTexts ? `${ASCII_LOWER('r0.raw')} AS txt, ${ASCII_LOWER('r0.wraw')} AS wtxt` : `${ASCII_LOWER('r0.raw')} AS txt`;
+  const filter = twoTexts
+    ? `r1.txt LIKE ANY ((SELECT array_agg(n.loose) FROM n WHERE n.s)::text[]) OR r1.wtxt LIKE ANY ((SELECT array_agg(n.loose) FROM n WHERE NOT n.s)::text[])`
+    : `r1.txt LIKE ANY ((SELECT array_agg(n.loose) FROM n${strongOnly ? ' WHERE n.s' : ''})::text[])`;
+  const subjectText = twoTexts ? `CASE WHEN n.s THEN r.txt ELSE r.wtxt END` : 'r.txt';
   return {
     text:
-      `WITH n AS MATERIALIZED (SELECT e->>0 AS v, (e->>1)::boolean AS d, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
+      `WITH n AS MATERIALIZED (SELECT e->>0 AS v, e->>1 AS loose, (e->>2)::boolean AS d, (e->>3)::boolean AS s, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
       `SELECT m.i::int AS i, count(*)::int AS rows FROM (` +
-      `SELECT r0.txt FROM (SELECT ${text} AS txt FROM ${from} OFFSET 0) AS r0 ` +
-      `WHERE r0.txt LIKE ANY ((SELECT array_agg(v) FROM n WHERE NOT d)::text[]) OR r0.txt ~ (SELECT string_agg(v, '|') FROM n WHERE d)` +
-      `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE CASE WHEN n.d THEN r.txt ~ n.v ELSE r.txt LIKE n.v END) AS m GROUP BY m.i`,
+      `SELECT r1.txt${twoTexts ? ', r1.wtxt' : ''} FROM (SELECT ${lowered} FROM (SELECT ${raw} FROM ${from} OFFSET 0) AS r0 OFFSET 0) AS r1 WHERE ${filter}` +
+      `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE ${strongOnly ? 'n.s AND ' : ''}CASE WHEN n.d THEN ${subjectText} ~ n.v ELSE ${subjectText} LIKE n.v END) AS m GROUP BY m.i`,
     params: params.list,
   };
 }
@@ -125,9 +137,9 @@ export const ASCII_LOWER = (s: string): string =>
   `THEN lower(${s} COLLATE "C") ELSE lower(${s}) END`;
 
 /**
- * The scan's first pass: the rows' fingerprint (the row with `i` null: `n` rows, `h` the sum of
- * their marks) and, in the same snapshot, which needles the rows hold (one row per needle, `i` its
- * 1-based position). Matching one row at a time costs a pattern match per row and needle; here the
+ * At the start of a run, which of the candidate values other rows hold (one row per needle, `i`
+ * its 1-based position). Common values are expected here (a product's name the buyer browsed is in
+ * many orders), and matching one row at a time costs a pattern match per row and needle; here the
  * rows' texts are joined a thousand at a time (apart by chr(2), which neither a needle nor a
  * phone's separators hold, so no match spans two rows) and searched with one regular expression
  * of the needles not found yet, for the first match only: enumerating every match costs a lot
@@ -139,13 +151,13 @@ export const ASCII_LOWER = (s: string): string =>
  */
 export function buildProbeSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
-  const { text, from } = scanRows(input, params, false);
+  const { text, from } = scanRows(input, params);
   const needles = params.add({ ref: 'needles_probe' });
   return {
     text:
-      `WITH RECURSIVE c AS MATERIALIZED (SELECT y.g, ${ASCII_LOWER('y.s')} AS txt, y.n, y.h FROM (` +
-      `SELECT r.g, string_agg(r.txt, chr(2)) AS s, count(*) AS n, sum(r.mark) AS h FROM (` +
-      `SELECT ${text} AS txt, ${ROW_MARK} AS mark, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) AS y), ` +
+      `WITH RECURSIVE c AS MATERIALIZED (SELECT y.g, ${ASCII_LOWER('y.s')} AS txt FROM (` +
+      `SELECT r.g, string_agg(r.txt, chr(2)) AS s FROM (` +
+      `SELECT ${text} AS txt, row_number() OVER () / 1000 AS g FROM ${from}) AS r GROUP BY r.g) AS y), ` +
       `n AS MATERIALIZED (SELECT x.i, e->>0 AS re, e->>1 AS v, (e->>2)::boolean AS d FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)), ` +
       `p(found, groups, stuck) AS (SELECT '{}'::bigint[], NULL::bigint[], false UNION ALL ` +
       `SELECT p.found || f.ids, f.groups, cardinality(f.ids) = 0 FROM p, LATERAL (` +
@@ -154,18 +166,10 @@ export function buildProbeSql(input: ScanQueryInput): { text: string; params: Pa
       `WHERE p.groups IS NULL OR c.g = ANY (p.groups) OFFSET 0) AS m ` +
       `LEFT JOIN n ON n.i <> ALL (p.found) AND n.v = CASE WHEN n.d THEN regexp_replace(m.t, '[ ().+/-]', '', 'g') ELSE m.t END ` +
       `WHERE m.t IS NOT NULL) AS f WHERE NOT p.stuck AND f.groups IS NOT NULL) ` +
-      `SELECT NULL::int AS i, coalesce(sum(c.n), 0)::bigint AS n, coalesce(sum(c.h), 0)::text AS h, false AS stuck FROM c ` +
-      `UNION ALL SELECT DISTINCT unnest(p.found)::int, NULL::bigint, NULL::text, false FROM p ` +
-      `UNION ALL SELECT NULL::int, NULL::bigint, NULL::text, true FROM p WHERE p.stuck`,
+      `SELECT DISTINCT unnest(p.found)::int AS i, false AS stuck FROM p ` +
+      `UNION ALL SELECT NULL::int, true FROM p WHERE p.stuck`,
     params: params.list,
   };
-}
-
-/** The fingerprint of the rows a scan reads (as `buildProbeSql` gives it), without reading their text. */
-export function buildFingerprintSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
-  const params = new Params();
-  const { from } = scanRows({ table: input.table, columns: input.columns, only: input.only }, params, false);
-  return { text: `SELECT count(*)::bigint AS n, coalesce(sum(${ROW_MARK}), 0)::text AS h FROM ${from}`, params: params.list };
 }
 
 /** ASCII punctuation escaped for a PostgreSQL regular expression (a backslash before any other character is that character). */
@@ -176,9 +180,13 @@ export function needlesProbeJson(needles: Needle[]): string {
   return JSON.stringify(needles.map((n) => (n.kind === 'phone' ? [phonePattern(n.value), n.value, true] : [regexLiteral(n.value), n.value, false])));
 }
 
-/** The needles as the scan's one JSON parameter. */
+/**
+ * The needles as the scan's one JSON parameter: `[[exact pattern, loose LIKE pattern, isPhone,
+ * isStrong], …]`: text as a LIKE pattern (both), a phone as `phonePattern` and its digits in order
+ * with anything between (which every text the pattern matches also matches).
+ */
 export function needlesJson(needles: Needle[]): string {
-  return JSON.stringify(needles.map((n) => (n.kind === 'phone' ? [phonePattern(n.value), true] : [likeContains(n.value), false])));
+  return JSON.stringify(needles.map((n) => (n.kind === 'phone' ? [phonePattern(n.value), `%${n.value.split('').join('%')}%`, true, n.strong] : [likeContains(n.value), likeContains(n.value), false, n.strong])));
 }
 
 /** Which needles occur in a file's text (lower-cased by the caller). */

@@ -50,9 +50,24 @@ describe('MySQL erasure statements', () => {
   });
 
   it('scans with the needles first, then the predicates in text order', () => {
-    const sql = mysqlScanSql({ table: 'crm.customers', columns: ['email', 'id'], subject: { path: direct, surviving: ['id'] } }, ['like', 'regexp']);
+    const sql = mysqlScanSql({ table: 'crm.customers', columns: ['email', 'id'], exceptSubject: direct }, [
+      { kind: 'like', strong: false },
+      { kind: 'regexp', strong: true },
+    ]);
     expect(sql.text.indexOf('LIKE ?')).toBeLessThan(sql.text.indexOf('REGEXP ?'));
     expect(sql.text.indexOf('REGEXP ?')).toBeLessThan(sql.text.indexOf('`user_ref` = ?'));
+    expect(sql.text).toContain('(t.`user_ref` = ?) IS NOT TRUE');
+    expect(sql.params).toEqual([{ ref: 'user_id' }]);
+  });
+
+  it('matches weak needles in the subject’s rows only in the columns the erasure changes', () => {
+    const sql = mysqlScanSql({ table: 'crm.customers', columns: ['email', 'id'], weak: { path: direct, columns: ['email'] } }, [
+      { kind: 'like', strong: false },
+      { kind: 'like', strong: true },
+    ]);
+    expect(sql.text).toContain('SUM(x.wtxt LIKE ?)');
+    expect(sql.text).toContain('SUM(x.txt LIKE ?)');
+    expect(sql.text).toContain('CASE WHEN (t.`user_ref` = ?) IS TRUE THEN LOWER(CONCAT_WS(CHAR(1 USING utf8mb4), CAST(t.`email` AS CHAR)))');
     expect(sql.params).toEqual([{ ref: 'user_id' }]);
   });
 

@@ -108,23 +108,24 @@ function mysqlRowText(columns: string[]): string {
 }
 
 /**
- * One query per table: for each needle (`kinds[i]`: LIKE pattern or phone regular expression), in
- * how many rows it occurs. The needles' values come FIRST (their placeholders open the text), then
- * the parameters returned here.
+ * One query per table: for each needle (LIKE pattern or phone regular expression), in how many rows
+ * it occurs; in the subject's rows a weak needle counts only in `input.weak`'s columns (see
+ * `ScanQueryInput`). The needles' values come FIRST (their placeholders open the text), then the
+ * parameters returned here.
  */
-export function mysqlScanSql(input: ScanQueryInput, kinds: Array<'like' | 'regexp'>): MysqlSql {
+export function mysqlScanSql(input: ScanQueryInput, needles: Array<{ kind: 'like' | 'regexp'; strong: boolean }>): MysqlSql {
   const params: ParamRef[] = [];
-  let text = mysqlRowText(input.columns);
-  let where = '';
-  if (input.subject && input.only) {
-    text = mysqlRowText(input.subject.surviving);
-  } else if (input.subject) {
-    const mine = mysqlReach(input.subject.path, 't', params);
-    text = `CASE WHEN (${mine}) IS TRUE THEN ${mysqlRowText(input.subject.surviving)} ELSE ${text} END`;
+  const text = mysqlRowText(input.columns);
+  let weakText = text;
+  if (input.weak && input.weak.columns.join() !== input.columns.join()) {
+    weakText = input.only ? mysqlRowText(input.weak.columns) : `CASE WHEN (${mysqlReach(input.weak.path, 't', params)}) IS TRUE THEN ${mysqlRowText(input.weak.columns)} ELSE ${text} END`;
   }
-  if (input.only) where = ` WHERE ${mysqlReach(input.only, 't', params)}`;
-  const sums = kinds.map((k, i) => `COALESCE(SUM(x.txt ${k === 'like' ? 'LIKE' : 'REGEXP'} ?), 0) AS h${i}`).join(', ');
-  return { text: `SELECT ${sums} FROM (SELECT ${text} AS txt FROM ${mysqlTable(input.table)} AS t${where}) AS x`, params };
+  const predicates: string[] = [];
+  if (input.only) predicates.push(mysqlReach(input.only, 't', params));
+  if (input.exceptSubject) predicates.push(`(${mysqlReach(input.exceptSubject, 't', params)}) IS NOT TRUE`);
+  const where = predicates.length > 0 ? ` WHERE ${predicates.join(' AND ')}` : '';
+  const sums = needles.map((n, i) => `COALESCE(SUM(x.${n.strong ? 'txt' : 'wtxt'} ${n.kind === 'like' ? 'LIKE' : 'REGEXP'} ?), 0) AS h${i}`).join(', ');
+  return { text: `SELECT ${sums} FROM (SELECT ${text} AS txt, ${weakText} AS wtxt FROM ${mysqlTable(input.table)} AS t${where}) AS x`, params };
 }
 
 /** `SELECT` of the subject's rows for the data export (streamed by the server, row by row). */

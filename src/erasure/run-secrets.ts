@@ -1,7 +1,6 @@
 import type { AppContext } from '../context.ts';
 import type { Needle } from '../domain/erasure-scan.ts';
 import { openRunSecrets } from './run-keys.ts';
-import type { CarriedScan } from './scan.ts';
 
 /**
  * What a run must still know about the buyer after their key is gone: where to send the
@@ -16,8 +15,6 @@ export interface RunSecrets {
   /** Shown in the last mail, so the buyer can trust it even though the account is gone. */
   antiPhishingCode?: string | null;
   needles: Needle[];
-  /** What `prepare` found in the tables it read whole, for the verification (absent: read everything). */
-  carried?: CarriedScan;
 }
 
 /** The run's secrets, or null once the run's key is gone (the run finished with them). */

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
-import { buildFingerprintSql, buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -15,31 +15,10 @@ export interface TableHit {
   rows: number;
 }
 
-/** The rows a scan read of one table: how many, and the sum of their row versions' marks. */
-export interface TableFingerprint {
-  store: string;
-  table: string;
-  rows: number;
-  hash: string;
-}
-
 export interface DatabaseScan {
   tables: number;
   columns: number;
   hits: TableHit[];
-  /** Tables whose every scannable column was read (what the verification reads), by fingerprint. */
-  fingerprints: TableFingerprint[];
-  /** Tables whose result was carried forward instead of read again. */
-  carried: number;
-}
-
-/**
- * The tables `prepare` read whole and found none of the verification's needles in, with their
- * fingerprints then: a table whose fingerprint is unchanged at verification holds the same row
- * versions, so nothing to find again; any other table is read again.
- */
-export interface CarriedScan {
-  fingerprints: TableFingerprint[];
 }
 
 /**
@@ -77,18 +56,18 @@ export type ScanScope = 'subject' | 'everything';
 
 /**
  * Scans every column of the mapped tables of every store (rows as `scope` says), plus the job
- * tables, for the needles. With `excludeSubject`, the subject's own rows count only with the
- * columns that will survive the erasure (to find values that others share, or that stay
- * legitimately).
+ * tables, for the needles. In the subject's own rows, weak needles count only in the columns the
+ * erasure changes (see `ScanQueryInput.weak`). With `excludeSubject` (the start of a run: which
+ * candidate values does anyone else's data hold?), the subject's own rows are left out.
  */
 export async function scanDatabases(
   ctx: AppContext,
   map: DataMap,
   needles: Needle[],
   subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
-  options: { scope: ScanScope; excludeSubject?: boolean; carried?: CarriedScan; foundOnce?: number },
+  options: { scope: ScanScope; excludeSubject?: boolean; foundOnce?: number },
 ): Promise<DatabaseScan> {
-  const report: DatabaseScan = { tables: 0, columns: 0, hits: [], fingerprints: [], carried: 0 };
+  const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };
   if (needles.length === 0) return report;
   const now = ctx.clock.now();
   // The needles before `foundOnce` matter only until a table holds them (prepare's candidates: one
@@ -106,19 +85,19 @@ export async function scanDatabases(
     const connector = storeConnector(ctx, store);
     const connection = connector ? null : connectStore(ctx, store);
     const skip = connector ? await connector.unscannable(Object.keys(store.tables)) : await unscannableColumns(connection!.query, Object.keys(store.tables));
-    // Job tables change all the time: never fingerprinted, always read.
-    const targets: Array<ScanQueryInput & { fingerprint?: boolean }> = [];
+    const targets: ScanQueryInput[] = [];
     for (const [table, spec] of Object.entries(store.tables)) {
       const scannable = (columns: string[]) => columns.filter((c) => !skip.get(table)?.has(c)).sort();
       const path = spec.reach ? reachPath(map, table) : null;
       const only = path && options.scope === 'subject' ? path : undefined;
-      const subjectView = path && options.excludeSubject ? { path, surviving: scannable(survivingColumns(spec)) } : undefined;
-      // Only the subject's rows, and none of their columns outlives the erasure: nothing to learn.
-      if (only && subjectView && subjectView.surviving.length === 0) continue;
       const columns = scannable(Object.keys(spec.columns));
-      // Read as the verification reads it (every scannable column of every row it reads): fingerprinted.
-      const whole = !subjectView || subjectView.surviving.join() === columns.join();
-      targets.push({ table, columns, only, subject: subjectView, fingerprint: whole });
+      if (options.excludeSubject) {
+        // Only the subject's rows would be read, and they are left out: nothing to learn.
+        if (!only) targets.push({ table, columns, exceptSubject: path ?? undefined });
+        continue;
+      }
+      const surviving = new Set(survivingColumns(spec));
+      targets.push({ table, columns, only, weak: path ? { path, columns: columns.filter((c) => !surviving.has(c)) } : undefined });
     }
     if (connection?.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
@@ -128,31 +107,19 @@ export async function scanDatabases(
       active = needles.map((_, i) => i).filter((i) => !settled.has(i));
       if (active.length === 0) break;
       const values = { ...subject, now, needles: active.map((i) => needles[i]) };
+      report.tables += 1;
+      report.columns += target.columns.length;
       if (connector) {
-        report.tables += 1;
-        report.columns += target.columns.length;
         for (const found of await connector.scan(target, values.needles, values)) hit(store.store, target.table, found.needle, found.rows);
         continue;
       }
-      report.tables += 1;
-      report.columns += target.columns.length;
-      const before = target.fingerprint ? options.carried?.fingerprints.find((f) => f.store === store.store && f.table === target.table) : undefined;
-      if (before) {
-        const built = buildFingerprintSql(target);
-        const [current] = await connection!.query(built.text, resolveParams(built.params, values));
-        if (Number(current.n) === before.rows && String(current.h) === before.hash) {
-          report.carried += 1;
-          continue;
-        }
-      }
-      const probe = await probeTable(connection!, target, values);
-      if (target.fingerprint && probe) report.fingerprints.push({ store: store.store, table: target.table, rows: probe.rows, hash: probe.hash });
-      if (probe && probe.found.length === 0) continue;
-      if (probe && options.excludeSubject) {
-        for (const needle of probe.found) hit(store.store, target.table, needle, 0);
+      // Candidates at the start of a run are often common values: the first pass names them without
+      // counting every row that holds one.
+      const probe = options.excludeSubject ? await probeTable(connection!, target, values) : null;
+      if (probe) {
+        for (const needle of probe) hit(store.store, target.table, needle, 0);
         continue;
       }
-      // Something matched (or the first pass could not run): which needles, in how many rows.
       const built = buildScanSql(target);
       const rows = await connection!.query(built.text, resolveParams(built.params, values));
       for (const row of rows) hit(store.store, target.table, Number(row.i) - 1, Number(row.rows));
@@ -162,18 +129,16 @@ export async function scanDatabases(
 }
 
 /**
- * The first pass over a table: the rows' fingerprint and which needles (by position) they hold.
- * Null when the database refuses the regular expression of the needles (too complex), or when a
- * match named no needle: the table is then read needle by needle.
+ * Which needles (by position) a table's rows hold, by the first pass. Null when the database
+ * refuses the regular expression of the needles (too complex), or when a match named no needle:
+ * the table is then read by the scan's one query.
  */
-async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<{ rows: number; hash: string; found: number[] } | null> {
+async function probeTable(connection: StoreConnection, target: ScanQueryInput, values: ParamValues): Promise<number[] | null> {
   const built = buildProbeSql(target);
   try {
     const rows = await connection.query(built.text, resolveParams(built.params, values));
     if (rows.some((row) => row.stuck === true)) return null;
-    // The fingerprint is the one row without a needle.
-    const first = rows.find((row) => row.i === null)!;
-    return { rows: Number(first.n), hash: String(first.h), found: rows.filter((row) => row.i !== null).map((row) => Number(row.i) - 1) };
+    return rows.map((row) => Number(row.i) - 1);
   } catch (error) {
     // invalid or too complex a regular expression, or a program limit
     if (['2201B', '54000', '54001'].includes(String((error as { code?: string }).code))) return null;

@@ -196,8 +196,10 @@ export function mysqlConnector(_ctx: AppContext, store: StoreSpec, url: string):
     scan: (target: TableScanTarget, needles: Needle[], values: ParamValues) =>
       guarded(async () => {
         if (needles.length === 0) return [];
-        const kinds = needles.map((n) => (n.kind === 'phone' ? 'regexp' : 'like') as 'like' | 'regexp');
-        const sql = mysqlScanSql(target, kinds);
+        const sql = mysqlScanSql(
+          target,
+          needles.map((n) => ({ kind: n.kind === 'phone' ? 'regexp' : 'like', strong: n.strong })),
+        );
         const needleValues = needles.map((n) => (n.kind === 'phone' ? phonePattern(n.value) : likeContains(n.value)));
         const [row] = await rows(pool, sql.text, [...needleValues, ...valuesOf(sql, values)]);
         return needles.map((_, i) => ({ needle: i, rows: Number(row?.[`h${i}`] ?? 0) })).filter((h) => h.rows > 0);

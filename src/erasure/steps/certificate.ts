@@ -92,8 +92,8 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
         ...(r.state === 'exception' ? { exception: r.exceptionReason } : {}),
       }))
       .sort((a, b) => (a.name < b.name ? -1 : 1)),
-    // What was verified, not how: whether a table was read again or carried forward from prepare
-    // depends on what else wrote to it meanwhile (`carriedTables` stays in the step's own result).
+    // What was verified, not how: a verification step done by an earlier version also recorded how
+    // many tables it carried forward from prepare, which depended on what else wrote to them.
     verification: verify?.result ? withoutCarried(verify.result) : null,
     // Which receivers confirmed (2xx) that the account was frozen on their side before the erasure.
     freeze: await hooks.freezeConfirmations(ctx.db, run.applicationId),

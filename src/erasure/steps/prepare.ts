@@ -12,7 +12,7 @@ import { dataMap } from '../datamap.ts';
 import { erasureDownstream, erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
 import { quarantineHash } from '../../accounts/quarantine-hash.ts';
-import { scanDatabases, type CarriedScan, type DatabaseScan } from '../scan.ts';
+import { scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
 import { itemConnector, storeConnector } from '../connectors/connector.ts';
@@ -28,6 +28,7 @@ import { recordRunOnForgetList } from '../forget/record-run.ts';
 
 /** How many distinct values of each personal column are sampled for the verification scan. */
 const SAMPLES_PER_COLUMN = 5;
+const SAMPLE_ROWS = 1000;
 const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudonymise', 'generalise']);
 
 /**
@@ -86,13 +87,16 @@ async function sampleItems(ctx: AppContext, store: StoreSpec, subject: { userId:
   return needles;
 }
 
-/** PostgreSQL: distinct text values of one column of the subject's rows. */
+/**
+ * PostgreSQL: distinct text values of one column of the subject's rows, among the first
+ * `SAMPLE_ROWS` that have one: a sample, whose cost does not grow with the buyer's history.
+ */
 async function sampleColumn(connection: StoreConnection, table: string, column: string, path: ReachPath, subject: Omit<ParamValues, 'now'>, now: Date): Promise<string[]> {
   const predicate = subjectPredicate(path);
   const text =
-    `SELECT DISTINCT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
+    `SELECT DISTINCT s.v FROM (SELECT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
     `WHERE ${predicate.text} AND t.${quoteIdent(column)} IS NOT NULL ` +
-    `AND pg_typeof(t.${quoteIdent(column)})::text IN ('text', 'character varying') LIMIT ${SAMPLES_PER_COLUMN}`;
+    `AND pg_typeof(t.${quoteIdent(column)})::text IN ('text', 'character varying') LIMIT ${SAMPLE_ROWS}) AS s LIMIT ${SAMPLES_PER_COLUMN}`;
   const rows = await connection.query(text, resolveParams(predicate.params, { ...subject, now }));
   return rows.map((row) => String(row.v));
 }
@@ -113,17 +117,6 @@ export function dedupe(needles: Needle[]): Needle[] {
     if (!prior || (!prior.strong && n.strong)) seen.set(key, n);
   }
   return [...seen.values()];
-}
-
-/**
- * The tables the prepare scan read whole and found none of the verification's needles in (it
- * looked for all of them: the strong ones and every candidate): the verification need not read
- * them again while they stay as they are.
- */
-function carryForward(db: DatabaseScan, scanned: Needle[], needles: Needle[]): CarriedScan {
-  const kept = new Set(needles.map(needleKey));
-  const holding = new Set(db.hits.filter((hit) => kept.has(needleKey(scanned[hit.needle]))).map((hit) => `${hit.store}\u0000${hit.table}`));
-  return { fingerprints: db.fingerprints.filter((f) => !holding.has(`${f.store}\u0000${f.table}`)) };
 }
 
 /**
@@ -160,22 +153,19 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow, ho
   weak.push(...(await sampleValues(ctx, map, subject)));
   const candidates = dedupe([...strong, ...weak]).filter((n) => !n.strong);
 
-  // A weak value that rows or files the verification will read also hold (someone else's, or the
-  // subject's own surviving columns) proves nothing: leave it out. The strong needles go into the
-  // same database scan: what it finds in the tables it reads whole is the verification's result
-  // there, carried forward while those tables stay as they are.
+  // A weak value that anyone else's rows, a table tied to no one, a job or a file also holds proves
+  // nothing: leave it out. (The subject's own rows are not read: the verification looks for weak
+  // values only in the columns the erasure changes.)
   const shared = new Set<number>();
-  const scanned = [...candidates, ...strong];
-  const db = await scanDatabases(ctx, map, scanned, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true, foundOnce: candidates.length });
-  for (const hit of db.hits) if (hit.needle < candidates.length) shared.add(hit.needle);
+  const db = await scanDatabases(ctx, map, candidates, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true, foundOnce: candidates.length });
+  for (const hit of db.hits) shared.add(hit.needle);
   const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
   for (const hit of files.hits) shared.add(hit.needle);
   const items = await scanItemStores(ctx, map, candidates, { ...subject, now: ctx.clock.now() }, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
   for (const hit of items.hits) shared.add(hit.needle);
   const needles = dedupe([...strong, ...candidates.filter((_, i) => !shared.has(i))]);
-  const carried = carryForward(db, scanned, needles);
 
-  const secrets: RunSecrets = { email, phone, externalId, antiPhishingCode, needles, carried };
+  const secrets: RunSecrets = { email, phone, externalId, antiPhishingCode, needles };
   const sealed = await sealRunSecrets(ctx, run.id, secrets);
   // Links to the platform's accounts are barred too, by a keyed hash of their blind index.
   const links = await ctx.db.select({ index: externalIdentities.subjectIndex }).from(externalIdentities).where(eq(externalIdentities.userId, run.userId));

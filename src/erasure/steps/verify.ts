@@ -11,10 +11,10 @@ import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
  * Before anything is certified: every column of every mapped table (all stores; the subject's rows
  * or every row, per `erasure.verifyScope`), the free-text queues' jobs (job-scan.ts), and every file under
  * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
- * the run, with where it was found (never what). A table `prepare` read whole and found none of
- * them in is not read again while its fingerprint (its row versions) is unchanged: the erasure
- * left it as it was, so the result holds (the retained orders of a buyer with 50k of them). (The document bytes go in the shred step, whose
- * hook checks that none is left.)
+ * the run, with where it was found (never what). Every table is read once, here: in the subject's
+ * rows the identifiers count in every column, the weak values (a name, sampled text) only in the
+ * columns the erasure changed (scan.ts). (The document bytes go in the shred step, whose hook checks
+ * that none is left.)
  */
 export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const secrets = await loadRunSecrets(ctx, run);
@@ -22,7 +22,7 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const { needles } = secrets;
   const scope = ctx.config.erasure.verifyScope;
   const subject = { userId: run.userId, subjectId: run.subjectId, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
-  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope, carried: secrets.carried });
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope });
   const files = scanFiles(ctx.config.dataDir, needles);
   const items = await scanItemStores(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
   const found = [
@@ -33,6 +33,6 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   if (found.length > 0) throw new VerificationFailed(`verification found the subject's data: ${[...new Set(found)].join('; ')}`);
   const byKind: Record<string, number> = {};
   for (const n of needles) byKind[n.kind] = (byKind[n.kind] ?? 0) + 1;
-  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, carriedTables: db.carried, columns: db.columns, files: files.files, storeItems: items.items, needles: byKind, hits: 0 } });
+  await completeStep(ctx, run, step, { rows: 0, result: { scope, tables: db.tables, columns: db.columns, files: files.files, storeItems: items.items, needles: byKind, hits: 0 } });
 }
 
