@@ -5,7 +5,8 @@ import { buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '.
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
-import { storeConnector } from './connectors/connector.ts';
+import { storeConnector, type StoreConnector } from './connectors/connector.ts';
+import { Slots } from '../concurrency/slots.ts';
 
 export interface TableHit {
   store: string;
@@ -71,13 +72,11 @@ export async function scanDatabases(
   if (needles.length === 0) return report;
   const now = ctx.clock.now();
   // The needles before `foundOnce` matter only until a table holds them (prepare's candidates: one
-  // such hit leaves the value out), so the tables after do not look for them again.
+  // such hit leaves the value out), so the tables after do not look for them again: those tables
+  // are read one after another. Otherwise (the verification) two at a time, in the pool's
+  // connections (the embedded database runs them in turn).
   const settled = new Set<number>();
-  let active: number[] = [];
-  const hit = (store: string, table: string, needle: number, rows: number) => {
-    report.hits.push({ store, table, needle: active[needle], rows });
-    if (active[needle] < (options.foundOnce ?? 0)) settled.add(active[needle]);
-  };
+  const slots = new Slots(options.foundOnce === undefined ? 2 : 1);
   let jobTablesScanned = false;
   for (const store of map.stores) {
     // Stores of keys and files are scanned by their connectors (item-scan.ts).
@@ -103,29 +102,45 @@ export async function scanDatabases(
       jobTablesScanned = true;
       targets.push(...(await jobScanTargets(connection.query)));
     }
-    for (const target of targets) {
-      active = needles.map((_, i) => i).filter((i) => !settled.has(i));
-      if (active.length === 0) break;
-      const values = { ...subject, now, needles: active.map((i) => needles[i]) };
-      report.tables += 1;
-      report.columns += target.columns.length;
-      if (connector) {
-        for (const found of await connector.scan(target, values.needles, values)) hit(store.store, target.table, found.needle, found.rows);
-        continue;
-      }
-      // Candidates at the start of a run are often common values: the first pass names them without
-      // counting every row that holds one.
-      const probe = options.excludeSubject ? await probeTable(connection!, target, values) : null;
-      if (probe) {
-        for (const needle of probe) hit(store.store, target.table, needle, 0);
-        continue;
-      }
-      const built = buildScanSql(target);
-      const rows = await connection!.query(built.text, resolveParams(built.params, values));
-      for (const row of rows) hit(store.store, target.table, Number(row.i) - 1, Number(row.rows));
-    }
+    const found = await Promise.all(
+      targets.map((target) =>
+        slots.run(async (): Promise<TableHit[]> => {
+          const active = needles.map((_, i) => i).filter((i) => !settled.has(i));
+          if (active.length === 0) return [];
+          const values = { ...subject, now, needles: active.map((i) => needles[i]) };
+          report.tables += 1;
+          report.columns += target.columns.length;
+          const hits = (await scanTarget(connector ? { connector } : { connection: connection! }, target, values, !!options.excludeSubject)).map((h) => ({
+            store: store.store,
+            table: target.table,
+            needle: active[h.needle],
+            rows: h.rows,
+          }));
+          for (const h of hits) if (h.needle < (options.foundOnce ?? 0)) settled.add(h.needle);
+          return hits;
+        }),
+      ),
+    );
+    report.hits.push(...found.flat());
   }
   return report;
+}
+
+/** Which of `values.needles` (by position) one table holds, in how many rows (0: not counted). */
+async function scanTarget(
+  on: { connector: StoreConnector } | { connection: StoreConnection },
+  target: ScanQueryInput,
+  values: ParamValues,
+  startOfRun: boolean,
+): Promise<Array<{ needle: number; rows: number }>> {
+  if ('connector' in on) return on.connector.scan(target, values.needles ?? [], values);
+  // Candidates at the start of a run are often common values: the first pass names them without
+  // counting every row that holds one.
+  const probe = startOfRun ? await probeTable(on.connection, target, values) : null;
+  if (probe) return probe.map((needle) => ({ needle, rows: 0 }));
+  const built = buildScanSql(target);
+  const rows = await on.connection.query(built.text, resolveParams(built.params, values));
+  return rows.map((row) => ({ needle: Number(row.i) - 1, rows: Number(row.rows) }));
 }
 
 /**
