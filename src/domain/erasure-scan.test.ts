@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildProbeSql, buildScanSql, emailNeedle, likeContains, needlesInText, needlesJson, needlesProbeJson, phoneNeedle, weakNeedle } from './erasure-scan.ts';
+import { buildProbeSql, buildScanSql, caseStablePattern, emailNeedle, likeContains, needlesInText, needlesJson, needlesProbeJson, phoneNeedle, weakNeedle } from './erasure-scan.ts';
 
 describe('the verification scan', () => {
   it('escapes LIKE wildcards, so an underscore in an email matches only itself', () => {
@@ -14,11 +14,20 @@ describe('the verification scan', () => {
   });
 
   it('matches phones on their digits however they are written, everything else on lower-case text', () => {
-    expect(needlesJson([emailNeedle('a@b.cn'), phoneNeedle('138000')!])).toBe(`[["%a@b.cn%","%a@b.cn%",false,true],["1[ ().+/-]*3[ ().+/-]*8[ ().+/-]*0[ ().+/-]*0[ ().+/-]*0","%1%3%8%0%0%0%",true,true]]`);
+    expect(needlesJson([emailNeedle('a@b.cn'), phoneNeedle('138000')!])).toBe(
+      `[["%a@b.cn%","%a@b.cn%","%@%.%",false,true],["1[ ().+/-]*3[ ().+/-]*8[ ().+/-]*0[ ().+/-]*0[ ().+/-]*0","%1%3%8%0%0%0%","%1%3%8%0%0%0%",true,true]]`,
+    );
     expect(needlesInText('to: a@b.cn', [emailNeedle('a@b.cn')])).toEqual([0]);
     const phone = phoneNeedle('13800000001')!;
     for (const written of ['+8613800000001', '+86 138 0000 0001', '(138) 0000-0001', '138.0000.0001']) expect(needlesInText(written, [phone])).toEqual([0]);
     for (const other of ['138 0000 0002', '138a0000b0001', '1380000000']) expect(needlesInText(other, [phone])).toEqual([]);
+  });
+
+  it('filters rows before lower-casing them by the characters lower-casing leaves alone', () => {
+    expect(caseStablePattern('ada.o_k+1@mail.com')).toBe('%.%\\_%+%1%@%.%');
+    expect(caseStablePattern('lovelace')).toBe('%%');
+    expect(caseStablePattern('50% off')).toBe('%5%0%\\%% %');
+    expect(caseStablePattern('zoë 7')).toBe('% %7%');
   });
 
   it('matches weak needles in the subject’s rows only in the columns the erasure changes, identifiers in all', () => {

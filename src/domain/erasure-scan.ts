@@ -98,10 +98,12 @@ export function phonePattern(digits: string): string {
 
 /**
  * One query per table: which needles (by 1-based position) occur in how many rows. The needles
- * travel as one JSON parameter (`needlesJson`). Hits are rare, so each row's text is built and
- * lower-cased once (`OFFSET 0` keeps PostgreSQL from inlining it per use) and passes a cheap
- * filter first: LIKE with every needle at once, a phone as its digits in order with anything
- * between. Only the rows that pass are matched needle by needle, exactly, to say which.
+ * travel as one JSON parameter (`needlesJson`). Hits are rare, so each row's text is built once
+ * (`OFFSET 0` keeps PostgreSQL from inlining it per use) and passes two cheap filters, each with
+ * every needle at once: LIKE on the text as it is with the needle's characters that lower-casing
+ * leaves alone (`caseStablePattern`: most rows fail here, before the costly lower-casing), then
+ * LIKE on the lower-cased text, a phone as its digits in order with anything between. Only the
+ * rows that pass both are matched needle by needle, exactly, to say which.
  */
 export function buildScanSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
@@ -112,15 +114,17 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
   const twoTexts = weakText !== null && !strongOnly;
   const raw = twoTexts ? `${text} AS raw, ${weakText} AS wraw` : `${text} AS raw`;
   const lowered = twoTexts ? `${ASCII_LOWER('r0.raw')} AS txt, ${ASCII_LOWER('r0.wraw')} AS wtxt` : `${ASCII_LOWER('r0.raw')} AS txt`;
-  const filter = twoTexts
-    ? `r1.txt LIKE ANY ((SELECT array_agg(n.loose) FROM n WHERE n.s)::text[]) OR r1.wtxt LIKE ANY ((SELECT array_agg(n.loose) FROM n WHERE NOT n.s)::text[])`
-    : `r1.txt LIKE ANY ((SELECT array_agg(n.loose) FROM n${strongOnly ? ' WHERE n.s' : ''})::text[])`;
+  const filter = (pattern: string, alias: string, [all, weak]: [string, string]) =>
+    twoTexts
+      ? `${alias}.${all} LIKE ANY ((SELECT array_agg(n.${pattern}) FROM n WHERE n.s)::text[]) OR ${alias}.${weak} LIKE ANY ((SELECT array_agg(n.${pattern}) FROM n WHERE NOT n.s)::text[])`
+      : `${alias}.${all} LIKE ANY ((SELECT array_agg(n.${pattern}) FROM n${strongOnly ? ' WHERE n.s' : ''})::text[])`;
   const subjectText = twoTexts ? `CASE WHEN n.s THEN r.txt ELSE r.wtxt END` : 'r.txt';
   return {
     text:
-      `WITH n AS MATERIALIZED (SELECT e->>0 AS v, e->>1 AS loose, (e->>2)::boolean AS d, (e->>3)::boolean AS s, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
+      `WITH n AS MATERIALIZED (SELECT e->>0 AS v, e->>1 AS loose, e->>2 AS stable, (e->>3)::boolean AS d, (e->>4)::boolean AS s, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
       `SELECT m.i::int AS i, count(*)::int AS rows FROM (` +
-      `SELECT r1.txt${twoTexts ? ', r1.wtxt' : ''} FROM (SELECT ${lowered} FROM (SELECT ${raw} FROM ${from} OFFSET 0) AS r0 OFFSET 0) AS r1 WHERE ${filter}` +
+      `SELECT r1.txt${twoTexts ? ', r1.wtxt' : ''} FROM (SELECT ${lowered} FROM (SELECT ${raw} FROM ${from} OFFSET 0) AS r0 ` +
+      `WHERE ${filter('stable', 'r0', ['raw', 'wraw'])} OFFSET 0) AS r1 WHERE ${filter('loose', 'r1', ['txt', 'wtxt'])}` +
       `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE ${strongOnly ? 'n.s AND ' : ''}CASE WHEN n.d THEN ${subjectText} ~ n.v ELSE ${subjectText} LIKE n.v END) AS m GROUP BY m.i`,
     params: params.list,
   };
@@ -181,12 +185,28 @@ export function needlesProbeJson(needles: Needle[]): string {
 }
 
 /**
- * The needles as the scan's one JSON parameter: `[[exact pattern, loose LIKE pattern, isPhone,
- * isStrong], …]`: text as a LIKE pattern (both), a phone as `phonePattern` and its digits in order
- * with anything between (which every text the pattern matches also matches).
+ * A LIKE pattern of the characters of `value` that lower-casing leaves as they are and makes from
+ * no other character (ASCII digits, punctuation and space: case maps only letters, to letters), in
+ * order with anything between: every text whose lower case holds `value` matches it as it is.
+ */
+export function caseStablePattern(value: string): string {
+  const stable = [...value].filter((c) => c >= ' ' && c <= '~' && !/[A-Za-z]/.test(c));
+  return `%${stable.map((c) => c.replace(/[\\%_]/g, (x) => `\\${x}`)).join('%')}%`;
+}
+
+/**
+ * The needles as the scan's one JSON parameter: `[[exact pattern, loose LIKE pattern, case-stable
+ * LIKE pattern, isPhone, isStrong], …]`: text as a LIKE pattern (exact and loose), a phone as
+ * `phonePattern` and its digits in order with anything between (which every text the pattern
+ * matches also matches).
  */
 export function needlesJson(needles: Needle[]): string {
-  return JSON.stringify(needles.map((n) => (n.kind === 'phone' ? [phonePattern(n.value), `%${n.value.split('').join('%')}%`, true, n.strong] : [likeContains(n.value), likeContains(n.value), false, n.strong])));
+  return JSON.stringify(
+    needles.map((n) => {
+      const loose = n.kind === 'phone' ? `%${n.value.split('').join('%')}%` : likeContains(n.value);
+      return [n.kind === 'phone' ? phonePattern(n.value) : likeContains(n.value), loose, caseStablePattern(n.value), n.kind === 'phone', n.strong];
+    }),
+  );
 }
 
 /** Which needles occur in a file's text (lower-cased by the caller). */
