@@ -20,9 +20,18 @@ export async function serveCommand(args: string[]): Promise<void> {
   const config = loadConfig({ flags: { demo: values.demo, port } });
   enforceSettingRules(config);
   markStartup('config');
-  const opening = openDatabase({ url: config.database.url, dataDir: config.dataDir });
-  // Its failure is reported where it is awaited, once the modules have loaded.
-  opening.catch(() => undefined);
-  const { runServer } = await import('./run-server.ts');
-  await runServer(config, opening, { worker: !values['no-worker'] });
+  // Whenever Node's event loop has nothing left to wait for, Node waits for every task V8 runs on
+  // other threads before going on; between start-up steps that was PGlite's WebAssembly being
+  // optimized, hundreds of milliseconds with the main thread idle. A timer keeps the loop busy
+  // until the server listens (the optimizing goes on beside it).
+  const busy = setInterval(() => undefined, 60_000);
+  try {
+    const opening = openDatabase({ url: config.database.url, dataDir: config.dataDir });
+    // Its failure is reported where it is awaited, once the modules have loaded.
+    opening.catch(() => undefined);
+    const { runServer } = await import('./run-server.ts');
+    await runServer(config, opening, { worker: !values['no-worker'] });
+  } finally {
+    clearInterval(busy);
+  }
 }
