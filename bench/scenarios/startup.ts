@@ -135,7 +135,7 @@ export const startupScenario: Scenario = {
       notes: [
         `median of ${repeats}; ready = spawn until GET /api/health answers 200; RSS ${IDLE_MS / 1000} s after ready (demo mode runs the in-process worker)`,
         compiled ? 'adieu ran the compiled build (dist/, up to date); the bare server runs through tsx' : 'adieu ran the TypeScript sources through tsx (no up-to-date `npm run build`), as the bare server does',
-        'profile: each phase as the server measured it (boot = node + TypeScript loader; imports = the serve command\'s modules; database open = PGlite/pool and key store; then migrations, key store (bound to this deployment), job handlers (reading the data map), demo seed, the HTTP app with static files, listen; pg-boss starts after the server listens)',
+        'profile: each phase as the server measured it (boot = node + TypeScript loader; config = the configuration and the database driver\'s modules; imports = the app\'s modules, while the database starts opening; database open = the rest of PGlite\'s start (or the pool) and the key store; then migrations, key store (bound to this deployment), job handlers (reading the data map), demo seed, the HTTP app with static files, listen; pg-boss starts after the server listens)',
       ],
       details,
     };

@@ -1,5 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { USER_CHANGED_CHANNEL, type Database } from '../db/database.ts';
+import { postgresDriver } from '../db/postgres-driver.ts';
 import type { Logger } from '../logger.ts';
 import type { SessionRow, UserRow } from './sessions.ts';
 
@@ -176,7 +177,7 @@ function watchPostgres(pool: pg.Pool, on: WatchEvents): AuthWatch {
   const connect = async () => {
     timer = null;
     if (closed) return;
-    const next = new pg.Client({ ...pool.options, keepAlive: true, application_name: 'adieu-session-notices' });
+    const next = new (postgresDriver().Client)({ ...pool.options, keepAlive: true, application_name: 'adieu-session-notices' });
     client = next;
     let failed = false;
     const fail = (error?: Error) => {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -30,6 +30,17 @@ import { staffRoutes } from '../accounts/staff.routes.ts';
 import { erasureRoutes } from '../erasure/erasure.routes.ts';
 import { exportRoutes } from '../export/export.routes.ts';
 
+/**
+ * Every route validates and serializes through zod. Given to the constructor too (not only by
+ * setValidatorCompiler after it), so Fastify never loads its default Ajv and fast-json-stringify
+ * builders: ~50 ms of every start, for compilers no route uses. Fastify types these builders for
+ * Ajv schemas only.
+ */
+const ZOD_COMPILERS = {
+  buildValidator: () => validatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<FastifyServerOptions['schemaController']>['compilersFactory'];
+
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 /** Builds the whole HTTP app without listening, so tests can `inject` requests. */
@@ -44,6 +55,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: ctx.config.http.trustProxy,
     frameworkErrors,
+    schemaController: { compilersFactory: ZOD_COMPILERS },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -20,7 +20,7 @@ export type { AppContext };
 export interface ContextOptions {
   /** Serve job queues from this process. */
   worker?: boolean;
-  /** An already open database (tests). */
+  /** An already open database (tests; `adieu serve`, which opens it while its modules load). */
   database?: Database;
   logger?: Logger;
   mailer?: Mailer;

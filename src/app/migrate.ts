@@ -1,5 +1,3 @@
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { Database } from '../db/database.ts';
@@ -31,6 +29,8 @@ export async function migrateDatabase(database: Database): Promise<void> {
     try {
       const query: Query = (text, values) => client.query(text, values as any[]);
       if (await schemaIsCurrent(query)) return;
+      // Loaded here, not with this module: a server on the embedded database never needs pg.
+      const [{ drizzle: drizzlePg }, { migrate: migratePg }] = await Promise.all([import('drizzle-orm/node-postgres'), import('drizzle-orm/node-postgres/migrator')]);
       await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
       await installJobSchema(query, (text) => client.query(text));
     } finally {

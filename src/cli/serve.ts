@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
-import { buildApp } from '../app/build-app.ts';
-import { markDraining } from '../http/readiness.ts';
-import { closeContext } from '../app/create-context.ts';
-import { seedDemo } from '../demo/seed-demo.ts';
-import { listenForMetrics } from '../metrics/install-metrics.ts';
-import { onShutdown, startContext } from './startup.ts';
-import { markStartup, startupLine } from './startup-profile.ts';
+import { loadConfig } from '../config/load.ts';
+import { openDatabase } from '../db/database.ts';
+import { enforceSettingRules } from './enforce-setting-rules.ts';
+import { markStartup } from './startup-profile.ts';
 
-markStartup('imports');
-
+/**
+ * `adieu serve`: the configuration first, then the database starts opening while the app's
+ * modules load (./run-server.ts). PGlite reads its files and compiles its WebAssembly on other
+ * threads meanwhile, instead of after the imports.
+ */
 export async function serveCommand(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
@@ -17,46 +17,21 @@ export async function serveCommand(args: string[]): Promise<void> {
   });
   const port = values.port !== undefined ? Number(values.port) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new Error('--port: expected a port number');
-  const worker = !values['no-worker'];
-  const ctx = await startContext({ flags: { demo: values.demo, port } }, { worker }, { service: true });
-  if (ctx.config.demo && (await seedDemo(ctx))) ctx.logger.info('demo marketplace seeded');
-  markStartup('demo seed');
-
-  const app = await buildApp(ctx);
-  markStartup('http app');
-  const address = await app.listen({ port: ctx.config.http.port, host: ctx.config.http.host });
-  markStartup('listen');
-  const url = address.replace('[::1]', 'localhost');
-  // Port 0 and no configured publicUrl: the default was built with port 0, so use the real one.
-  if (ctx.config.http.port === 0 && /:0$/.test(ctx.config.publicUrl)) ctx.config.publicUrl = url;
-  const metrics = ctx.config.metrics.port !== undefined ? await listenForMetrics(app, ctx) : null;
-  onShutdown(async () => {
-    // Readiness turns 503 first, so a load balancer stops sending; then the listener closes (new
-    // connections refused, requests in flight finish) while the worker stops fetching and lets
-    // its running jobs end. Only then do the pools close.
-    markDraining(ctx);
-    await Promise.all([app.close(), metrics?.server.close(), ctx.jobs.stop()]);
-    await closeContext(ctx);
-  }, ctx.config.http.shutdownTimeoutSeconds);
-  // Announced only once a signal would be handled.
-  process.stdout.write(`Adieu is listening on ${url} (${ctx.database.kind} database${worker ? ', with worker' : ''})\n`);
-  if (metrics) process.stdout.write(`Metrics are served on ${metrics.url}/metrics\n`);
-  process.stdout.write(`Adieu ${startupLine()}\n`);
-
-  // The worker (pg-boss's maintenance, schedules, fetching) starts once the server answers:
-  // requests need none of it (a job is written inside the request's transaction), and a job queued
-  // meanwhile waits in the database and runs when the worker is up. Failing to start is fatal, as
-  // it was before listening.
+  const config = loadConfig({ flags: { demo: values.demo, port } });
+  enforceSettingRules(config);
+  markStartup('config');
+  // Whenever Node's event loop has nothing left to wait for, Node waits for every task V8 runs on
+  // other threads before going on; between start-up steps that was PGlite's WebAssembly being
+  // optimized, hundreds of milliseconds with the main thread idle. A timer keeps the loop busy
+  // until the server listens (the optimizing goes on beside it).
+  const busy = setInterval(() => undefined, 60_000);
   try {
-    await ctx.jobs.start();
-    if (worker) await ctx.jobs.work();
-    markStartup('jobs');
-    process.stdout.write(`Adieu ${worker ? 'worker' : 'job queue'} ${startupLine()}\n`);
-  } catch (error) {
-    process.stderr.write(`adieu: the job queue did not start: ${error instanceof Error ? error.message : String(error)}\n`);
-    markDraining(ctx);
-    await Promise.all([app.close(), metrics?.server.close()]).catch(() => undefined);
-    await closeContext(ctx).catch(() => undefined);
-    process.exit(1);
+    const opening = openDatabase({ url: config.database.url, dataDir: config.dataDir });
+    // Its failure is reported where it is awaited, once the modules have loaded.
+    opening.catch(() => undefined);
+    const { runServer } = await import('./run-server.ts');
+    await runServer(config, opening, { worker: !values['no-worker'] });
+  } finally {
+    clearInterval(busy);
   }
 }

@@ -1,22 +1,11 @@
-import { ConfigError, loadConfig, type LoadOptions } from '../config/load.ts';
-import { findingLine, settingFindings } from '../config/setting-rules.ts';
+import { loadConfig, type LoadOptions } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
 import { closeContext, createContext, type AppContext, type ContextOptions } from '../app/create-context.ts';
 import { bindKeyStore } from '../keys/key-store-binding.ts';
 import { migrateDatabase } from '../app/migrate.ts';
 import { registerJobHandlers } from '../app/job-handlers.ts';
+import { enforceSettingRules } from './enforce-setting-rules.ts';
 import { markStartup } from './startup-profile.ts';
-
-/**
- * The setting rules, before anything is opened: in production a finding that is refused stops
- * start-up (one line each, naming the key and what to set); every other finding is a warning.
- */
-export function enforceSettingRules(config: Config): void {
-  const findings = settingFindings(config);
-  const refused = findings.filter((f) => f.level === 'failure');
-  if (refused.length > 0) throw new ConfigError(refused.map(findingLine).join('\n'));
-  for (const finding of findings) process.stderr.write(`adieu: ${findingLine(finding)}\n`);
-}
 
 /**
  * Reads the configuration, opens everything, brings the schema up to date. `service`: a server or
@@ -26,6 +15,11 @@ export async function startContext(load: LoadOptions, options: ContextOptions = 
   const config = loadConfig(load);
   if (service) enforceSettingRules(config);
   markStartup('config');
+  return openContext(config, options);
+}
+
+/** Opens everything of a loaded configuration (or takes `options.database`), brings the schema up to date. */
+export async function openContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const ctx = await createContext(config, options);
   markStartup('database open');
   try {

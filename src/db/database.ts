@@ -2,12 +2,12 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type pg from 'pg';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { copyTemplate } from './embedded-template.ts';
+import { postgresDriver } from './postgres-driver.ts';
 
 /**
  * No relational schema: every query names its tables, which each feature owns in its `*.tables.ts`
@@ -45,9 +45,6 @@ export interface Database {
 /** The channel of migration 0006's triggers; the payload is a user id. */
 export const USER_CHANGED_CHANNEL = 'adieu_user_changed';
 
-// int8 (counts, sums) as numbers: our counts stay far below 2^53.
-pg.types.setTypeParser(20, (v) => Number(v));
-
 export function wrapPglite(client: PGlite): Database {
   const db = drizzlePglite(client) as unknown as Db;
   // The session cache listens on the one connection itself (src/accounts/session-cache.ts).
@@ -71,7 +68,9 @@ export function wrapPglite(client: PGlite): Database {
   };
 }
 
-export function wrapPool(pool: pg.Pool, notices = new EventEmitter()): Database {
+/** drizzle's PostgreSQL driver is loaded by the first PostgreSQL database, not by every start (./postgres-driver.ts). */
+export async function wrapPool(pool: pg.Pool, notices = new EventEmitter()): Promise<Database> {
+  const { drizzle: drizzlePg } = await import('drizzle-orm/node-postgres');
   const db = drizzlePg(pool) as unknown as Db;
   return {
     kind: 'postgres',
@@ -99,7 +98,7 @@ export function wrapPool(pool: pg.Pool, notices = new EventEmitter()): Database 
 export async function openDatabase(options: { url?: string; dataDir: string; poolSize?: number }): Promise<Database> {
   if (options.url) {
     const notices = new EventEmitter();
-    const pool = new pg.Pool({
+    const pool = new (postgresDriver().Pool)({
       connectionString: options.url,
       max: options.poolSize ?? 10,
       // Every connection listens before its first use, so the connection that commits a change to

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import type { KeyStore } from '../keys/key-store.ts';
+import { loadJose } from '../keys/load-jose.ts';
 
 /** The KeyStore secret whose 32 bytes are the first Ed25519 private key's seed. */
 export const SIGNING_SEED = 'certificate-signing-ed25519';
@@ -42,6 +43,7 @@ async function keyFromSeed(seed: Buffer): Promise<SigningKey> {
   if (cached) return cached;
   const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, seed.subarray(0, 32)]), format: 'der', type: 'pkcs8' });
   const jwk = createPublicKey(privateKey).export({ format: 'jwk' }) as JWK;
+  const { calculateJwkThumbprint } = await loadJose();
   const kid = await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: jwk.x! });
   const key: SigningKey = { privateKey, kid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: jwk.x!, kid, alg: 'EdDSA', use: 'sig' } };
   cache.set(fingerprint, key);

@@ -1,5 +1,6 @@
-import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import { canonicalJson } from '../audit/canonical-json.ts';
+import { loadJose } from '../keys/load-jose.ts';
 
 export type CertificateVerdict = { valid: true; kid: string; payload: Record<string, unknown> } | { valid: false; reason: string };
 
@@ -24,6 +25,7 @@ function parseInput(text: string): { jws: string; claimed?: { id?: unknown; payl
 export async function verifyCertificate(text: string, jwks: JSONWebKeySet): Promise<CertificateVerdict> {
   const input = parseInput(text);
   if (!input) return { valid: false, reason: 'not a certificate: expected a compact JWS or the JSON of /api/certificates/:id' };
+  const { compactVerify, createLocalJWKSet } = await loadJose();
   let verified;
   try {
     verified = await compactVerify(input.jws, createLocalJWKSet(jwks), { algorithms: ['EdDSA'] });

@@ -1,8 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { types as pgliteTypes } from '@electric-sql/pglite';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { rawQuery } from '../db/sql.ts';
+import { postgresDriver } from '../db/postgres-driver.ts';
 import type { StoreSpec } from '../domain/erasure-datamap.ts';
 import { closeMysqlPools } from './connectors/mysql.ts';
 import { closeRedisClients } from './connectors/redis.ts';
@@ -36,11 +37,14 @@ export interface StoreConnection {
 type RawRows = (text: string, values?: unknown[]) => Promise<{ rows: Array<Record<string, unknown>> }>;
 
 const TIMESTAMPTZ = 1184;
-const pgTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ, 'text');
 /** The read's parsers: a `timestamptz` comes as ISO 8601 text (the session is in UTC), not a Date per value. */
 const PG_READ_TYPES = {
-  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
-    oid === TIMESTAMPTZ ? (text: string) => utcTimestampToIso(text) ?? pgTimestamptz(text) : pg.types.getTypeParser(oid, format ?? 'text'),
+  getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+    const types = postgresDriver().types;
+    if (oid !== TIMESTAMPTZ) return types.getTypeParser(oid, format ?? 'text');
+    const parse = types.getTypeParser(TIMESTAMPTZ, 'text');
+    return (text: string) => utcTimestampToIso(text) ?? parse(text);
+  },
 } as pg.CustomTypesConfig;
 const PGLITE_READ_PARSERS = { [TIMESTAMPTZ]: (text: string) => utcTimestampToIso(text) ?? pgliteTypes.parseType(text, TIMESTAMPTZ) };
 
@@ -114,7 +118,7 @@ const pools = new Map<string, pg.Pool>();
 function poolFor(url: string): pg.Pool {
   let pool = pools.get(url);
   if (!pool) {
-    pool = new pg.Pool({ connectionString: url, max: 3, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+    pool = new (postgresDriver().Pool)({ connectionString: url, max: 3, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
     pool.on('error', () => undefined);
     pools.set(url, pool);
   }

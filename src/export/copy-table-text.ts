@@ -1,10 +1,13 @@
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import type { Readable } from 'node:stream';
 import { exportCopySql, UNSUPPORTED_VALUE_SQLSTATE, type ColumnType } from '../domain/export-copy-sql.ts';
 import type { SubjectRowsQuery } from '../domain/erasure-sql.ts';
 import { quoteTable } from '../domain/erasure-sql.ts';
 import { resolveParams, type ParamValues } from '../erasure/params.ts';
+import { lazyModule } from '../lazy-module.ts';
+
+// Only an export on PostgreSQL streams a COPY: not loaded by every start.
+const copyStreams = lazyModule<typeof import('pg-copy-streams')>('pg-copy-streams');
 
 /** Where a table's texts go: each awaited, so memory holds a chunk or two. */
 export interface TableTextSink {
@@ -68,9 +71,9 @@ export async function copyTableText(pool: pg.Pool, query: SubjectRowsQuery, valu
     await client.query("SET LOCAL standard_conforming_strings = on; SET LOCAL extra_float_digits = 1; SET LOCAL TIME ZONE 'UTC'");
     const sql = exportCopySql(query, await columnTypes(client, query.table), (params) => resolveParams(params, values));
     if (sql) {
-      const csv = client.query(copyStreams.to(sql.csv));
+      const csv = client.query(copyStreams().to(sql.csv));
       for await (const chunk of csv as AsyncIterable<Buffer>) await sink.csv(chunk);
-      rows = await writeJsonLines(client.query(copyStreams.to(sql.json)), sink.json);
+      rows = await writeJsonLines(client.query(copyStreams().to(sql.json)), sink.json);
       if (csv.rowCount !== rows) throw new Error('the CSV and JSON of a table differ in rows');
     }
     await client.query('COMMIT');

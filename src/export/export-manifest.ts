@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CompactSign, compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import type { KeyStore } from '../keys/key-store.ts';
+import { loadJose } from '../keys/load-jose.ts';
 import { signingKey } from '../erasure/certificate-keys.ts';
 
 /** `manifest.json` of an export (API.md "Data export"). */
@@ -21,6 +22,7 @@ export const MANIFEST_JWS_TYPE = 'adieu-data-export-manifest+jws';
  */
 export async function signManifest(keys: KeyStore, manifestBytes: Buffer): Promise<string> {
   const key = await signingKey(keys);
+  const { CompactSign } = await loadJose();
   return new CompactSign(manifestBytes).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: MANIFEST_JWS_TYPE }).sign(key.privateKey);
 }
 
@@ -34,6 +36,7 @@ export async function verifyExportBundle(files: Map<string, Buffer>, jwks: JSONW
   const jws = files.get('manifest.jws');
   const manifestJson = files.get('manifest.json');
   if (!jws || !manifestJson) return { valid: false, reason: 'manifest.json or manifest.jws is missing' };
+  const { compactVerify, createLocalJWKSet } = await loadJose();
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(jws.toString('utf8').trim(), createLocalJWKSet(jwks), { algorithms: ['EdDSA'] }));

@@ -1,6 +1,10 @@
 import { crc32, deflateRawSync } from 'node:zlib';
-import { Zip, type ZipInputFile } from 'fflate';
+import type { ZipInputFile } from 'fflate';
+import { lazyModule } from '../lazy-module.ts';
 import { DEFLATE_LEVEL } from './export-files.ts';
+
+// Loaded by the first export, not by every start (~20 ms).
+const fflate = lazyModule<typeof import('fflate')>('fflate');
 
 /** One ZIP entry whose data is already as the ZIP holds it: deflated (raw) or stored. */
 export interface ZipEntry {
@@ -28,6 +32,7 @@ const ZIP32_LIMIT = 0xffffffff;
  * in memory: `write` is awaited before the next chunk is read.
  */
 export async function writeZip(entries: Iterable<ZipEntry>, write: (chunk: Buffer) => Promise<void>, mtime: Date): Promise<void> {
+  const { Zip } = fflate();
   const pending: Uint8Array[] = [];
   let failure: Error | null = null;
   let written = 0;

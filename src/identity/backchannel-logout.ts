@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { eq, inArray } from 'drizzle-orm';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
@@ -10,6 +10,7 @@ import { oidcConfiguration } from './oidc-client.ts';
 import { findLinkedUser, sidIndex } from './external-buyer.ts';
 import { externalSessions } from './identity.tables.ts';
 import { useTokenIdOnce } from './token-ids.ts';
+import { loadJose } from '../keys/load-jose.ts';
 
 const LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** How long a logout token's `jti` is remembered when the token carries no `exp`. */
@@ -17,7 +18,8 @@ const JTI_MEMORY_SECONDS = 10 * 60;
 
 const keySets = new WeakMap<AppContext, { uri: string; keys: JWTVerifyGetKey }>();
 
-function providerKeys(ctx: AppContext, jwksUri: string): JWTVerifyGetKey {
+async function providerKeys(ctx: AppContext, jwksUri: string): Promise<JWTVerifyGetKey> {
+  const { createRemoteJWKSet } = await loadJose();
   const cached = keySets.get(ctx);
   if (cached?.uri === jwksUri) return cached.keys;
   const keys = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000 });
@@ -35,9 +37,10 @@ export async function backchannelLogout(ctx: AppContext, request: FastifyRequest
   const config = await oidcConfiguration(ctx);
   const metadata = config.serverMetadata();
   if (!metadata.jwks_uri) throw new AppError('LOGOUT_TOKEN_INVALID');
+  const { jwtVerify } = await loadJose();
   let payload;
   try {
-    ({ payload } = await jwtVerify(logoutToken, providerKeys(ctx, metadata.jwks_uri), {
+    ({ payload } = await jwtVerify(logoutToken, await providerKeys(ctx, metadata.jwks_uri), {
       issuer: metadata.issuer,
       audience: ctx.config.identity.oidc!.clientId,
       algorithms: [...IDENTITY_ALGORITHMS],

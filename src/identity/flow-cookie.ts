@@ -1,6 +1,7 @@
-import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { loadJose } from '../keys/load-jose.ts';
 
 /**
  * Short-lived state of a sign-in round trip (PKCE verifier, state, nonce, where to return; or a
@@ -12,6 +13,7 @@ export const FLOW_TTL_SECONDS = 10 * 60;
 const key = async (ctx: AppContext) => new Uint8Array((await ctx.keys.serviceSecret('identity-flow')).subarray(0, 32));
 
 export async function setFlowCookie(ctx: AppContext, reply: FastifyReply, name: string, purpose: string, payload: JWTPayload): Promise<void> {
+  const { EncryptJWT } = await loadJose();
   const sealed = await new EncryptJWT({ ...payload, purpose })
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
     .setIssuedAt()
@@ -31,6 +33,7 @@ export async function setFlowCookie(ctx: AppContext, reply: FastifyReply, name: 
 export async function readFlowCookie<T>(ctx: AppContext, request: FastifyRequest, name: string, purpose: string): Promise<T | null> {
   const sealed = request.cookies[name];
   if (!sealed || sealed.length > 4000) return null;
+  const { jwtDecrypt } = await loadJose();
   try {
     const { payload } = await jwtDecrypt(sealed, await key(ctx), { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] });
     return payload.purpose === purpose ? (payload as T) : null;

@@ -1,10 +1,11 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { clientIp } from '../accounts/request-auth.ts';
 import { signInExternal, type ExternalSignIn } from './external-buyer.ts';
 import { useTokenIdOnce } from './token-ids.ts';
+import { loadJose } from '../keys/load-jose.ts';
 
 /** The only algorithms a handoff token may use (asymmetric: the platform keeps the private key). */
 export const HANDOFF_ALGORITHMS = ['ES256', 'EdDSA', 'RS256'];
@@ -19,7 +20,8 @@ const STEP_UP_MAX_AGE_SECONDS = 60;
 const keySets = new WeakMap<AppContext, JWTVerifyGetKey>();
 
 /** The platform's JWKS, fetched once and again when a token names an unknown key (rotation). */
-function platformKeys(ctx: AppContext, jwksUrl: string): JWTVerifyGetKey {
+async function platformKeys(ctx: AppContext, jwksUrl: string): Promise<JWTVerifyGetKey> {
+  const { createRemoteJWKSet } = await loadJose();
   let keys = keySets.get(ctx);
   if (!keys) keySets.set(ctx, (keys = createRemoteJWKSet(new URL(jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 })));
   return keys;
@@ -51,9 +53,10 @@ async function verifyAndSignIn(
   settings: NonNullable<AppContext['config']['identity']['handoff']>,
   token: string,
 ): Promise<ExternalSignIn> {
+  const { jwtVerify } = await loadJose();
   let payload;
   try {
-    ({ payload } = await jwtVerify(token, platformKeys(ctx, settings.jwksUrl), {
+    ({ payload } = await jwtVerify(token, await platformKeys(ctx, settings.jwksUrl), {
       issuer: settings.issuer,
       audience: settings.audience,
       algorithms: HANDOFF_ALGORITHMS,

@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type { Configuration } from 'openid-client';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
 
@@ -7,12 +7,14 @@ export type OidcSettings = NonNullable<AppContext['config']['identity']['oidc']>
 /** Discovery is re-read at least this often (and at once after a failure that looks like a key change). */
 const DISCOVERY_MAX_AGE_MS = 60 * 60 * 1000;
 
-const cache = new WeakMap<AppContext, { at: number; config: Promise<oidc.Configuration> }>();
+const cache = new WeakMap<AppContext, { at: number; config: Promise<Configuration> }>();
 
 /** The configuration accepts a plain-http issuer only on this machine (tests, `adieu demo-idp`). */
 const isPlainHttp = (url: URL) => url.protocol === 'http:';
 
-export async function discover(settings: OidcSettings): Promise<oidc.Configuration> {
+export async function discover(settings: OidcSettings): Promise<Configuration> {
+  // Loaded by the first sign-in through the provider, not by every start (with part of jose).
+  const oidc = await import('openid-client');
   const issuer = new URL(settings.issuer);
   const config = await oidc.discovery(
     issuer,
@@ -34,7 +36,7 @@ export async function discover(settings: OidcSettings): Promise<oidc.Configurati
  * The provider's client configuration, from its discovery document, cached per process. The JWKS
  * is cached inside it and fetched again when a token names an unknown key (key rotation).
  */
-export async function oidcConfiguration(ctx: AppContext): Promise<oidc.Configuration> {
+export async function oidcConfiguration(ctx: AppContext): Promise<Configuration> {
   const settings = ctx.config.identity.oidc;
   if (!settings) throw new AppError('NOT_FOUND');
   const cached = cache.get(ctx);

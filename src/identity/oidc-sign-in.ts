@@ -1,4 +1,3 @@
-import * as oidc from 'openid-client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -40,6 +39,7 @@ export async function startOidc(
   input: { returnTo?: string; stepUp: boolean; retried?: boolean },
 ): Promise<string> {
   const config = await oidcConfiguration(ctx);
+  const oidc = await import('openid-client');
   const settings = ctx.config.identity.oidc!;
   if (input.stepUp && !request.auth) throw new AppError('AUTH_REQUIRED');
   const flow: OidcFlow = {
@@ -68,6 +68,7 @@ async function exchangeCode(ctx: AppContext, request: FastifyRequest, flow: Oidc
   const config = await oidcConfiguration(ctx);
   const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
   const currentUrl = new URL(`${redirectUri(ctx)}${query}`);
+  const oidc = await import('openid-client');
   try {
     const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
       pkceCodeVerifier: flow.verifier,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresDriver } from '../db/postgres-driver.ts';
 import { KeyDestroyedError, KeyExistsError, KeyMissingError, unwrapStored, type KeyStore } from './key-store.ts';
 import type { KeyWrapper } from './key-wrapper.ts';
 
@@ -22,7 +23,7 @@ export class PostgresKeyStore implements KeyStore {
     url: string,
     readonly wrapper: KeyWrapper,
   ) {
-    this.pool = new pg.Pool({ connectionString: url, max: 4 });
+    this.pool = new (postgresDriver().Pool)({ connectionString: url, max: 4 });
     this.pool.on('error', () => undefined);
     const parsed = new URL(url);
     this.where = `PostgreSQL key database ${parsed.host}${parsed.pathname}`;

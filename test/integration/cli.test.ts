@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -100,6 +100,18 @@ describe('adieu CLI: configuration errors', () => {
     expect(result.stderr.trimEnd().split('\n')).toEqual([
       'adieu: configuration error: webhooks.0.secret: expected a Standard Webhooks secret (whsec_ + base64 of 24–64 random bytes): generate one with `npx adieu secret webhook` (legacyRawSecret: true only for an old receiver)',
     ]);
+  });
+
+  it('stops `serve` with exit 1 and one line when the embedded database does not open', async () => {
+    // serve starts opening the database before its modules have loaded: a failure meanwhile must
+    // still end as this one line, not as an unhandled rejection.
+    mkdirSync(join(dataDir, 'db'));
+    writeFileSync(join(dataDir, 'db', 'PG_VERSION'), '99\n');
+    const result = await runCli(['serve', '--port', '0'], { ADIEU_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n').filter((line) => !line.startsWith('adieu: configuration warning:'));
+    expect(lines).toEqual(['adieu: PGlite failed to initialize properly']);
   });
 
   it('`secret webhook` prints a fresh secret that the configuration accepts', async () => {

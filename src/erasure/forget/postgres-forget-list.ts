@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { postgresDriver } from '../../db/postgres-driver.ts';
 import { byStart, type ForgetEntry, type ForgetList, type ForgetStep } from './forget-list.ts';
 
 /** In the key database (`keys.url` is a PostgreSQL URL): shared by every process, backed up with the keys, never with the main database. */
@@ -7,7 +8,7 @@ export class PostgresForgetList implements ForgetList {
   private ready: Promise<void> | null = null;
 
   constructor(url: string) {
-    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    this.pool = new (postgresDriver().Pool)({ connectionString: url, max: 2 });
     this.pool.on('error', () => undefined);
   }
 

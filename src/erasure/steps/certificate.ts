@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { CompactSign } from 'jose';
 import type { AppContext } from '../../context.ts';
 import { newId } from '../../ids.ts';
 import { describeStep, type SqlStep } from '../../domain/erasure-plan.ts';
 import { deletionCertificates, erasureRetentions, erasureRuns } from '../erasure.tables.ts';
 import { signingKey } from '../certificate-keys.ts';
 import type { KeyStore } from '../../keys/key-store.ts';
+import { loadJose } from '../../keys/load-jose.ts';
 import { downstreamOf } from '../downstream-state.ts';
 import type { ErasureHooks } from '../erasure-hooks.ts';
 import { lockForStep, markStepDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
@@ -103,6 +103,7 @@ async function buildPayload(ctx: AppContext, run: RunRow, id: string, issuedAt: 
 /** A compact JWS of the payload, signed with the active signing key (its `kid` in the header). */
 export async function signCertificatePayload(keys: KeyStore, payload: object): Promise<string> {
   const key = await signingKey(keys);
+  const { CompactSign } = await loadJose();
   return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
     .setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: 'adieu-deletion-certificate+jws' })
     .sign(key.privateKey);
