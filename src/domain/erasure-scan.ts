@@ -203,8 +203,9 @@ export function caseStablePattern(value: string): string {
 export function needlesJson(needles: Needle[]): string {
   return JSON.stringify(
     needles.map((n) => {
-      const loose = n.kind === 'phone' ? `%${n.value.split('').join('%')}%` : likeContains(n.value);
-      return [n.kind === 'phone' ? phonePattern(n.value) : likeContains(n.value), loose, caseStablePattern(n.value), n.kind === 'phone', n.strong];
+      // A phone's digits are all case-stable: its loose pattern is its case-stable one.
+      const loose = n.kind === 'phone' ? caseStablePattern(n.value) : likeContains(n.value);
+      return [n.kind === 'phone' ? phonePattern(n.value) : loose, loose, caseStablePattern(n.value), n.kind === 'phone', n.strong];
     }),
   );
 }

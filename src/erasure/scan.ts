@@ -59,24 +59,24 @@ export type ScanScope = 'subject' | 'everything';
  * Scans every column of the mapped tables of every store (rows as `scope` says), plus the job
  * tables, for the needles. In the subject's own rows, weak needles count only in the columns the
  * erasure changes (see `ScanQueryInput.weak`). With `excludeSubject` (the start of a run: which
- * candidate values does anyone else's data hold?), the subject's own rows are left out.
+ * candidate values does anyone else's data hold?), the subject's own rows are left out, and a
+ * needle is looked for only until one table holds it (that one hit is the answer).
  */
 export async function scanDatabases(
   ctx: AppContext,
   map: DataMap,
   needles: Needle[],
   subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
-  options: { scope: ScanScope; excludeSubject?: boolean; foundOnce?: number },
+  options: { scope: ScanScope; excludeSubject?: boolean },
 ): Promise<DatabaseScan> {
   const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };
   if (needles.length === 0) return report;
   const now = ctx.clock.now();
-  // The needles before `foundOnce` matter only until a table holds them (prepare's candidates: one
-  // such hit leaves the value out), so the tables after do not look for them again: those tables
-  // are read one after another. Otherwise (the verification) two at a time, in the pool's
-  // connections (the embedded database runs them in turn).
+  // At the start of a run a needle found once is settled, so the tables after do not look for it
+  // again: those tables are read one after another. The verification's tables are independent: two
+  // at a time, in the pool's connections (the embedded database runs them in turn).
   const settled = new Set<number>();
-  const slots = new Slots(options.foundOnce === undefined ? 2 : 1);
+  const slots = new Slots(options.excludeSubject ? 1 : 2);
   let jobTablesScanned = false;
   for (const store of map.stores) {
     // Stores of keys and files are scanned by their connectors (item-scan.ts).
@@ -116,7 +116,7 @@ export async function scanDatabases(
             needle: active[h.needle],
             rows: h.rows,
           }));
-          for (const h of hits) if (h.needle < (options.foundOnce ?? 0)) settled.add(h.needle);
+          if (options.excludeSubject) for (const h of hits) settled.add(h.needle);
           return hits;
         }),
       ),

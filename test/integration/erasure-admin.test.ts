@@ -8,7 +8,6 @@ import { Client, createTestApp, DEMO_PASSWORD, type TestApp } from '../helpers/t
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { TMP_ROOT } from '../helpers/global-setup.ts';
 import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { AdjustableClock } from '../../src/clock/clock.ts';
 import { auditLog } from '../../src/audit/audit.tables.ts';
 import { guidanceTemplates } from '../../src/review/review.tables.ts';
@@ -17,7 +16,7 @@ import { shopDisputes, shopOrderItems, shopOrders, shopPayments, shopProductRevi
 import { openDatabase } from '../../src/db/database.ts';
 import { migrateDatabase } from '../../src/app/migrate.ts';
 import { queryRows } from '../../src/db/sql.ts';
-import { beginErasure, drainJobs, giveBuyerEverything, randomTag, subjectOf } from './erasure-fixtures.ts';
+import { beginErasure, demoAppWithAda, demoBuyer, drainJobs, giveBuyerEverything, randomTag, subjectOf } from './erasure-fixtures.ts';
 
 const exec = promisify(execFile);
 
@@ -26,9 +25,7 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
   let ada: string;
   let admin: Client;
   beforeEach(async () => {
-    t = await createTestApp(kind);
-    await seedDemo(t.ctx);
-    ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+    ({ t, ada } = await demoAppWithAda(kind));
     admin = new Client(t.app);
     await admin.signIn('admin@example.com', 'demo-admin-1');
   });
@@ -106,7 +103,7 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
 
   it("reads other buyers' rows only when erasure.verifyScope is everything", async () => {
     // Ben quoted Ada's email in a review of his own: a copy in someone else's row.
-    const ben = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
+    const ben = await demoBuyer(t.ctx, 'ben@example.com');
     const quote = { productName: 'Widget', rating: 5, body: 'Ask ada@example.com, she recommended it', createdAt: t.ctx.clock.now() };
     await t.ctx.db.insert(shopProductReviews).values({ id: 'rev_quote', buyerId: ben, ...quote });
     const { applicationId } = await giveBuyerEverything(t.ctx, ada, randomTag());
@@ -120,8 +117,8 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
     const wide = await createTestApp(kind, { erasure: { verifyScope: 'everything' } });
     try {
       await seedDemo(wide.ctx);
-      const ada2 = (await findUserByIdentifier(wide.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
-      const ben2 = (await findUserByIdentifier(wide.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
+      const ada2 = await demoBuyer(wide.ctx, 'ada@example.com');
+      const ben2 = await demoBuyer(wide.ctx, 'ben@example.com');
       await wide.ctx.db.insert(shopProductReviews).values({ id: 'rev_quote', buyerId: ben2, ...quote });
       const second = await giveBuyerEverything(wide.ctx, ada2, randomTag());
       const wideRun = await beginErasure(wide.ctx, second.applicationId);
@@ -182,7 +179,7 @@ describe.each(DATABASE_KINDS)('erasure administration (%s)', (kind) => {
       const { loadConfig } = await import('../../src/config/load.ts');
       const ctx = await createContext(loadConfig({ env: { ADIEU_DATA_DIR: dataDir, LOG_LEVEL: 'silent' } }));
       await seedDemo(ctx);
-      userId = (await findUserByIdentifier(ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+      userId = await demoBuyer(ctx, 'ada@example.com');
       await closeContext(ctx);
     }
     writeFileSync(join(dataDir, 'cli-config.json'), JSON.stringify({ log: { level: 'silent' } }));

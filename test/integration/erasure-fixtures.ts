@@ -18,6 +18,10 @@ import { reachPath } from '../../src/domain/erasure-plan.ts';
 import { subjectPredicate, quoteTable } from '../../src/domain/erasure-sql.ts';
 import { resolveParams } from '../../src/erasure/params.ts';
 import { rawQuery } from '../../src/db/sql.ts';
+import { findUserByIdentifier } from '../../src/accounts/users.ts';
+import { seedDemo } from '../../src/demo/seed-demo.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import type { DatabaseKind } from '../../src/db/database.ts';
 import {
   shopBrowsingHistory,
   shopCoupons,
@@ -192,6 +196,18 @@ export async function dumpOthers(ctx: AppContext, userId: string, subjectId: str
 export async function subjectOf(ctx: AppContext, userId: string): Promise<string> {
   const [row] = await ctx.db.select({ subjectId: users.subjectId }).from(users).where(eq(users.id, userId));
   return row.subjectId;
+}
+
+/** The id of a demo buyer, by their demo email. */
+export async function demoBuyer(ctx: AppContext, email: string): Promise<string> {
+  return (await findUserByIdentifier(ctx, { kind: 'email', value: email }))!.id;
+}
+
+/** A test app on `kind` with the demo marketplace seeded, and the id of its buyer Ada. */
+export async function demoAppWithAda(kind: DatabaseKind): Promise<{ t: TestApp; ada: string }> {
+  const t = await createTestApp(kind);
+  await seedDemo(t.ctx);
+  return { t, ada: await demoBuyer(t.ctx, 'ada@example.com') };
 }
 
 export const randomTag = () => `t${randomBytes(4).toString('hex')}`;

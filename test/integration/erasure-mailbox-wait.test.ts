@@ -1,13 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { queryRows } from '../../src/db/sql.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
-import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
+import { beginErasure, demoAppWithAda, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
 /**
  * A notification being sent while the erasure clears the buyer's row has already read the address:
@@ -18,9 +16,7 @@ describe.each(DATABASE_KINDS)('the mailbox purge waits for a message being sent 
   let t: TestApp;
   let ada: string;
   beforeEach(async () => {
-    t = await createTestApp(kind);
-    await seedDemo(t.ctx);
-    ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+    ({ t, ada } = await demoAppWithAda(kind));
   });
   afterEach(() => t.close());
 

@@ -1,12 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
 import { shopOrders } from '../../src/shop/shop.tables.ts';
-import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
+import { beginErasure, demoAppWithAda, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
 /**
  * The tables the erasure leaves as they are (the retained orders, their items and payments) are
@@ -19,9 +17,7 @@ describe.each(DATABASE_KINDS)('residue in tables the erasure leaves unchanged (%
   let t: TestApp;
   let ada: string;
   beforeEach(async () => {
-    t = await createTestApp(kind);
-    await seedDemo(t.ctx);
-    ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
+    ({ t, ada } = await demoAppWithAda(kind));
   });
   afterEach(() => t.close());
 

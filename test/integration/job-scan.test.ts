@@ -1,16 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import type { TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
-import { seedDemo } from '../../src/demo/seed-demo.ts';
-import { findUserByIdentifier } from '../../src/accounts/users.ts';
 import { enqueueNotification } from '../../src/accounts/notifications.ts';
 import { erasureRuns } from '../../src/erasure/erasure.tables.ts';
 import { retryFailedRun } from '../../src/erasure/admin-actions.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import { queryRows } from '../../src/db/sql.ts';
 import { newId } from '../../src/ids.ts';
-import { beginErasure, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
+import { beginErasure, demoAppWithAda, demoBuyer, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
 const JOB_COLUMNS = 'id, name, priority, data, state, retry_limit, retry_count, retry_delay, retry_backoff, start_after, expire_in, created_on, keep_until, output';
 
@@ -19,10 +17,8 @@ describe.each(DATABASE_KINDS)('the erasure scan of the job tables (%s)', (kind) 
   let ada: string;
   let ben: string;
   beforeEach(async () => {
-    t = await createTestApp(kind);
-    await seedDemo(t.ctx);
-    ada = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ada@example.com' }))!.id;
-    ben = (await findUserByIdentifier(t.ctx, { kind: 'email', value: 'ben@example.com' }))!.id;
+    ({ t, ada } = await demoAppWithAda(kind));
+    ben = await demoBuyer(t.ctx, 'ben@example.com');
   });
   afterEach(() => t.close());
 

@@ -157,7 +157,7 @@ export async function runPrepare(ctx: AppContext, run: RunRow, step: StepRow, ho
   // nothing: leave it out. (The subject's own rows are not read: the verification looks for weak
   // values only in the columns the erasure changes.)
   const shared = new Set<number>();
-  const db = await scanDatabases(ctx, map, candidates, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true, foundOnce: candidates.length });
+  const db = await scanDatabases(ctx, map, candidates, subject, { scope: ctx.config.erasure.verifyScope, excludeSubject: true });
   for (const hit of db.hits) shared.add(hit.needle);
   const files = scanFiles(ctx.config.dataDir, candidates, { skipMailTo: [email, phone].filter((v): v is string => !!v) });
   for (const hit of files.hits) shared.add(hit.needle);
