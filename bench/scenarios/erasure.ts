@@ -2,12 +2,13 @@ import { startApplicationErasure } from '../../src/cancellation/erase-applicatio
 import type { AppContext } from '../../src/context.ts';
 import { closeContext, openContext } from '../lib/adieu-in-process.ts';
 import { benchDatabase } from '../lib/bench-database.ts';
-import { heavyBuyer, insertErasingApplication, seedShopFor, type BuyerShape } from '../lib/erasure-fixtures.ts';
+import { heavyBuyer, insertErasingApplication, seedShopFor, typicalBuyer, type BuyerShape } from '../lib/erasure-fixtures.ts';
 import { createBuyer } from '../lib/fixtures.ts';
 import { compare } from '../lib/result.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { analyze, exec, seedNeighbourOrders, seedUsers } from '../lib/seed-sql.ts';
 import { timeMs } from '../lib/stats.ts';
+import type { ScrubLevel } from '../../src/erasure/steps/vacuum.ts';
 
 /**
  * What the data map asks for, written by hand as one statement per table (the baseline an expert
@@ -64,8 +65,16 @@ const ROW_BY_ROW: Array<{ table: string; keys: string; each?: string }> = [
   { table: 'public.users', keys: `SELECT id AS k FROM users WHERE id = $1`, each: `UPDATE users SET status = 'erased', email_enc = NULL, email_index = NULL, display_name_enc = NULL, password_hash = NULL, erased_at = now() WHERE id = $1` },
 ];
 
-async function vacuum(ctx: AppContext, tables: string[]): Promise<void> {
-  for (const table of tables) await exec(ctx.database, `VACUUM ${table.split('.').map((p) => `"${p}"`).join('.')}`);
+/**
+ * The scrub the engine ran (its vacuum steps' `level`), by hand: on the embedded database VACUUM FULL
+ * and a checkpoint that drops the old write-ahead log, so no freed bytes keep the buyer's values;
+ * on PostgreSQL what `erasure.scrub` says (VACUUM by default).
+ */
+async function vacuum(ctx: AppContext, tables: string[], level: ScrubLevel): Promise<void> {
+  if (level === 'none') return;
+  const statement = level === 'vacuum' ? 'VACUUM' : 'VACUUM FULL';
+  for (const table of tables) await exec(ctx.database, `${statement} ${table.split('.').map((p) => `"${p}"`).join('.')}`);
+  if (level === 'embedded-full') await ctx.database.executeSql('SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;');
 }
 
 /** Runs the engine for one application, in this process, until its run completes: the jobs run back to back (no polling wait). */
@@ -89,7 +98,9 @@ async function eraseWithEngine(ctx: AppContext, applicationId: string): Promise<
  * One buyer with 50k orders (150k items, payments, addresses, 10k reviews, 20k seller messages,
  * 20k page views…) among neighbours, erased three ways on identical copies of the data: by the
  * engine (every step of its plan: SQL, vacuum, verification scan, key shredding, certificate),
- * by hand-written set-based SQL doing the same data work plus the same VACUUMs, and row by row.
+ * by hand-written set-based SQL doing the same data work plus the same scrub, and row by row.
+ * The engine first erases a typical buyer, untimed: a server's first run also loads what its steps
+ * use once per process (phone metadata, the signing library, templates).
  */
 export const erasureScenario: Scenario = {
   name: 'erasure',
@@ -106,23 +117,30 @@ export const erasureScenario: Scenario = {
     try {
       await ctx.jobs.start();
       const [engineBuyer, handBuyer, rowBuyer] = [await createBuyer(ctx, 'engine'), await createBuyer(ctx, 'hand'), await createBuyer(ctx, 'rows')];
+      const warmBuyer = await createBuyer(ctx, 'warm');
       const neighbours = bench.quick ? 200 : 1000;
       bench.log(`seeding 3 buyers × ${orders.toLocaleString('en-US')} orders (+ items, payments, reviews, messages…) and ${neighbours} neighbours`);
       await seedShopFor(ctx, [engineBuyer.userId, handBuyer.userId, rowBuyer.userId], shape);
+      await seedShopFor(ctx, [warmBuyer.userId], typicalBuyer);
       await seedUsers(ctx.database, 'er', neighbours);
       await seedNeighbourOrders(ctx.database, 'er', neighbours, 50);
       const applicationIds = [];
       for (const b of [engineBuyer, handBuyer, rowBuyer]) applicationIds.push(await insertErasingApplication(ctx, b.userId));
+      const warmApplication = await insertErasingApplication(ctx, warmBuyer.userId);
       await analyze(ctx.database);
+
+      bench.log('warm-up: a typical buyer…');
+      const warm = await eraseWithEngine(ctx, warmApplication);
 
       bench.log('engine…');
       const engine = await eraseWithEngine(ctx, applicationIds[0]);
       const steps = await exec(
         ctx.database,
-        `SELECT seq, spec->>'kind' AS kind, spec->>'table' AS table, spec->'tables' AS tables, rows, done_at FROM erasure_steps WHERE run_id = $1 ORDER BY seq`,
+        `SELECT seq, spec->>'kind' AS kind, spec->>'table' AS table, spec->'tables' AS tables, result->>'level' AS level, rows, done_at FROM erasure_steps WHERE run_id = $1 ORDER BY seq`,
         [engine.runId],
       );
       const vacuumed: string[] = steps.filter((s) => s.kind === 'vacuum').flatMap((s) => (s.tables as string[]) ?? []);
+      const scrub = (steps.find((s) => s.kind === 'vacuum')?.level ?? 'vacuum') as ScrubLevel;
       const engineRows = new Map<string, number>(steps.filter((s) => s.kind === 'sql').map((s) => [s.table as string, Number(s.rows)]));
       const [run] = await exec(ctx.database, 'SELECT started_at FROM erasure_runs WHERE id = $1', [engine.runId]);
       let previous = new Date(run.started_at).getTime();
@@ -146,7 +164,7 @@ export const erasureScenario: Scenario = {
           }
           await query('COMMIT');
         });
-        await vacuum(ctx, vacuumed);
+        await vacuum(ctx, vacuumed, scrub);
       });
 
       bench.log('row by row…');
@@ -165,11 +183,12 @@ export const erasureScenario: Scenario = {
           }
           await query('COMMIT');
         });
-        await vacuum(ctx, vacuumed);
+        await vacuum(ctx, vacuumed, scrub);
       });
 
       // The engine's own data work, step by step (its SQL and VACUUM steps, job hand-over included),
-      // apart from its proof work (sampling and scanning for leftovers, certificate).
+      // apart from most of its proof work (sampling, scanning for leftovers, certificate). The steps
+      // of the rows kept as they are do the proof's reading of those rows in their one statement.
       const engineDataMs = Object.entries(stepMs)
         .filter(([k]) => k.startsWith('sql ') || k === 'vacuum')
         .reduce((a, [, v]) => a + v, 0);
@@ -210,7 +229,7 @@ export const erasureScenario: Scenario = {
             text: '>= 10x faster',
           }),
         ],
-        details: { shape, neighbours, engineMs: engine.ms, engineDataMs, handMs: hand, rowByRowMs: rowByRow, rowStatements: statements, stepMs, engineRows: Object.fromEntries(engineRows), handRows: Object.fromEntries(handRows), vacuumed },
+        details: { warmUpMs: warm.ms, scrub, shape, neighbours, engineMs: engine.ms, engineDataMs, handMs: hand, rowByRowMs: rowByRow, rowStatements: statements, stepMs, engineRows: Object.fromEntries(engineRows), handRows: Object.fromEntries(handRows), vacuumed },
       };
     } finally {
       await closeContext(ctx);

@@ -20,18 +20,30 @@ export interface AuditEntry {
  * so the chain never forks.
  */
 export async function appendAudit(tx: Db, entry: AuditEntry): Promise<void> {
+  await appendAuditEntries(tx, [entry]);
+}
+
+/** Appends entries in this order, each linked to the one before, with one lock and one insert. */
+export async function appendAuditEntries(tx: Db, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   await tx.execute(sql`SELECT pg_advisory_xact_lock(7242001)`);
   const last = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-  const prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const content = {
-    at: entry.at,
-    actor: entry.actor,
-    action: entry.action,
-    subject: entry.subject ?? null,
-    target: entry.target ?? null,
-    data: entry.data ?? {},
-  };
-  await tx.insert(auditLog).values({ ...content, prevHash, hash: auditHash(prevHash, content) });
+  let prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const rows = entries.map((entry) => {
+    const content = {
+      at: entry.at,
+      actor: entry.actor,
+      action: entry.action,
+      subject: entry.subject ?? null,
+      target: entry.target ?? null,
+      data: entry.data ?? {},
+    };
+    const row = { ...content, prevHash, hash: auditHash(prevHash, content) };
+    prevHash = row.hash;
+    return row;
+  });
+  // One statement: its rows take their sequence numbers in the order listed.
+  await tx.insert(auditLog).values(rows);
 }
 
 export type ChainVerdict = { intact: true; entries: number } | { intact: false; entries: number; firstBadSeq: number; reason: string };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDataMap, storeSchema, type DataMap } from './erasure-datamap.ts';
-import { orderTables, planErasure, reachPath, survivingColumns } from './erasure-plan.ts';
+import { changesNothing, orderTables, planErasure, reachPath, survivingColumns } from './erasure-plan.ts';
 import { buildCountSql, buildPurgeSql, buildStepSql } from './erasure-sql.ts';
 
 const store = storeSchema.parse({
@@ -56,6 +56,23 @@ describe('the erasure planner', () => {
     expect(plan.steps.some((s) => s.kind === 'sql' && s.table === 'public.audit')).toBe(false);
     const vacuum = plan.steps.find((s) => s.kind === 'vacuum');
     expect(vacuum).toMatchObject({ tables: ['public.users', 'shop.addresses', 'shop.order_items', 'shop.orders', 'shop.views'] });
+  });
+
+  it('plans the steps that change nothing right before the verification, which they read for', () => {
+    const payments = {
+      rows: 'retain',
+      reach: { column: 'order_id', references: 'shop.orders.id' },
+      retain: { legalBasis: 'E-Commerce Law Art. 31', period: 'P3Y', from: 'paid_at' },
+      columns: { id: 'non_personal', order_id: 'non_personal', paid_at: 'non_personal' },
+    };
+    const withKept = { stores: [storeSchema.parse({ ...store, tables: { ...store.tables, 'shop.payments': payments } })] };
+    expect(checkDataMap(withKept)).toEqual([]);
+    const plan = planErasure(withKept);
+    const at = plan.steps.findIndex((s) => s.kind === 'verify');
+    expect(plan.steps.slice(at - 2, at)).toMatchObject([{ kind: 'await_downstream' }, { kind: 'sql', table: 'shop.payments', sets: [] }]);
+    expect(plan.steps.filter((s) => s.kind === 'sql' && changesNothing(s)).map((s) => s.kind === 'sql' && s.table)).toEqual(['shop.payments']);
+    // Nothing of it is rewritten: no scrub.
+    expect(plan.steps.find((s) => s.kind === 'vacuum')).toMatchObject({ tables: ['public.users', 'shop.addresses', 'shop.order_items', 'shop.orders', 'shop.views'] });
   });
 
   it('follows references to the identity', () => {

@@ -185,6 +185,9 @@ export function tableStep(map: DataMap, table: MappedTable): SqlStep | null {
   return step;
 }
 
+/** A step that neither deletes nor changes a column: it only counts the rows the subject keeps. */
+export const changesNothing = (step: SqlStep): boolean => step.rows !== 'delete' && step.sets.length === 0;
+
 /** Columns whose values a subject's rows still hold after erasure (none when the rows are deleted). */
 export function survivingColumns(spec: TableSpec): string[] {
   if (spec.rows === 'delete') return [];
@@ -212,19 +215,24 @@ export function categoriesOf(map: DataMap): string[] {
  * The whole run. Order matters: identifiers are read first (the buyer's key still exists), data
  * steps run children first, the mailbox is emptied before the scan looks at it, downstream must
  * confirm before the scan and the keys go, and the keys go last but one — only the certificate,
- * its mail and the purge of that mail come after.
+ * its mail and the purge of that mail come after. The steps that change nothing come right before
+ * the verification: they read the rows the subject keeps, and in the same reading look for the
+ * subject's identifiers in them, so the verification need not read those rows again.
  */
 export function planErasure(map: DataMap): Plan {
   const steps: StepSpec[] = [{ kind: 'prepare' }];
   const touched = new Map<string, string[]>();
+  const kept: SqlStep[] = [];
   for (const table of orderTables(map)) {
     const step = tableStep(map, table);
     if (!step) continue;
-    steps.push(step);
-    if (step.rows === 'delete' || step.sets.length > 0) {
-      if (!touched.has(step.store)) touched.set(step.store, []);
-      touched.get(step.store)!.push(step.table);
+    if (changesNothing(step)) {
+      kept.push(step);
+      continue;
     }
+    steps.push(step);
+    if (!touched.has(step.store)) touched.set(step.store, []);
+    touched.get(step.store)!.push(step.table);
   }
   // Key patterns and path templates: nothing references them, so they go after the tables.
   for (const store of map.stores) {
@@ -242,6 +250,7 @@ export function planErasure(map: DataMap): Plan {
   }
   steps.push({ kind: 'await_downstream' });
   if (allTables(map).some((t) => t.spec.rows === 'handled' && t.spec.handledBy === 'identity')) steps.push({ kind: 'unlink' });
+  steps.push(...kept);
   steps.push({ kind: 'verify' }, { kind: 'shred' }, { kind: 'certificate' }, { kind: 'notify' }, { kind: 'finish' });
   return { steps, categories: categoriesOf(map) };
 }

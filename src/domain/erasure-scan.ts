@@ -1,6 +1,6 @@
 import type { IdentifierKind } from './erasure-datamap.ts';
-import type { ReachPath } from './erasure-plan.ts';
-import { Params, quoteIdent, quoteTable, subjectPredicate, type ParamRef } from './erasure-sql.ts';
+import type { ReachPath, SqlStep } from './erasure-plan.ts';
+import { Params, quoteIdent, quoteTable, retentionStart, subjectPredicate, type ParamRef } from './erasure-sql.ts';
 
 /**
  * The verification scan looks for a subject's identifiers and sampled values ("needles") in every
@@ -96,14 +96,34 @@ export function phonePattern(digits: string): string {
   return digits.split('').join('[ ().+/-]*');
 }
 
+/** The needles as the table `n`, from the scan's one JSON parameter (`needlesJson`). */
+const needlesTable = (param: string): string =>
+  `n AS MATERIALIZED (SELECT e->>0 AS v, e->>1 AS loose, e->>2 AS stable, (e->>3)::boolean AS d, (e->>4)::boolean AS s, i FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS x(e, i))`;
+
+/**
+ * The first, cheap filter of a row's text as it is (`text`), for the needles `which` selects: LIKE
+ * with a text needle's characters that lower-casing leaves alone (`caseStablePattern`: most rows
+ * fail here, before the costly lower-casing). A phone's digits in order with anything between let
+ * through nearly every row of ids and amounts, so a row that passes that pattern must also match
+ * the phones' regular expression, which needs no lower-casing (digits and separators only).
+ */
+function firstFilter(text: string, which: string): string {
+  const phones = `FROM n WHERE ${which} AND n.d`;
+  return (
+    `${text} LIKE ANY ((SELECT array_agg(n.stable) FROM n WHERE ${which} AND NOT n.d)::text[]) ` +
+    `OR (${text} LIKE ANY ((SELECT array_agg(n.stable) ${phones})::text[]) AND ${text} ~ (SELECT string_agg(n.v, '|') ${phones}))`
+  );
+}
+
+/** Whether the needle `n` occurs in the lower-cased `text`, exactly. */
+const needleIn = (text: string): string => `CASE WHEN n.d THEN ${text} ~ n.v ELSE ${text} LIKE n.v END`;
+
 /**
  * One query per table: which needles (by 1-based position) occur in how many rows. The needles
  * travel as one JSON parameter (`needlesJson`). Hits are rare, so each row's text is built once
  * (`OFFSET 0` keeps PostgreSQL from inlining it per use) and passes two cheap filters, each with
- * every needle at once: LIKE on the text as it is with the needle's characters that lower-casing
- * leaves alone (`caseStablePattern`: most rows fail here, before the costly lower-casing), then
- * LIKE on the lower-cased text, a phone as its digits in order with anything between. Only the
- * rows that pass both are matched needle by needle, exactly, to say which.
+ * every needle at once: `firstFilter` on the text as it is, then LIKE on the lower-cased text. Only
+ * the rows that pass both are matched needle by needle, exactly, to say which.
  */
 export function buildScanSql(input: ScanQueryInput): { text: string; params: ParamRef[] } {
   const params = new Params();
@@ -114,18 +134,50 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
   const twoTexts = weakText !== null && !strongOnly;
   const raw = twoTexts ? `${text} AS raw, ${weakText} AS wraw` : `${text} AS raw`;
   const lowered = twoTexts ? `${ASCII_LOWER('r0.raw')} AS txt, ${ASCII_LOWER('r0.wraw')} AS wtxt` : `${ASCII_LOWER('r0.raw')} AS txt`;
-  const filter = (pattern: string, alias: string, [all, weak]: [string, string]) =>
-    twoTexts
-      ? `${alias}.${all} LIKE ANY ((SELECT array_agg(n.${pattern}) FROM n WHERE n.s)::text[]) OR ${alias}.${weak} LIKE ANY ((SELECT array_agg(n.${pattern}) FROM n WHERE NOT n.s)::text[])`
-      : `${alias}.${all} LIKE ANY ((SELECT array_agg(n.${pattern}) FROM n${strongOnly ? ' WHERE n.s' : ''})::text[])`;
+  // Which needles each text is matched against: the strong ones (or all) in the row's whole text,
+  // the weak ones in the text of the columns the erasure changes.
+  const texts: Array<{ which: string; raw: string; lowered: string }> = twoTexts
+    ? [
+        { which: 'n.s', raw: 'r0.raw', lowered: 'r1.txt' },
+        { which: 'NOT n.s', raw: 'r0.wraw', lowered: 'r1.wtxt' },
+      ]
+    : [{ which: strongOnly ? 'n.s' : 'true', raw: 'r0.raw', lowered: 'r1.txt' }];
+  const first = texts.map((t) => firstFilter(t.raw, t.which)).join(' OR ');
+  const second = texts.map((t) => `${t.lowered} LIKE ANY ((SELECT array_agg(n.loose) FROM n WHERE ${t.which})::text[])`).join(' OR ');
   const subjectText = twoTexts ? `CASE WHEN n.s THEN r.txt ELSE r.wtxt END` : 'r.txt';
   return {
     text:
-      `WITH n AS MATERIALIZED (SELECT e->>0 AS v, e->>1 AS loose, e->>2 AS stable, (e->>3)::boolean AS d, (e->>4)::boolean AS s, i FROM jsonb_array_elements(${needles}::jsonb) WITH ORDINALITY AS x(e, i)) ` +
+      `WITH ${needlesTable(needles)} ` +
       `SELECT m.i::int AS i, count(*)::int AS rows FROM (` +
       `SELECT r1.txt${twoTexts ? ', r1.wtxt' : ''} FROM (SELECT ${lowered} FROM (SELECT ${raw} FROM ${from} OFFSET 0) AS r0 ` +
-      `WHERE ${filter('stable', 'r0', ['raw', 'wraw'])} OFFSET 0) AS r1 WHERE ${filter('loose', 'r1', ['txt', 'wtxt'])}` +
-      `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE ${strongOnly ? 'n.s AND ' : ''}CASE WHEN n.d THEN ${subjectText} ~ n.v ELSE ${subjectText} LIKE n.v END) AS m GROUP BY m.i`,
+      `WHERE ${first} OFFSET 0) AS r1 WHERE ${second}` +
+      `) AS r CROSS JOIN LATERAL (SELECT n.i FROM n WHERE ${strongOnly ? 'n.s AND ' : ''}${needleIn(subjectText)}) AS m GROUP BY m.i`,
+    params: params.list,
+  };
+}
+
+/**
+ * The statement of a step that changes nothing (`changesNothing`), which also does the
+ * verification's work on those rows in the same reading: how many rows the subject keeps (with the
+ * earliest and latest start of their retention, as `buildStepSql` returns them) and, in `hits`, for
+ * each row that holds an identifier (a strong needle) their 1-based positions. In rows the erasure
+ * leaves as they are, only identifiers count (`ScanQueryInput.weak`). The rows that pass the first
+ * filter (rare) are gathered while counting and matched exactly once the reading is done: matching
+ * row by row in a subquery would make PostgreSQL's estimate, and so its JIT compilation, cost more
+ * than the reading.
+ */
+export function buildKeptRowsSql(step: SqlStep, columns: string[]): { text: string; params: ParamRef[] } {
+  const params = new Params();
+  const where = subjectPredicate(step.reach, params).text;
+  const needles = params.add({ ref: 'needles_json' });
+  const start = step.retain ? retentionStart(step.retain) : null;
+  const matched = `(SELECT array_agg(n.i::int) FROM n WHERE n.s AND ${needleIn('l.txt')})`;
+  return {
+    text:
+      `WITH ${needlesTable(needles)} ` +
+      `SELECT a.n${start ? ', a.earliest, a.latest' : ''}, (SELECT jsonb_agg(h.m) FROM (SELECT ${matched} AS m FROM (SELECT ${ASCII_LOWER('c.raw')} AS txt FROM unnest(a.candidates) AS c(raw)) AS l) AS h WHERE h.m IS NOT NULL) AS hits ` +
+      `FROM (SELECT count(*)::int AS n${start ? ', min(r0.f) AS earliest, max(r0.f) AS latest' : ''}, array_agg(r0.raw) FILTER (WHERE ${firstFilter('r0.raw', 'n.s')}) AS candidates FROM (` +
+      `SELECT ${start ? `${start} AS f, ` : ''}${rowText(columns)} AS raw FROM ${quoteTable(step.table)} AS t WHERE ${where} OFFSET 0) AS r0) AS a`,
     params: params.list,
   };
 }

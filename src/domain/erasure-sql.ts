@@ -92,6 +92,11 @@ function setExpression(set: SetOperation, params: Params): string {
   }
 }
 
+/** When a retained row's period starts (`t` is the table's alias). */
+export function retentionStart(retain: NonNullable<SqlStep['retain']>): string {
+  return `COALESCE(t.${quoteIdent(retain.from)}${retain.fallbackFrom ? `, t.${quoteIdent(retain.fallbackFrom)}` : ''})`;
+}
+
 /**
  * The statement of a step. Delete and update return `n`; a retain step also returns the earliest
  * and latest start of the retention period (`earliest`, `latest`), from which the purge dates follow.
@@ -100,7 +105,7 @@ export function buildStepSql(step: SqlStep): BuiltSql {
   const params = new Params();
   const table = `${quoteTable(step.table)} AS t`;
   const where = reachPredicate(step.reach, 't', params);
-  const from = step.retain ? `COALESCE(t.${quoteIdent(step.retain.from)}${step.retain.fallbackFrom ? `, t.${quoteIdent(step.retain.fallbackFrom)}` : ''})` : null;
+  const from = step.retain ? retentionStart(step.retain) : null;
   const returning = from ? `${from} AS f` : '1 AS f';
   let touched: string;
   if (step.rows === 'delete') {
@@ -129,7 +134,7 @@ export function buildPurgeSql(step: SqlStep, retainedChildren: Array<{ table: st
   if (!step.retain) throw new Error('not a retained table');
   const params = new Params();
   const where = reachPredicate(step.reach, 't', params);
-  const from = `COALESCE(t.${quoteIdent(step.retain.from)}${step.retain.fallbackFrom ? `, t.${quoteIdent(step.retain.fallbackFrom)}` : ''})`;
+  const from = retentionStart(step.retain);
   const due = `${from} + ${params.add({ ref: 'period', value: step.retain.period })}::interval <= ${params.add({ ref: 'now' })}::timestamptz`;
   const waits = retainedChildren.map(
     (c) => `NOT EXISTS (SELECT 1 FROM ${quoteTable(c.table)} AS c WHERE c.${quoteIdent(c.column)} = t.${quoteIdent(c.parentColumn)})`,

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { parentsOf, tableOf } from '../domain/erasure-datamap.ts';
 import { type SqlStep } from '../domain/erasure-plan.ts';
-import { buildPurgeSql, quoteIdent, quoteTable, subjectPredicate } from '../domain/erasure-sql.ts';
+import { buildPurgeSql, quoteTable, retentionStart, subjectPredicate } from '../domain/erasure-sql.ts';
 import { addPeriod } from '../domain/erasure-retention.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { dataMap, type LoadedDataMap } from './datamap.ts';
@@ -80,7 +80,7 @@ export async function runRetentionJob(ctx: AppContext, data: { runId: string }):
     let nextDue: Date | null = null;
     if (remaining > 0) {
       const predicate = subjectPredicate(spec.reach);
-      const from = `COALESCE(t.${quoteIdent(spec.retain.from)}${spec.retain.fallbackFrom ? `, t.${quoteIdent(spec.retain.fallbackFrom)}` : ''})`;
+      const from = retentionStart(spec.retain);
       const [row] = await connection.query(
         `SELECT min(${from}) AS f FROM ${quoteTable(spec.table)} AS t WHERE ${predicate.text}`,
         resolveParams(predicate.params, { userId: run.userId, subjectId: run.subjectId, now }),

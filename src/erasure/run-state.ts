@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
-import { appendAudit } from '../audit/audit-log.ts';
+import { appendAudit, appendAuditEntries } from '../audit/audit-log.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { describeStep } from '../domain/erasure-plan.ts';
 import { erasureRuns, erasureSteps } from './erasure.tables.ts';
@@ -92,26 +92,42 @@ export async function markStepDone(
   tx: Db,
   run: RunRow,
   step: StepRow,
-  outcome: { rows?: number | null; result?: Record<string, unknown> },
+  outcome: StepOutcome,
   options: { next?: boolean } = {},
 ): Promise<void> {
-  const now = ctx.clock.now();
-  const updated = await tx
-    .update(erasureSteps)
-    .set({ state: 'done', rows: outcome.rows ?? null, result: outcome.result ?? null, doneAt: now, leaseUntil: null, retryAt: null })
-    .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq), eq(erasureSteps.state, 'pending')))
-    .returning({ seq: erasureSteps.seq });
-  if (updated.length === 0) throw new StepAlreadyDone();
-  await tx.update(erasureRuns).set({ updatedAt: now }).where(eq(erasureRuns.id, run.id));
-  const label = describeStep(step.spec);
-  await appendAudit(tx, {
-    at: now,
-    actor: 'system',
-    action: 'erasure.step_done',
-    subject: run.subjectId,
-    target: run.id,
-    data: { seq: step.seq, kind: step.spec.kind, store: label.store, table: label.table, action: label.action, rows: outcome.rows ?? null },
-  });
+  await markStepsDone(ctx, tx, run, [{ step, outcome, at: ctx.clock.now() }], options);
+}
+
+export interface StepOutcome {
+  rows?: number | null;
+  result?: Record<string, unknown>;
+}
+
+/** `markStepDone` for steps done in one transaction (a group of statements), each at its own time: one audit append for all. */
+export async function markStepsDone(ctx: AppContext, tx: Db, run: RunRow, done: Array<{ step: StepRow; outcome: StepOutcome; at: Date }>, options: { next?: boolean } = {}): Promise<void> {
+  for (const { step, outcome, at } of done) {
+    const updated = await tx
+      .update(erasureSteps)
+      .set({ state: 'done', rows: outcome.rows ?? null, result: outcome.result ?? null, doneAt: at, leaseUntil: null, retryAt: null })
+      .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq), eq(erasureSteps.state, 'pending')))
+      .returning({ seq: erasureSteps.seq });
+    if (updated.length === 0) throw new StepAlreadyDone();
+  }
+  await tx.update(erasureRuns).set({ updatedAt: ctx.clock.now() }).where(eq(erasureRuns.id, run.id));
+  await appendAuditEntries(
+    tx,
+    done.map(({ step, outcome, at }) => {
+      const label = describeStep(step.spec);
+      return {
+        at,
+        actor: 'system',
+        action: 'erasure.step_done',
+        subject: run.subjectId,
+        target: run.id,
+        data: { seq: step.seq, kind: step.spec.kind, store: label.store, table: label.table, action: label.action, rows: outcome.rows ?? null },
+      };
+    }),
+  );
   if (options.next !== false && !chain.getStore()) await enqueueStep(ctx, tx, run.id);
 }
 

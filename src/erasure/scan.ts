@@ -7,6 +7,7 @@ import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
 import { storeConnector, type StoreConnector } from './connectors/connector.ts';
 import { Slots } from '../concurrency/slots.ts';
+import type { KeptRowsReading } from './kept-rows-readings.ts';
 
 export interface TableHit {
   store: string;
@@ -30,9 +31,12 @@ export interface DatabaseScan {
 const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean', 'bytea']);
 
 /** The columns of each table of a store whose type cannot hold a needle, by `schema.table`. */
-async function unscannableColumns(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Set<string>>> {
+export async function unscannableColumns(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Set<string>>> {
+  // The catalog itself: information_schema's views cost more than the reading of a small table.
   const rows = await query(
-    `SELECT table_schema || '.' || table_name AS t, column_name AS c, data_type AS type FROM information_schema.columns WHERE table_schema || '.' || table_name = ANY($1::text[])`,
+    `SELECT ns.nspname || '.' || cl.relname AS t, a.attname AS c, format_type(a.atttypid, NULL) AS type FROM pg_attribute AS a ` +
+      `JOIN pg_class AS cl ON cl.oid = a.attrelid JOIN pg_namespace AS ns ON ns.oid = cl.relnamespace ` +
+      `WHERE ns.nspname || '.' || cl.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped`,
     [tables],
   );
   const skip = new Map<string, Set<string>>();
@@ -58,16 +62,18 @@ export type ScanScope = 'subject' | 'everything';
 /**
  * Scans every column of the mapped tables of every store (rows as `scope` says), plus the job
  * tables, for the needles. In the subject's own rows, weak needles count only in the columns the
- * erasure changes (see `ScanQueryInput.weak`). With `excludeSubject` (the start of a run: which
- * candidate values does anyone else's data hold?), the subject's own rows are left out, and a
- * needle is looked for only until one table holds it (that one hit is the answer).
+ * erasure changes (see `ScanQueryInput.weak`). A table's entry in `readings` (which found nothing)
+ * stands for the subject's rows of it: only the other rows (scope `everything`) are read here. With
+ * `excludeSubject` (the start of a run: which candidate values does anyone else's data hold?), the
+ * subject's own rows are left out, and a needle is looked for only until one table holds it (that
+ * one hit is the answer).
  */
 export async function scanDatabases(
   ctx: AppContext,
   map: DataMap,
   needles: Needle[],
   subject: Omit<ParamValues, 'now' | 'needles' | 'hmac'>,
-  options: { scope: ScanScope; excludeSubject?: boolean },
+  options: { scope: ScanScope; excludeSubject?: boolean; readings?: Map<string, KeptRowsReading> },
 ): Promise<DatabaseScan> {
   const report: DatabaseScan = { tables: 0, columns: 0, hits: [] };
   if (needles.length === 0) return report;
@@ -93,6 +99,15 @@ export async function scanDatabases(
       if (options.excludeSubject) {
         // Only the subject's rows would be read, and they are left out: nothing to learn.
         if (!only) targets.push({ table, columns, exceptSubject: path ?? undefined });
+        continue;
+      }
+      const reading = path ? options.readings?.get(`${store.store}:${table}`) : undefined;
+      if (reading && path) {
+        // The subject's rows were read by their own step, right before, and held nothing (kept-rows-readings.ts).
+        if (only) {
+          report.tables += 1;
+          report.columns += reading.columns;
+        } else targets.push({ table, columns, exceptSubject: path });
         continue;
       }
       const surviving = new Set(survivingColumns(spec));

@@ -1,17 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { TestApp } from '../helpers/test-app.ts';
 import { DATABASE_KINDS } from '../helpers/test-databases.ts';
 import { erasureRuns, erasureSteps } from '../../src/erasure/erasure.tables.ts';
+import { retryFailedRun } from '../../src/erasure/admin-actions.ts';
 import { shopOrders } from '../../src/shop/shop.tables.ts';
 import { beginErasure, demoAppWithAda, drainJobs, giveBuyerEverything, randomTag } from './erasure-fixtures.ts';
 
 /**
  * The tables the erasure leaves as they are (the retained orders, their items and payments) are
- * read once, by the verification: a copy of the buyer's email or phone planted in one must fail the
- * run, whether it was there before the run or written while it ran. A weak value (an address line)
- * counts only in the columns the erasure changes: a retained column that also holds it is retained
- * data, and a column the erasure should have changed but did not is caught all the same.
+ * read once, by the steps that count their rows, right before the verification, which takes those
+ * readings: a copy of the buyer's email or phone planted in one must fail the run, whether it was
+ * there before the run or written while it ran. A reading that found something, or one older than
+ * a minute, is read again by the verification. A weak value (an address line) counts only in the
+ * columns the erasure changes: a retained column that also holds it is retained data, and a
+ * column the erasure should have changed but did not is caught all the same.
  */
 describe.each(DATABASE_KINDS)('residue in tables the erasure leaves unchanged (%s)', (kind) => {
   let t: TestApp;
@@ -42,14 +45,64 @@ describe.each(DATABASE_KINDS)('residue in tables the erasure leaves unchanged (%
          WHEN (OLD.secrets_enc IS NULL AND NEW.secrets_enc IS NOT NULL) EXECUTE FUNCTION plant_residue();`,
     );
   }
+  const adasItemsNow = (set: string) => t.ctx.database.executeSql(adasItems(set));
   const adasItems = (set: string) => `UPDATE shop.order_items SET ${set} WHERE order_id IN (SELECT id FROM shop.orders WHERE buyer_id = '${ada}')`;
+
+  /** The steps of a run, in order, with their table (sql) and what they recorded. */
+  async function stepsOfRun(runId: string): Promise<Array<{ kind: string; table?: string; rows: number | null; result: Record<string, unknown> | null }>> {
+    const rows = await t.ctx.db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId)).orderBy(erasureSteps.seq);
+    return rows.map((r) => ({ kind: r.spec.kind, table: (r.spec as { table?: string }).table, rows: r.rows, result: r.result }));
+  }
 
   it('completes a clean run, having read the unchanged tables', async () => {
     const { state, runId } = await erase();
     expect(state).toBe('completed');
-    const [verify] = await t.ctx.db.select().from(erasureSteps).where(and(eq(erasureSteps.runId, runId), sql`${erasureSteps.spec}->>'kind' = 'verify'`));
+    const steps = await stepsOfRun(runId);
+    const verify = steps.find((s) => s.kind === 'verify')!;
     expect(verify.result).toMatchObject({ hits: 0 });
     expect((verify.result as { tables: number }).tables).toBeGreaterThanOrEqual(20);
+    // The steps that only count kept rows come right before the verification, and read them for it.
+    const beforeVerify = steps.slice(0, steps.indexOf(verify)).reverse();
+    const kept = beforeVerify.slice(0, beforeVerify.findIndex((s) => s.kind !== 'sql' || !s.result?.reading));
+    expect(kept.map((s) => s.table)).toEqual(expect.arrayContaining(['shop.orders', 'shop.order_items', 'shop.payments']));
+    for (const step of kept) expect(step.result?.reading).toMatchObject({ columns: expect.any(Number), hits: [] });
+    expect(kept.find((s) => s.table === 'shop.order_items')!.rows).toBeGreaterThan(0);
+    expect(steps.filter((s) => s.result?.reading).length).toBe(kept.length);
+  });
+
+  it("fails on an email its step's reading found, and completes once it is removed and the run retried", async () => {
+    await adasItemsNow(`product_name = 'Gift for ada@example.com'`);
+    const { state, failureReason, runId } = await erase();
+    expect(state).toBe('failed');
+    const items = (await stepsOfRun(runId)).find((s) => s.table === 'shop.order_items')!;
+    const [hit] = (items.result?.reading as { hits: Array<{ needle: number; rows: number }> }).hits;
+    expect(hit).toMatchObject({ needle: 0, rows: expect.any(Number) });
+    expect(hit.rows).toBeGreaterThan(1);
+    expect(failureReason).toContain(`email in shop:shop.order_items (${hit.rows} rows)`);
+
+    // The reading found the copy: the verification of the retried run reads the table itself.
+    await adasItemsNow(`product_name = 'Gift'`);
+    await retryFailedRun(t.ctx, runId, { subjectId: 'sub_admin' });
+    await drainJobs(t.ctx);
+    const [again] = await t.ctx.db.select().from(erasureRuns).where(eq(erasureRuns.id, runId));
+    expect(again.state).toBe('completed');
+  });
+
+  it('reads a kept table again when its reading is older than a minute', async () => {
+    // When the payments' step is marked done: its reading (clean) is dated two minutes back, and
+    // Ada's phone lands in those rows, after the reading and before the verification.
+    await t.ctx.database.executeSql(
+      `CREATE FUNCTION stale_reading() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+         NEW.done_at := NEW.done_at - interval '2 minutes';
+         UPDATE shop.payments SET method = 'call 138 0000 0001' WHERE buyer_id = '${ada}';
+         RETURN NEW; END $$;
+       CREATE TRIGGER stale_reading BEFORE UPDATE ON erasure_steps FOR EACH ROW
+         WHEN (NEW.state = 'done' AND OLD.state = 'pending' AND NEW.spec->>'table' = 'shop.payments') EXECUTE FUNCTION stale_reading();`,
+    );
+    const { state, failureReason, runId } = await erase();
+    expect((await stepsOfRun(runId)).find((s) => s.table === 'shop.payments')!.result?.reading).toMatchObject({ hits: [] });
+    expect(state).toBe('failed');
+    expect(failureReason).toContain('phone in shop:shop.payments');
   });
 
   it('takes a weak value that a retained column also holds for retained data, not a leftover', async () => {

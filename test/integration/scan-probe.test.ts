@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-databases.ts';
-import { ASCII_LOWER, buildProbeSql, buildScanSql, needlesInText, type Needle } from '../../src/domain/erasure-scan.ts';
+import { ASCII_LOWER, buildKeptRowsSql, buildProbeSql, buildScanSql, needlesInText, type Needle } from '../../src/domain/erasure-scan.ts';
 import { resolveParams } from '../../src/erasure/params.ts';
 import type { RawResult } from '../../src/db/database.ts';
 
@@ -21,7 +21,8 @@ function generator(seed: number) {
  * The scan's two queries run on the database: the first pass at the start of a run (every needle
  * its rows hold, however the needles' matches overlap or hide one another, and no needle they do
  * not hold) and the verification's filtered query (the same, with weak needles counted in the
- * subject's rows only in the columns the erasure changes).
+ * subject's rows only in the columns the erasure changes), and the statement of a step that keeps
+ * the subject's rows as they are, which counts them and does the verification's reading of them.
  */
 describe.each(DATABASE_KINDS)('the verification scan on the database (%s)', (kind) => {
   let test: TestDatabase;
@@ -52,6 +53,15 @@ describe.each(DATABASE_KINDS)('the verification scan on the database (%s)', (kin
     const built = buildScanSql({ table, columns: ['a', 'b'], weak: { path: owner, columns: ['a'] } });
     const result = (await test.database.executeSql(built.text, resolveParams(built.params, params(needles)))) as RawResult;
     return new Map((result.rows as Array<{ i: number; rows: number }>).map((r) => [Number(r.i) - 1, Number(r.rows)]));
+  };
+  /** The statement of a step that keeps the subject's rows as they are: how many, and needle → rows holding it. */
+  const kept = async (needles: Needle[]) => {
+    const built = buildKeptRowsSql({ kind: 'sql', store: 'probe', table, rows: 'update', reach: owner, sets: [] }, ['a', 'b']);
+    const result = (await test.database.executeSql(built.text, resolveParams(built.params, params(needles)))) as RawResult;
+    const [row] = result.rows as Array<{ n: number; hits: number[][] | null }>;
+    const hits = new Map<number, number>();
+    for (const matched of row.hits ?? []) for (const i of matched) hits.set(i - 1, (hits.get(i - 1) ?? 0) + 1);
+    return { rows: Number(row.n), hits };
   };
   /** What reading the rows one by one finds (the scan's row-by-row pass, in JavaScript). */
   const truth = (rows: Array<[string, string]>, needles: Needle[]) => {
@@ -135,6 +145,27 @@ describe.each(DATABASE_KINDS)('the verification scan on the database (%s)', (kin
           : { ...text(word(2 + random.int(3)).trim().toLowerCase() || 'ab'), strong: random.int(2) === 0 },
       );
       expect(await scan(needles), `round ${round}`).toEqual(counted(rows, owners, needles));
+    }
+  });
+
+  it('counts the kept rows and the identifiers they hold in one reading, as the verification would', async () => {
+    const random = generator(41);
+    const alphabet = ['a', 'b', 'A', 'B', '1', '2', ' ', '-', '(', '.', '%', '_', '@', 'Ä', 'ä'];
+    const word = (length: number) => Array.from({ length }, () => random.pick(alphabet)).join('');
+    for (let round = 0; round < 12; round++) {
+      const rows: Array<[string, string]> = Array.from({ length: 200 + random.int(800) }, () => [word(3 + random.int(12)), word(random.int(6))]);
+      const owners = rows.map(() => random.pick(['u', 'v']));
+      await load(rows, owners);
+      const needles: Needle[] = Array.from({ length: 3 + random.int(8) }, () =>
+        random.int(2) === 0
+          ? { ...phone(Array.from({ length: 3 + random.int(3) }, () => random.pick(['1', '2'])).join('')), strong: random.int(3) > 0 }
+          : { kind: 'email', value: word(2 + random.int(3)).trim().toLowerCase() || 'a@', strong: random.int(3) > 0 },
+      );
+      // Only the subject's rows, and in them only identifiers (strong needles) count.
+      const mine = rows.filter((_, k) => owners[k] === 'u');
+      const expected = counted(mine, mine.map(() => 'u'), needles);
+      for (const i of expected.keys()) if (!needles[i].strong) expected.delete(i);
+      expect(await kept(needles), `round ${round}`).toEqual({ rows: mine.length, hits: expected });
     }
   });
 });

@@ -1,8 +1,9 @@
 import type { AppContext } from '../../context.ts';
 import type { Db } from '../../db/database.ts';
 import { newId } from '../../ids.ts';
-import type { SqlStep } from '../../domain/erasure-plan.ts';
-import { buildStepSql } from '../../domain/erasure-sql.ts';
+import { changesNothing, type SqlStep } from '../../domain/erasure-plan.ts';
+import { buildStepSql, type BuiltSql } from '../../domain/erasure-sql.ts';
+import { buildKeptRowsSql, type Needle } from '../../domain/erasure-scan.ts';
 import { retentionSummary, type RetentionSummary } from '../../domain/erasure-retention.ts';
 import { dataMap, type LoadedDataMap } from '../datamap.ts';
 import { erasureRetentions } from '../erasure.tables.ts';
@@ -12,17 +13,25 @@ import { storeConnector } from '../connectors/connector.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
 import { RUN_ONLY_IDENTITIES, type IdentityKind } from '../../domain/erasure-datamap.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
-import { lockForStep, markStepDone, StepAlreadyDone, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepDone, markStepsDone, type RunRow, type StepOutcome, type StepRow } from '../run-state.ts';
+import { unscannableColumns } from '../scan.ts';
+import type { KeptRowsReading } from '../kept-rows-readings.ts';
 
 interface SqlOutcome {
   rows: number;
   retention?: RetentionSummary;
+  /** A step that changes nothing: what its reading of the kept rows found for the verification. */
+  reading?: KeptRowsReading;
 }
 
 const toDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
 
-async function execute(query: Query, spec: SqlStep, values: unknown[]): Promise<SqlOutcome> {
-  const built = buildStepSql(spec);
+/** The step's statement: with `reading`, a step that changes nothing also looks for the subject's identifiers in the rows it counts. */
+function stepSql(spec: SqlStep, reading: { columns: string[] } | null): BuiltSql {
+  return reading ? buildKeptRowsSql(spec, reading.columns) : buildStepSql(spec);
+}
+
+async function execute(query: Query, spec: SqlStep, built: BuiltSql, values: unknown[], reading: { columns: string[] } | null): Promise<SqlOutcome> {
   const [row] = await query(built.text, values);
   const rows = Number(row?.n ?? 0);
   const outcome: SqlOutcome = { rows };
@@ -31,10 +40,22 @@ async function execute(query: Query, spec: SqlStep, values: unknown[]): Promise<
   if (spec.retain && rows > 0 && earliest && latest) {
     outcome.retention = retentionSummary(rows, earliest, latest, spec.retain.legalBasis, spec.retain.period);
   }
+  if (reading) outcome.reading = { columns: reading.columns.length, hits: countHits((row?.hits as number[][] | null) ?? []) };
   return outcome;
 }
 
 async function recordDone(ctx: AppContext, tx: Db, run: RunRow, step: StepRow, spec: SqlStep, outcome: SqlOutcome): Promise<void> {
+  await recordRetention(tx, run, spec, outcome);
+  await markStepDone(ctx, tx, run, step, stepOutcome(outcome));
+}
+
+/** What the step's record keeps: its rows, the retention of kept rows, a reading's findings. */
+function stepOutcome(outcome: SqlOutcome): StepOutcome {
+  const result = { ...(outcome.retention && { retention: outcome.retention }), ...(outcome.reading && { reading: outcome.reading }) };
+  return { rows: outcome.rows, result: Object.keys(result).length > 0 ? result : undefined };
+}
+
+async function recordRetention(tx: Db, run: RunRow, spec: SqlStep, outcome: SqlOutcome): Promise<void> {
   if (outcome.retention) {
     await tx
       .insert(erasureRetentions)
@@ -51,7 +72,6 @@ async function recordDone(ctx: AppContext, tx: Db, run: RunRow, step: StepRow, s
       })
       .onConflictDoNothing();
   }
-  await markStepDone(ctx, tx, run, step, { rows: outcome.rows, result: outcome.retention ? { retention: outcome.retention } : undefined });
 }
 
 const markersReady = new WeakSet<object>();
@@ -95,16 +115,21 @@ export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: St
   await ctx.db.transaction(async (tx) => {
     const locked = await lockForStep(tx, run.id, steps[0].seq);
     if (!locked) return;
+    const readings = await readingsOf(ctx, queryOn(tx), run, steps);
+    const done: Parameters<typeof markStepsDone>[3] = [];
     for (const step of steps) {
       const spec = step.spec as SqlStep;
       try {
-        const outcome = await execute(queryOn(tx), spec, await stepValues(ctx, run, spec));
-        await recordDone(ctx, tx, locked, step, spec, outcome);
+        const reading = readings.get(step.seq) ?? null;
+        const built = stepSql(spec, reading);
+        const outcome = await execute(queryOn(tx), spec, built, await stepValues(ctx, run, spec, built, reading?.needles), reading);
+        await recordRetention(tx, locked, spec, outcome);
+        done.push({ step, outcome: stepOutcome(outcome), at: ctx.clock.now() });
       } catch (error) {
-        if (error instanceof StepAlreadyDone) throw error;
         throw new GroupStepFailed(step, error);
       }
     }
+    await markStepsDone(ctx, tx, locked, done);
   });
 }
 
@@ -135,10 +160,42 @@ export async function stepParamValues(ctx: AppContext, run: RunRow, spec: { sets
   return { ...(await identitiesFor(ctx, run, reachedBy)), now: ctx.clock.now(), hmac };
 }
 
-async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep): Promise<unknown[]> {
-  const built = buildStepSql(spec);
+async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep, built: BuiltSql, needles?: Needle[]): Promise<unknown[]> {
   const hmac = built.params.some((p) => p.ref === 'hmac_outer') ? await hmacHalves(ctx, run.id) : undefined;
-  return resolveParams(built.params, { ...(await identitiesFor(ctx, run, spec.reach.identity.kind)), now: ctx.clock.now(), hmac });
+  return resolveParams(built.params, { ...(await identitiesFor(ctx, run, spec.reach.identity.kind)), now: ctx.clock.now(), hmac, needles });
+}
+
+/**
+ * Which of `steps` (PostgreSQL statements) change nothing and so read the kept rows for the
+ * verification too, with the needles to look for and the table's columns that can hold one (as the
+ * verification's own scan reads them). None when the run's sealed needles are gone: the
+ * verification, which needs them as well, then fails on its own.
+ */
+async function readingsOf(ctx: AppContext, query: Query, run: RunRow, steps: StepRow[]): Promise<Map<number, { columns: string[]; needles: Needle[] }>> {
+  const readings = new Map<number, { columns: string[]; needles: Needle[] }>();
+  const kept = steps.filter((step) => changesNothing(step.spec as SqlStep));
+  if (kept.length === 0) return readings;
+  const secrets = await loadRunSecrets(ctx, run);
+  if (!secrets || secrets.needles.length === 0) return readings;
+  const map = dataMap(ctx.config);
+  const tables = kept.map((step) => (step.spec as SqlStep).table);
+  const skip = await unscannableColumns(query, tables);
+  for (const step of kept) {
+    const spec = step.spec as SqlStep;
+    const mapped = map.stores.find((store) => store.store === spec.store)?.tables[spec.table];
+    const columns = Object.keys(mapped?.columns ?? {})
+      .filter((c) => !skip.get(spec.table)?.has(c))
+      .sort();
+    readings.set(step.seq, { columns, needles: secrets.needles });
+  }
+  return readings;
+}
+
+/** `[[1], [1, 2]]` (the needles each matching row holds) as rows per needle, by 0-based position. */
+function countHits(rows: number[][]): KeptRowsReading['hits'] {
+  const counts = new Map<number, number>();
+  for (const row of rows) for (const i of row) counts.set(i - 1, (counts.get(i - 1) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a - b).map(([needle, n]) => ({ needle, rows: n }));
 }
 
 /**
@@ -163,18 +220,22 @@ export async function runSqlStep(ctx: AppContext, run: RunRow, step: StepRow): P
   }
   const connection = connectStore(ctx, store);
   if (connection.builtin) return runBuiltinSqlSteps(ctx, run, [step]);
-  const values = await stepValues(ctx, run, spec);
 
   await ensureMarkers(connection);
-  const outcome = await connection.transaction(async (query) => {
+  const outcome = await connection.transaction(async (query): Promise<SqlOutcome> => {
     const [marker] = await query('SELECT rows, result FROM adieu_erasure_markers WHERE run_id = $1 AND seq = $2 FOR UPDATE', [run.id, step.seq]);
-    if (marker) return { rows: Number(marker.rows), retention: (marker.result as { retention?: RetentionSummary | null } | null)?.retention ?? undefined };
-    const done = await execute(query, spec, values);
+    if (marker) {
+      const recorded = marker.result as { retention?: RetentionSummary | null; reading?: KeptRowsReading | null } | null;
+      return { rows: Number(marker.rows), retention: recorded?.retention ?? undefined, reading: recorded?.reading ?? undefined };
+    }
+    const reading = (await readingsOf(ctx, query, run, [step])).get(step.seq) ?? null;
+    const built = stepSql(spec, reading);
+    const done = await execute(query, spec, built, await stepValues(ctx, run, spec, built, reading?.needles), reading);
     await query('INSERT INTO adieu_erasure_markers (run_id, seq, rows, result) VALUES ($1, $2, $3, $4)', [
       run.id,
       step.seq,
       done.rows,
-      JSON.stringify({ retention: done.retention ?? null }),
+      JSON.stringify({ retention: done.retention ?? null, reading: done.reading ?? null }),
     ]);
     return done;
   });
@@ -196,7 +257,8 @@ export async function reapplySqlStep(ctx: AppContext, spec: SqlStep, values: Par
   const connector = storeConnector(ctx, store);
   if (connector) return (await connector.execute(spec, values, marker)).rows;
   const connection = connectStore(ctx, store);
-  const resolved = resolveParams(buildStepSql(spec).params, values);
-  if (connection.builtin) return (await execute(queryOn(ctx.db), spec, resolved)).rows;
-  return (await connection.transaction((query) => execute(query, spec, resolved))).rows;
+  const built = buildStepSql(spec);
+  const resolved = resolveParams(built.params, values);
+  if (connection.builtin) return (await execute(queryOn(ctx.db), spec, built, resolved, null)).rows;
+  return (await connection.transaction((query) => execute(query, spec, built, resolved, null))).rows;
 }

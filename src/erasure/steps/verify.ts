@@ -5,16 +5,18 @@ import { scanFiles } from '../file-scan.ts';
 import { scanItemStores } from '../item-scan.ts';
 import { loadRunSecrets } from '../run-secrets.ts';
 import { VerificationFailed } from '../step-errors.ts';
-import { completeStep, type RunRow, type StepRow } from '../run-state.ts';
+import { completeStep, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
+import { readingsForVerification } from '../kept-rows-readings.ts';
 
 /**
  * Before anything is certified: every column of every mapped table (all stores; the subject's rows
  * or every row, per `erasure.verifyScope`), the free-text queues' jobs (job-scan.ts), and every file under
  * the data directory are scanned for the subject's identifiers and sampled values. One hit fails
- * the run, with where it was found (never what). Every table is read once, here: in the subject's
- * rows the identifiers count in every column, the weak values (a name, sampled text) only in the
- * columns the erasure changed (scan.ts). (The document bytes go in the shred step, whose hook checks
- * that none is left.)
+ * the run, with where it was found (never what). Every table is read once: in the subject's rows
+ * the identifiers count in every column, the weak values (a name, sampled text) only in the columns
+ * the erasure changed (scan.ts). The rows the erasure leaves as they are were read right before, by
+ * the steps that count them (kept-rows-readings.ts); every other table is read here. (The document
+ * bytes go in the shred step, whose hook checks that none is left.)
  */
 export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
   const secrets = await loadRunSecrets(ctx, run);
@@ -22,7 +24,8 @@ export async function runVerify(ctx: AppContext, run: RunRow, step: StepRow): Pr
   const { needles } = secrets;
   const scope = ctx.config.erasure.verifyScope;
   const subject = { userId: run.userId, subjectId: run.subjectId, externalId: secrets.externalId ?? null, email: secrets.email, phone: secrets.phone };
-  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope });
+  const readings = readingsForVerification(await stepsOf(ctx.db, run.id), ctx.clock.now());
+  const db = await scanDatabases(ctx, dataMap(ctx.config), needles, subject, { scope, readings });
   const files = scanFiles(ctx.config.dataDir, needles);
   const items = await scanItemStores(ctx, dataMap(ctx.config), needles, { userId: run.userId, subjectId: run.subjectId, now: ctx.clock.now() }, { scope });
   const found = [
