@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
 import { buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
+import { buildCountSql } from '../domain/erasure-sql.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -91,6 +92,7 @@ export async function scanDatabases(
     const connection = connector ? null : connectStore(ctx, store);
     const skip = connector ? await connector.unscannable(Object.keys(store.tables)) : await unscannableColumns(connection!.query, Object.keys(store.tables));
     const targets: ScanQueryInput[] = [];
+    const emptied = new Set<string>();
     for (const [table, spec] of Object.entries(store.tables)) {
       const scannable = (columns: string[]) => columns.filter((c) => !skip.get(table)?.has(c)).sort();
       const path = spec.reach ? reachPath(map, table) : null;
@@ -111,6 +113,7 @@ export async function scanDatabases(
         continue;
       }
       const surviving = new Set(survivingColumns(spec));
+      if (only && spec.rows === 'delete') emptied.add(table);
       targets.push({ table, columns, only, weak: path ? { path, columns: columns.filter((c) => !surviving.has(c)) } : undefined });
     }
     if (connection?.builtin && !jobTablesScanned) {
@@ -125,7 +128,8 @@ export async function scanDatabases(
           const values = { ...subject, now, needles: active.map((i) => needles[i]) };
           report.tables += 1;
           report.columns += target.columns.length;
-          const hits = (await scanTarget(connector ? { connector } : { connection: connection! }, target, values, !!options.excludeSubject)).map((h) => ({
+          const on = connector ? { connector } : { connection: connection!, emptied: emptied.has(target.table) };
+          const hits = (await scanTarget(on, target, values, !!options.excludeSubject)).map((h) => ({
             store: store.store,
             table: target.table,
             needle: active[h.needle],
@@ -143,12 +147,19 @@ export async function scanDatabases(
 
 /** Which of `values.needles` (by position) one table holds, in how many rows (0: not counted). */
 async function scanTarget(
-  on: { connector: StoreConnector } | { connection: StoreConnection },
+  on: { connector: StoreConnector } | { connection: StoreConnection; emptied: boolean },
   target: ScanQueryInput,
   values: ParamValues,
   startOfRun: boolean,
 ): Promise<Array<{ needle: number; rows: number }>> {
   if ('connector' in on) return on.connector.scan(target, values.needles ?? [], values);
+  if (on.emptied && target.only) {
+    // The erasure deleted the subject's rows here: with none left there is nothing to read, and a
+    // count by index costs a fraction of planning the scan's query.
+    const count = buildCountSql({ table: target.table, reach: target.only });
+    const [row] = await on.connection.query(count.text, resolveParams(count.params, values));
+    if (Number(row?.n ?? 0) === 0) return [];
+  }
   // Candidates at the start of a run are often common values: the first pass names them without
   // counting every row that holds one.
   const probe = startOfRun ? await probeTable(on.connection, target, values) : null;

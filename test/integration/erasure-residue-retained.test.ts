@@ -126,6 +126,18 @@ describe.each(DATABASE_KINDS)('residue in tables the erasure leaves unchanged (%
     expect(failureReason).not.toContain(line1);
   });
 
+  it('reads what is left of the subject in a table whose rows the erasure deletes', async () => {
+    // A fault: Ada's reviews that quote her email survive the erasure's delete.
+    await t.ctx.database.executeSql(
+      `UPDATE shop.product_reviews SET body = 'write to ada@example.com' WHERE buyer_id = '${ada}';
+       CREATE FUNCTION keep_review() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF OLD.body LIKE '%ada@%' THEN RETURN NULL; END IF; RETURN OLD; END $$;
+       CREATE TRIGGER keep_review BEFORE DELETE ON shop.product_reviews FOR EACH ROW EXECUTE FUNCTION keep_review();`,
+    );
+    const { state, failureReason } = await erase();
+    expect(state).toBe('failed');
+    expect(failureReason).toMatch(/email in shop:shop\.product_reviews \(\d+ rows?\)/);
+  });
+
   it('fails on an email planted in an unchanged table before prepare', async () => {
     const [order] = await t.ctx.db.select().from(shopOrders).where(eq(shopOrders.buyerId, ada)).limit(1);
     await t.ctx.db.insert(shopOrders).values({ ...order, id: 'ord-gift-ada@example.com' });
