@@ -125,7 +125,8 @@ export function orderTables(map: DataMap): MappedTable[] {
   const storeIndex = new Map(map.stores.map((s, i) => [s.store, i]));
   // The identity root (the accounts table itself) goes last: it becomes the tombstone.
   const isRoot = (t: MappedTable) => !!t.spec.reach && 'identity' in t.spec.reach && t.spec.reach.column === 'id';
-  const rank = (t: MappedTable) => `${isRoot(t) ? 1 : 0}:${String(storeIndex.get(t.store.store)).padStart(3, '0')}:${t.name}`;
+  const ranks = new Map(tables.map((t) => [t.name, `${isRoot(t) ? 1 : 0}:${String(storeIndex.get(t.store.store)).padStart(3, '0')}:${t.name}`]));
+  const rank = (t: MappedTable) => ranks.get(t.name)!;
   const children = new Map<string, Set<string>>();
   for (const t of tables) {
     for (const parent of parentsOf(t.spec)) {
