@@ -159,26 +159,52 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
 /**
  * The statement of a step that changes nothing (`changesNothing`), which also does the
  * verification's work on those rows in the same reading: how many rows the subject keeps (with the
- * earliest and latest start of their retention, as `buildStepSql` returns them) and, in `hits`, for
- * each row that holds an identifier (a strong needle) their 1-based positions. In rows the erasure
- * leaves as they are, only identifiers count (`ScanQueryInput.weak`). The rows that pass the first
- * filter (rare) are gathered while counting and matched exactly once the reading is done: matching
- * row by row in a subquery would make PostgreSQL's estimate, and so its JIT compilation, cost more
- * than the reading.
+ * earliest and latest start of their retention, as `buildStepSql` returns them) and how many of
+ * them may hold an identifier (`suspects`). In rows the erasure leaves as they are only identifiers
+ * (strong needles) count (`ScanQueryInput.weak`), and neither an email nor a phone spans two
+ * columns, so each column is tested on its own, as it is, as `firstFilter` tests a row's text
+ * (`identifierFilters`): no row text is built and nothing is lower-cased, and with plain
+ * aggregates PostgreSQL can read the rows in parallel, as it does for a bare count. The filter lets through every row that holds an
+ * identifier, so no suspect proves there is none; a suspect (rare) is left to the verification's
+ * exact scan.
  */
 export function buildKeptRowsSql(step: SqlStep, columns: string[]): { text: string; params: ParamRef[] } {
   const params = new Params();
   const where = subjectPredicate(step.reach, params).text;
-  const needles = params.add({ ref: 'needles_json' });
   const start = step.retain ? retentionStart(step.retain) : null;
-  const matched = `(SELECT array_agg(n.i::int) FROM n WHERE n.s AND ${needleIn('l.txt')})`;
+  let suspect = 'false';
+  if (columns.length > 0) {
+    const any = `${params.add({ ref: 'identifier_patterns_any' })}::text[]`;
+    const texts = `${params.add({ ref: 'identifier_patterns' })}::text[]`;
+    const phones = `${params.add({ ref: 'phone_regex' })}::text`;
+    // Most values fail the first LIKE ANY (every identifier's case-stable pattern) and cost one test.
+    suspect = columns
+      .map((c) => `t.${quoteIdent(c)}::text`)
+      .map((v) => `(${v} LIKE ANY (${any}) AND (${v} LIKE ANY (${texts}) OR ${v} ~ ${phones}))`)
+      .join(' OR ');
+  }
   return {
     text:
-      `WITH ${needlesTable(needles)} ` +
-      `SELECT a.n${start ? ', a.earliest, a.latest' : ''}, (SELECT jsonb_agg(h.m) FROM (SELECT ${matched} AS m FROM (SELECT ${ASCII_LOWER('c.raw')} AS txt FROM unnest(a.candidates) AS c(raw)) AS l) AS h WHERE h.m IS NOT NULL) AS hits ` +
-      `FROM (SELECT count(*)::int AS n${start ? ', min(r0.f) AS earliest, max(r0.f) AS latest' : ''}, array_agg(r0.raw) FILTER (WHERE ${firstFilter('r0.raw', 'n.s')}) AS candidates FROM (` +
-      `SELECT ${start ? `${start} AS f, ` : ''}${rowText(columns)} AS raw FROM ${quoteTable(step.table)} AS t WHERE ${where} OFFSET 0) AS r0) AS a`,
+      `SELECT count(*)::int AS n${start ? `, min(${start}) AS earliest, max(${start}) AS latest` : ''}, ` +
+      `count(*) FILTER (WHERE ${suspect})::int AS suspects FROM ${quoteTable(step.table)} AS t WHERE ${where}`,
     params: params.list,
+  };
+}
+
+/**
+ * The values of `buildKeptRowsSql`'s filter, from the identifiers among `needles`: the case-stable
+ * LIKE patterns of all of them (`any`: a phone's digits in order with anything between) and of the
+ * texts alone, and the phones' patterns as one regular expression (null without phones: the test
+ * is then never true). A value passes when it matches a text's pattern, or a phone's pattern and
+ * then the regular expression, which only values with the digits in order are tested against.
+ */
+export function identifierFilters(needles: Needle[]): { any: string[]; patterns: string[]; phoneRegex: string | null } {
+  const strong = needles.filter((n) => n.strong);
+  const phones = strong.filter((n) => n.kind === 'phone');
+  return {
+    any: strong.map((n) => caseStablePattern(n.value)),
+    patterns: strong.filter((n) => n.kind !== 'phone').map((n) => caseStablePattern(n.value)),
+    phoneRegex: phones.length > 0 ? phones.map((n) => phonePattern(n.value)).join('|') : null,
   };
 }
 

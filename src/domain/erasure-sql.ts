@@ -21,7 +21,11 @@ export type ParamRef =
   /** The verification scan's needles: `[[pattern, digitsOnly], …]` as JSON. */
   | { ref: 'needles_json' }
   /** The same needles for the scan's first pass: `[[regular expression, value, isPhone], …]` as JSON. */
-  | { ref: 'needles_probe' };
+  | { ref: 'needles_probe' }
+  /** The identifiers' filter of a kept table's reading (`identifierFilters`): all LIKE patterns, the texts' ones, the phones' regular expression. */
+  | { ref: 'identifier_patterns_any' }
+  | { ref: 'identifier_patterns' }
+  | { ref: 'phone_regex' };
 
 export interface BuiltSql {
   text: string;

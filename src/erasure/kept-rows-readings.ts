@@ -3,13 +3,13 @@ import type { StepRow } from './run-state.ts';
 
 /**
  * What a step that changes nothing found when it read the rows the subject keeps (its statement
- * counts them and looks for the subject's identifiers in the same reading): which needles, by
- * position in the run's needles, in how many rows. Never a value.
+ * counts them and looks for the subject's identifiers in the same reading): how many rows may
+ * hold one (`buildKeptRowsSql`). Never a value.
  */
 export interface KeptRowsReading {
   /** How many of the table's columns were read. */
   columns: number;
-  hits: Array<{ needle: number; rows: number }>;
+  suspects: number;
 }
 
 /**
@@ -20,15 +20,16 @@ const FRESH_MS = 60_000;
 
 /**
  * The readings the verification takes in place of reading those rows itself, by `store:table`:
- * recent ones that found nothing. A reading that found something is read again (an admin may have
- * removed the leftover and retried the run), and so is a stale one.
+ * recent ones in which no row may hold an identifier. Where some may, the verification's exact
+ * scan reads the table (it says which identifier, or finds that none is there; an admin may also
+ * have removed a leftover and retried the run), and so it does where the reading is stale.
  */
 export function readingsForVerification(steps: StepRow[], now: Date): Map<string, KeptRowsReading> {
   const taken = new Map<string, KeptRowsReading>();
   for (const step of steps) {
     const reading = (step.result as { reading?: KeptRowsReading } | null)?.reading;
     if (step.spec.kind !== 'sql' || step.state !== 'done' || !reading || !step.doneAt) continue;
-    if (reading.hits.length > 0 || now.getTime() - step.doneAt.getTime() > FRESH_MS) continue;
+    if (reading.suspects !== 0 || now.getTime() - step.doneAt.getTime() > FRESH_MS) continue;
     const spec = step.spec as SqlStep;
     taken.set(`${spec.store}:${spec.table}`, reading);
   }

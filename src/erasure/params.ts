@@ -1,7 +1,7 @@
 import type { ParamRef } from '../domain/erasure-sql.ts';
 import type { IdentityKind } from '../domain/erasure-datamap.ts';
 import type { Needle } from '../domain/erasure-scan.ts';
-import { needlesJson, needlesProbeJson } from '../domain/erasure-scan.ts';
+import { identifierFilters, needlesJson, needlesProbeJson } from '../domain/erasure-scan.ts';
 
 /** The values behind a planned statement's parameters. */
 export interface ParamValues {
@@ -60,6 +60,12 @@ export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] 
         return needlesJson(values.needles ?? []);
       case 'needles_probe':
         return needlesProbeJson(values.needles ?? []);
+      case 'identifier_patterns_any':
+        return identifierFilters(values.needles ?? []).any;
+      case 'identifier_patterns':
+        return identifierFilters(values.needles ?? []).patterns;
+      case 'phone_regex':
+        return identifierFilters(values.needles ?? []).phoneRegex;
     }
   });
 }

@@ -63,17 +63,20 @@ const CHAIN_BUDGET_MS = 60_000;
  */
 export async function runErasureStepJob(ctx: AppContext, data: { runId: string }, hooks: ErasureHooks): Promise<void> {
   const started = Date.now();
+  let ran: number | null = null;
   for (;;) {
     await ctx.clock.refresh(ctx.db);
     const run = await loadRun(ctx.db, data.runId);
     if (!run || run.state !== 'running') return;
     const pending = await pendingSteps(ctx.db, run.id, MAX_GROUP);
-    if (pending.length === 0) return;
+    // The step just run is still pending: it waits (a barrier, another worker's lease) and a job is queued for it.
+    if (pending.length === 0 || pending[0].seq === ran) return;
     if (Date.now() - started > CHAIN_BUDGET_MS || ctx.jobs.isStopping) {
       await ctx.db.transaction((tx) => enqueueStep(ctx, tx, run.id));
       return;
     }
     const group = leadingBuiltinSqlSteps(dataMap(ctx.config), pending);
+    ran = pending[0].seq;
     if (!(await runSteps(ctx, run, group.length > 0 ? group : [pending[0]], hooks))) return;
   }
 }
@@ -86,7 +89,7 @@ function leadingBuiltinSqlSteps(map: LoadedDataMap, pending: StepRow[]): StepRow
   return end === -1 ? pending : pending.slice(0, end);
 }
 
-/** Runs one step, or a group of statements in Adieu's database; true when all are done and the job may go on. */
+/** Runs one step, or a group of statements in Adieu's database; false when it failed or another worker holds it. */
 async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[], hooks: ErasureHooks): Promise<boolean> {
   const kind = steps[0].spec.kind;
   if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, steps[0].seq))) return false;
@@ -102,12 +105,7 @@ async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[], hooks: E
     });
     return false;
   }
-  const last = steps[steps.length - 1];
-  const [after] = await ctx.db
-    .select({ state: erasureSteps.state })
-    .from(erasureSteps)
-    .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, last.seq)));
-  return after?.state === 'done';
+  return true;
 }
 
 /** Counts a failed attempt: retried with backoff, and after the last attempt the run fails for an admin. */

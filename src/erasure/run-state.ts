@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
+import { queryRows } from '../db/sql.ts';
 import { appendAudit, appendAuditEntries } from '../audit/audit-log.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { describeStep } from '../domain/erasure-plan.ts';
@@ -21,13 +22,13 @@ export async function lockRun(tx: Db, runId: string): Promise<RunRow | null> {
  * does nothing (another worker got there first, or the run was stopped).
  */
 export async function lockForStep(tx: Db, runId: string, seq: number): Promise<RunRow | null> {
-  const run = await lockRun(tx, runId);
-  if (!run || run.state !== 'running') return null;
-  const [step] = await tx
-    .select({ state: erasureSteps.state })
-    .from(erasureSteps)
-    .where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.seq, seq)));
-  return step?.state === 'pending' ? run : null;
+  const [row] = await tx
+    .select({ run: erasureRuns, step: erasureSteps.state })
+    .from(erasureRuns)
+    .leftJoin(erasureSteps, and(eq(erasureSteps.runId, erasureRuns.id), eq(erasureSteps.seq, seq)))
+    .where(eq(erasureRuns.id, runId))
+    .for('update', { of: erasureRuns });
+  return row?.run.state === 'running' && row.step === 'pending' ? row.run : null;
 }
 
 export async function loadRun(db: Db, runId: string): Promise<RunRow | null> {
@@ -103,16 +104,20 @@ export interface StepOutcome {
   result?: Record<string, unknown>;
 }
 
-/** `markStepDone` for steps done in one transaction (a group of statements), each at its own time: one audit append for all. */
+/**
+ * `markStepDone` for steps done in one transaction (a group of statements), each at its own time:
+ * one statement marks them all and one audit append records them.
+ */
 export async function markStepsDone(ctx: AppContext, tx: Db, run: RunRow, done: Array<{ step: StepRow; outcome: StepOutcome; at: Date }>, options: { next?: boolean } = {}): Promise<void> {
-  for (const { step, outcome, at } of done) {
-    const updated = await tx
-      .update(erasureSteps)
-      .set({ state: 'done', rows: outcome.rows ?? null, result: outcome.result ?? null, doneAt: at, leaseUntil: null, retryAt: null })
-      .where(and(eq(erasureSteps.runId, run.id), eq(erasureSteps.seq, step.seq), eq(erasureSteps.state, 'pending')))
-      .returning({ seq: erasureSteps.seq });
-    if (updated.length === 0) throw new StepAlreadyDone();
-  }
+  const marks = JSON.stringify(done.map(({ step, outcome, at }) => ({ seq: step.seq, rows: outcome.rows ?? null, result: outcome.result ?? null, at: at.toISOString() })));
+  const updated = await queryRows(
+    tx,
+    sql`
+    UPDATE ${erasureSteps} AS s SET state = 'done', rows = m.rows, result = m.result, done_at = m.at, lease_until = NULL, retry_at = NULL
+    FROM jsonb_to_recordset(${marks}::jsonb) AS m(seq integer, rows bigint, result jsonb, at timestamptz)
+    WHERE s.run_id = ${run.id} AND s.seq = m.seq AND s.state = 'pending' RETURNING s.seq`,
+  );
+  if (updated.length !== done.length) throw new StepAlreadyDone();
   await tx.update(erasureRuns).set({ updatedAt: ctx.clock.now() }).where(eq(erasureRuns.id, run.id));
   await appendAuditEntries(
     tx,

@@ -31,8 +31,8 @@ export interface DatabaseScan {
  */
 const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean', 'bytea']);
 
-/** The columns of each table of a store whose type cannot hold a needle, by `schema.table`. */
-export async function unscannableColumns(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Set<string>>> {
+/** The type of each column of each table of a store (`format_type`), by `schema.table`. */
+export async function columnTypes(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Map<string, string>>> {
   // The catalog itself: information_schema's views cost more than the reading of a small table.
   const rows = await query(
     `SELECT ns.nspname || '.' || cl.relname AS t, a.attname AS c, format_type(a.atttypid, NULL) AS type FROM pg_attribute AS a ` +
@@ -40,12 +40,20 @@ export async function unscannableColumns(query: StoreConnection['query'], tables
       `WHERE ns.nspname || '.' || cl.relname = ANY($1::text[]) AND a.attnum > 0 AND NOT a.attisdropped`,
     [tables],
   );
-  const skip = new Map<string, Set<string>>();
+  const types = new Map<string, Map<string, string>>();
   for (const row of rows) {
-    if (!UNSCANNABLE_TYPES.has(String(row.type))) continue;
     const table = String(row.t);
-    if (!skip.has(table)) skip.set(table, new Set());
-    skip.get(table)!.add(String(row.c));
+    if (!types.has(table)) types.set(table, new Map());
+    types.get(table)!.set(String(row.c), String(row.type));
+  }
+  return types;
+}
+
+/** The columns of each table of a store whose type cannot hold a needle, by `schema.table`. */
+export async function unscannableColumns(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Set<string>>> {
+  const skip = new Map<string, Set<string>>();
+  for (const [table, columns] of await columnTypes(query, tables)) {
+    skip.set(table, new Set([...columns].filter(([, type]) => UNSCANNABLE_TYPES.has(type)).map(([column]) => column)));
   }
   return skip;
 }

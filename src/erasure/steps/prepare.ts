@@ -12,7 +12,7 @@ import { dataMap } from '../datamap.ts';
 import { erasureDownstream, erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
 import { quarantineHash } from '../../accounts/quarantine-hash.ts';
-import { scanDatabases } from '../scan.ts';
+import { columnTypes, scanDatabases } from '../scan.ts';
 import { scanFiles } from '../file-scan.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
 import { itemConnector, storeConnector } from '../connectors/connector.ts';
@@ -30,6 +30,7 @@ import { recordRunOnForgetList } from '../forget/record-run.ts';
 const SAMPLES_PER_COLUMN = 5;
 const SAMPLE_ROWS = 1000;
 const PERSONAL_ACTIONS = new Set(['delete_row', 'set_null', 'replace', 'pseudonymise', 'generalise']);
+const TEXT_TYPES = new Set(['text', 'character varying']);
 
 /**
  * Samples values of the subject's personal columns (text only, never encrypted ones, never the
@@ -44,6 +45,8 @@ export async function sampleValues(ctx: AppContext, map: DataMap, subject: Omit<
     }
     const connector = storeConnector(ctx, store);
     const connection = connector ? null : connectStore(ctx, store);
+    // Only text is sampled: the catalog says which columns hold it, so no other column is read.
+    const types = connection ? await columnTypes(connection.query, Object.keys(store.tables)) : null;
     for (const [table, spec] of Object.entries(store.tables)) {
       if (spec.rows === 'none') continue;
       const path = reachPath(map, table);
@@ -54,13 +57,14 @@ export async function sampleValues(ctx: AppContext, map: DataMap, subject: Omit<
           !c.encrypted &&
           column !== spec.reach?.column &&
           (c.identifier || c.category) &&
-          !(c.action === 'generalise' && c.generalise.method === 'keep'),
+          !(c.action === 'generalise' && c.generalise.method === 'keep') &&
+          (!types || TEXT_TYPES.has(types.get(table)?.get(column) ?? '')),
       );
-      for (const [column, c] of columns) {
-        const found = connector
-          ? await connector.sample(table, column, path, { ...subject, now: ctx.clock.now() }, SAMPLES_PER_COLUMN)
-          : await sampleColumn(connection!, table, column, path, subject, ctx.clock.now());
-        for (const value of found) {
+      let sampled: string[][] = [];
+      if (connection) sampled = await sampleColumns(connection, table, columns.map(([column]) => column), path, subject, ctx.clock.now());
+      else for (const [column] of columns) sampled.push(await connector!.sample(table, column, path, { ...subject, now: ctx.clock.now() }, SAMPLES_PER_COLUMN));
+      for (const [k, [, c]] of columns.entries()) {
+        for (const value of sampled[k]) {
           const kind: IdentifierKind = c.identifier ?? 'other';
           const needle = kind === 'phone' ? phoneNeedle(phoneDigits(value)) : kind === 'email' ? emailNeedle(value) : weakNeedle(kind, value);
           if (needle) needles.push(kind === 'phone' || kind === 'email' ? { ...needle, strong: false } : needle);
@@ -88,17 +92,25 @@ async function sampleItems(ctx: AppContext, store: StoreSpec, subject: { userId:
 }
 
 /**
- * PostgreSQL: distinct text values of one column of the subject's rows, among the first
- * `SAMPLE_ROWS` that have one: a sample, whose cost does not grow with the buyer's history.
+ * PostgreSQL: distinct values of each text column of the subject's rows (by position in
+ * `columns`), among the first `SAMPLE_ROWS` that have one: a sample, whose cost does not grow with
+ * the buyer's history. One statement for the table.
  */
-async function sampleColumn(connection: StoreConnection, table: string, column: string, path: ReachPath, subject: Omit<ParamValues, 'now'>, now: Date): Promise<string[]> {
+async function sampleColumns(connection: StoreConnection, table: string, columns: string[], path: ReachPath, subject: Omit<ParamValues, 'now'>, now: Date): Promise<string[][]> {
+  if (columns.length === 0) return [];
   const predicate = subjectPredicate(path);
-  const text =
-    `SELECT DISTINCT s.v FROM (SELECT t.${quoteIdent(column)}::text AS v FROM ${quoteTable(table)} AS t ` +
-    `WHERE ${predicate.text} AND t.${quoteIdent(column)} IS NOT NULL ` +
-    `AND pg_typeof(t.${quoteIdent(column)})::text IN ('text', 'character varying') LIMIT ${SAMPLE_ROWS}) AS s LIMIT ${SAMPLES_PER_COLUMN}`;
-  const rows = await connection.query(text, resolveParams(predicate.params, { ...subject, now }));
-  return rows.map((row) => String(row.v));
+  const text = columns
+    .map((column, k) => {
+      const value = `t.${quoteIdent(column)}`;
+      return (
+        `(SELECT DISTINCT ${k} AS k, s.v FROM (SELECT ${value}::text AS v FROM ${quoteTable(table)} AS t WHERE ${predicate.text} AND ${value} IS NOT NULL ` +
+        `LIMIT ${SAMPLE_ROWS}) AS s LIMIT ${SAMPLES_PER_COLUMN})`
+      );
+    })
+    .join(' UNION ALL ');
+  const found: string[][] = columns.map(() => []);
+  for (const row of await connection.query(text, resolveParams(predicate.params, { ...subject, now }))) found[Number(row.k)].push(String(row.v));
+  return found;
 }
 
 /** The national number of a phone however it was written (`+86 138…` or `138…`). */

@@ -40,7 +40,7 @@ async function execute(query: Query, spec: SqlStep, built: BuiltSql, values: unk
   if (spec.retain && rows > 0 && earliest && latest) {
     outcome.retention = retentionSummary(rows, earliest, latest, spec.retain.legalBasis, spec.retain.period);
   }
-  if (reading) outcome.reading = { columns: reading.columns.length, hits: countHits((row?.hits as number[][] | null) ?? []) };
+  if (reading) outcome.reading = { columns: reading.columns.length, suspects: Number(row?.suspects ?? 0) };
   return outcome;
 }
 
@@ -189,13 +189,6 @@ async function readingsOf(ctx: AppContext, query: Query, run: RunRow, steps: Ste
     readings.set(step.seq, { columns, needles: secrets.needles });
   }
   return readings;
-}
-
-/** `[[1], [1, 2]]` (the needles each matching row holds) as rows per needle, by 0-based position. */
-function countHits(rows: number[][]): KeptRowsReading['hits'] {
-  const counts = new Map<number, number>();
-  for (const row of rows) for (const i of row) counts.set(i - 1, (counts.get(i - 1) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => a - b).map(([needle, n]) => ({ needle, rows: n }));
 }
 
 /**

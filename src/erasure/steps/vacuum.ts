@@ -58,19 +58,24 @@ export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Pr
 async function withVacuums(connection: StoreConnection, statement: string, fn: (vacuum: (table: string) => Promise<void>) => Promise<void>): Promise<void> {
   if (!connection.pool) return fn((table) => connection.exec(`${statement} ${quoteTable(table)}`));
   const client = await connection.pool.connect();
+  let held: string | null = null;
   let broken: Error | undefined;
   try {
     await fn(async (table) => {
-      await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [VACUUM_LOCK, table]);
-      try {
-        await client.query(`${statement} ${quoteTable(table)}`);
-      } finally {
-        await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [VACUUM_LOCK, table]).catch((error: Error) => {
-          broken = error;
-        });
-      }
+      // One round trip: the last table's lock is let go as this one's is taken.
+      await client.query(
+        held === null ? 'SELECT pg_advisory_lock($1, hashtext($2))' : 'SELECT pg_advisory_unlock($1, hashtext($3)), pg_advisory_lock($1, hashtext($2))',
+        held === null ? [VACUUM_LOCK, table] : [VACUUM_LOCK, table, held],
+      );
+      held = table;
+      await client.query(`${statement} ${quoteTable(table)}`);
     });
   } finally {
+    if (held !== null) {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [VACUUM_LOCK, held]).catch((error: Error) => {
+        broken = error;
+      });
+    }
     // A connection that could not unlock may still hold the lock: closing it releases the lock.
     client.release(broken);
   }
