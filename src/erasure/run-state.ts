@@ -106,19 +106,20 @@ export interface StepOutcome {
 
 /**
  * `markStepDone` for steps done in one transaction (a group of statements), each at its own time:
- * one statement marks them all and one audit append records them.
+ * one statement marks them all (and the run as moving), one audit append records them.
  */
 export async function markStepsDone(ctx: AppContext, tx: Db, run: RunRow, done: Array<{ step: StepRow; outcome: StepOutcome; at: Date }>, options: { next?: boolean } = {}): Promise<void> {
   const marks = JSON.stringify(done.map(({ step, outcome, at }) => ({ seq: step.seq, rows: outcome.rows ?? null, result: outcome.result ?? null, at: at.toISOString() })));
   const updated = await queryRows(
     tx,
-    sql`
-    UPDATE ${erasureSteps} AS s SET state = 'done', rows = m.rows, result = m.result, done_at = m.at, lease_until = NULL, retry_at = NULL
-    FROM jsonb_to_recordset(${marks}::jsonb) AS m(seq integer, rows bigint, result jsonb, at timestamptz)
-    WHERE s.run_id = ${run.id} AND s.seq = m.seq AND s.state = 'pending' RETURNING s.seq`,
+    sql`WITH done AS (
+      UPDATE ${erasureSteps} AS s SET state = 'done', rows = m.rows, result = m.result, done_at = m.at, lease_until = NULL, retry_at = NULL
+      FROM jsonb_to_recordset(${marks}::jsonb) AS m(seq integer, rows bigint, result jsonb, at timestamptz)
+      WHERE s.run_id = ${run.id} AND s.seq = m.seq AND s.state = 'pending' RETURNING s.seq
+    ), touched AS (UPDATE ${erasureRuns} SET updated_at = ${ctx.clock.now().toISOString()}::timestamptz WHERE id = ${run.id})
+    SELECT seq FROM done`,
   );
   if (updated.length !== done.length) throw new StepAlreadyDone();
-  await tx.update(erasureRuns).set({ updatedAt: ctx.clock.now() }).where(eq(erasureRuns.id, run.id));
   await appendAuditEntries(
     tx,
     done.map(({ step, outcome, at }) => {

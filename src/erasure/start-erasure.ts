@@ -5,8 +5,8 @@ import { newId } from '../ids.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { planErasure } from '../domain/erasure-plan.ts';
-import { dataMap } from './datamap.ts';
+import { planErasure, type Plan } from '../domain/erasure-plan.ts';
+import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { erasureDownstream, erasureRuns, erasureSteps, erasureWebhookEndpoints } from './erasure.tables.ts';
 
 /** What the engine is told about an erasure request: whose data, and what the certificate states. */
@@ -17,6 +17,14 @@ export interface ErasureRequest {
   subjectId: string;
   requestedAt: Date;
   approvedAt: Date | null;
+}
+
+/** The plan follows from the data map alone: made once per loaded map (never changed after). */
+const plans = new WeakMap<LoadedDataMap, Plan>();
+function planFor(map: LoadedDataMap): Plan {
+  let plan = plans.get(map);
+  if (!plan) plans.set(map, (plan = planErasure(map)));
+  return plan;
 }
 
 /**
@@ -31,7 +39,7 @@ export async function startErasure(ctx: AppContext, tx: Db, request: ErasureRequ
   const subject = { userId: request.userId, subjectId: request.subjectId };
 
   const map = dataMap(ctx.config);
-  const plan = planErasure(map);
+  const plan = planFor(map);
   const now = ctx.clock.now();
   const runId = newId('ers');
   const inserted = await tx
