@@ -164,9 +164,9 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
  * (strong needles) count (`ScanQueryInput.weak`), and neither an email nor a phone spans two
  * columns, so each column is tested on its own, as it is, as `firstFilter` tests a row's text
  * (`identifierFilters`): no row text is built and nothing is lower-cased, and with plain
- * aggregates PostgreSQL can read the rows in parallel, as it does for a bare count. The filter lets through every row that holds an
- * identifier, so no suspect proves there is none; a suspect (rare) is left to the verification's
- * exact scan.
+ * aggregates PostgreSQL can read the rows in parallel, as it does for a bare count. The filter
+ * lets through every row that holds an identifier, so no suspect proves there is none; a suspect
+ * (rare) is left to the verification's exact scan.
  */
 export function buildKeptRowsSql(step: SqlStep, columns: string[]): { text: string; params: ParamRef[] } {
   const params = new Params();
