@@ -38,6 +38,8 @@ export function identityValue(values: ParamValues, kind: IdentityKind): string |
 }
 
 export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] {
+  let filters: ReturnType<typeof identifierFilters> | undefined;
+  const identifiers = () => (filters ??= identifierFilters(values.needles ?? []));
   return refs.map((param) => {
     switch (param.ref) {
       case 'user_id':
@@ -61,11 +63,11 @@ export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] 
       case 'needles_probe':
         return needlesProbeJson(values.needles ?? []);
       case 'identifier_patterns_any':
-        return identifierFilters(values.needles ?? []).any;
+        return identifiers().any;
       case 'identifier_patterns':
-        return identifierFilters(values.needles ?? []).patterns;
+        return identifiers().patterns;
       case 'phone_regex':
-        return identifierFilters(values.needles ?? []).phoneRegex;
+        return identifiers().phoneRegex;
     }
   });
 }

@@ -71,7 +71,7 @@ export type ScanScope = 'subject' | 'everything';
 /**
  * Scans every column of the mapped tables of every store (rows as `scope` says), plus the job
  * tables, for the needles. In the subject's own rows, weak needles count only in the columns the
- * erasure changes (see `ScanQueryInput.weak`). A table's entry in `readings` (which found nothing)
+ * erasure changes (see `ScanQueryInput.weak`). A table's entry in `readings` (no suspect row)
  * stands for the subject's rows of it: only the other rows (scope `everything`) are read here. With
  * `excludeSubject` (the start of a run: which candidate values does anyone else's data hold?), the
  * subject's own rows are left out, and a needle is looked for only until one table holds it (that
@@ -113,7 +113,7 @@ export async function scanDatabases(
       }
       const reading = path ? options.readings?.get(`${store.store}:${table}`) : undefined;
       if (reading && path) {
-        // The subject's rows were read by their own step, right before, and held nothing (kept-rows-readings.ts).
+        // The subject's rows were read by their own step, right before, and none may hold an identifier (kept-rows-readings.ts).
         if (only) {
           report.tables += 1;
           report.columns += reading.columns;
