@@ -8,6 +8,7 @@ import { compare } from '../lib/result.ts';
 import type { Scenario } from '../lib/scenario.ts';
 import { analyze, exec, seedNeighbourOrders, seedUsers } from '../lib/seed-sql.ts';
 import { median, timeMs } from '../lib/stats.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
 import type { ScrubLevel } from '../../src/erasure/steps/vacuum.ts';
 
 /**
@@ -79,8 +80,9 @@ async function vacuum(ctx: AppContext, tables: string[], level: ScrubLevel): Pro
 
 /**
  * Runs the engine for one application, in this process, until its run completes: the jobs run back
- * to back (no polling wait). The timers' sweeps (reminders, expired tokens…) run on their own
- * schedule on a server, not as part of an erasure: they are left out.
+ * to back (no polling wait). The timers' sweeps (reminders, expired tokens…) and the other queues'
+ * polling run on their own schedule on a server, not as part of an erasure: the erasure's own
+ * queue is run (the other queues only if the run waits for one of theirs).
  */
 async function eraseWithEngine(ctx: AppContext, applicationId: string): Promise<{ runId: string; ms: number }> {
   let runId = '';
@@ -88,9 +90,10 @@ async function eraseWithEngine(ctx: AppContext, applicationId: string): Promise<
     runId = (await ctx.db.transaction((tx) => startApplicationErasure(ctx, tx, applicationId))).runId;
     const deadline = Date.now() + 20 * 60_000;
     for (;;) {
-      await ctx.jobs.runDue(50, { timers: false });
+      const ran = await ctx.jobs.runDue(50, { timers: false, queues: [QUEUES['erasure.step'].name] });
       const [run] = await exec(ctx.database, 'SELECT state, failure_reason FROM erasure_runs WHERE id = $1', [runId]);
       if (run.state === 'completed') return;
+      if (Object.keys(ran).length === 0) await ctx.jobs.runDue(50, { timers: false });
       if (run.state === 'failed') throw new Error(`the engine's run failed: ${run.failure_reason}`);
       if (Date.now() > deadline) throw new Error(`the engine's run is still ${run.state} after 20 minutes`);
     }

@@ -157,55 +157,70 @@ export function buildScanSql(input: ScanQueryInput): { text: string; params: Par
 }
 
 /**
+ * The columns a kept table's reading reads: `all` for every identifier; `numbers`, columns of a
+ * number type, for phones only (`numbersHoldOnlyPhones`).
+ */
+export interface KeptColumns {
+  all: string[];
+  numbers: string[];
+}
+
+/**
  * The statement of a step that changes nothing (`changesNothing`), which also does the
  * verification's work on those rows in the same reading: how many rows the subject keeps (with the
  * earliest and latest start of their retention, as `buildStepSql` returns them) and how many of
  * them may hold an identifier (`suspects`). In rows the erasure leaves as they are only identifiers
  * (strong needles) count (`ScanQueryInput.weak`), and neither an email nor a phone spans two
  * columns, so each column is tested on its own, as it is, as `firstFilter` tests a row's text
- * (`identifierFilters`): no row text is built and nothing is lower-cased, and with plain
- * aggregates PostgreSQL can read the rows in parallel, as it does for a bare count. The filter
- * lets through every row that holds an identifier, so no suspect proves there is none; a suspect
- * (rare) is left to the verification's exact scan.
+ * (`identifierFilters`, of which `filters` gives the counts: one placeholder per pattern, as a
+ * pattern in an array costs the array's unpacking in every row): no row text is built and nothing
+ * is lower-cased, and with plain aggregates PostgreSQL can read the rows in parallel, as it does
+ * for a bare count. The filter lets through every row that holds an identifier, so no suspect
+ * proves there is none; a suspect (rare) is left to the verification's exact scan.
  */
-export function buildKeptRowsSql(step: SqlStep, columns: string[]): { text: string; params: ParamRef[] } {
+export function buildKeptRowsSql(step: SqlStep, columns: KeptColumns, filters: { texts: number; phones: number }): { text: string; params: ParamRef[] } {
   const params = new Params();
   const where = subjectPredicate(step.reach, params).text;
   const start = step.retain ? retentionStart(step.retain) : null;
-  let suspect = 'false';
-  if (columns.length > 0) {
-    const any = `${params.add({ ref: 'identifier_patterns_any' })}::text[]`;
-    const texts = `${params.add({ ref: 'identifier_patterns' })}::text[]`;
-    const phones = `${params.add({ ref: 'phone_regex' })}::text`;
-    // Most values fail the first LIKE ANY (every identifier's case-stable pattern) and cost one test.
-    suspect = columns
-      .map((c) => `t.${quoteIdent(c)}::text`)
-      .map((v) => `(${v} LIKE ANY (${any}) AND (${v} LIKE ANY (${texts}) OR ${v} ~ ${phones}))`)
-      .join(' OR ');
-  }
+  const texts = Array.from({ length: filters.texts }, (_, index) => `${params.add({ ref: 'identifier_pattern', index })}::text`);
+  const phones = Array.from({ length: filters.phones }, (_, index) => `${params.add({ ref: 'phone_pattern', index })}::text`);
+  const regex = phones.length > 0 ? `${params.add({ ref: 'phone_regex' })}::text` : '';
+  // A phone's pattern (its digits in order, anything between) lets many ids and amounts through: those then meet its regular expression.
+  const phoneTests = (v: string) => (phones.length > 0 ? [`((${phones.map((p) => `${v} LIKE ${p}`).join(' OR ')}) AND ${v} ~ ${regex})`] : []);
+  const value = (c: string) => `t.${quoteIdent(c)}::text`;
+  const tests = [...columns.all.map(value).flatMap((v) => [...texts.map((p) => `${v} LIKE ${p}`), ...phoneTests(v)]), ...columns.numbers.map(value).flatMap(phoneTests)];
   return {
     text:
       `SELECT count(*)::int AS n${start ? `, min(${start}) AS earliest, max(${start}) AS latest` : ''}, ` +
-      `count(*) FILTER (WHERE ${suspect})::int AS suspects FROM ${quoteTable(step.table)} AS t WHERE ${where}`,
+      `count(*) FILTER (WHERE ${tests.length > 0 ? tests.join(' OR ') : 'false'})::int AS suspects FROM ${quoteTable(step.table)} AS t WHERE ${where}`,
     params: params.list,
   };
 }
 
 /**
  * The values of `buildKeptRowsSql`'s filter, from the identifiers among `needles`: the case-stable
- * LIKE patterns of all of them (`any`: a phone's digits in order with anything between) and of the
- * texts alone, and the phones' patterns as one regular expression (null without phones: the test
- * is then never true). A value passes when it matches a text's pattern, or a phone's pattern and
- * then the regular expression, which only values with the digits in order are tested against.
+ * LIKE patterns of the texts, those of the phones (their digits in order with anything between),
+ * and the phones' patterns as one regular expression (null without phones). A value passes when
+ * it matches a text's pattern, or a phone's pattern and then the regular expression.
  */
-export function identifierFilters(needles: Needle[]): { any: string[]; patterns: string[]; phoneRegex: string | null } {
+export function identifierFilters(needles: Needle[]): { patterns: string[]; phonePatterns: string[]; phoneRegex: string | null } {
   const strong = needles.filter((n) => n.strong);
   const phones = strong.filter((n) => n.kind === 'phone');
   return {
-    any: strong.map((n) => caseStablePattern(n.value)),
     patterns: strong.filter((n) => n.kind !== 'phone').map((n) => caseStablePattern(n.value)),
+    phonePatterns: phones.map((n) => caseStablePattern(n.value)),
     phoneRegex: phones.length > 0 ? phones.map((n) => phonePattern(n.value)).join('|') : null,
   };
+}
+
+/**
+ * Whether a number's text can hold none of these identifiers but phones: PostgreSQL writes a
+ * number with digits, signs, a point, an exponent's `e`, or as `NaN` / `Infinity`; an identifier
+ * with any other character (an email's `@`) is never in one. Then a kept table's number columns
+ * are read for phones only, and with no phone not at all (each value costs its conversion to text).
+ */
+export function numbersHoldOnlyPhones(needles: Needle[]): boolean {
+  return needles.every((n) => !n.strong || n.kind === 'phone' || !/^[-+.0-9aefinty]*$/.test(n.value));
 }
 
 /**
@@ -268,8 +283,8 @@ export function needlesProbeJson(needles: Needle[]): string {
  * order with anything between: every text whose lower case holds `value` matches it as it is.
  */
 export function caseStablePattern(value: string): string {
-  const stable = [...value].filter((c) => c >= ' ' && c <= '~' && !/[A-Za-z]/.test(c));
-  return `%${stable.map((c) => c.replace(/[\\%_]/g, (x) => `\\${x}`)).join('%')}%`;
+  const stable = value.replace(/[^ -~]|[A-Za-z]/g, '');
+  return `%${[...stable].map((c) => (c === '\\' || c === '%' || c === '_' ? `\\${c}` : c)).join('%')}%`;
 }
 
 /**
@@ -279,13 +294,21 @@ export function caseStablePattern(value: string): string {
  * matches also matches).
  */
 export function needlesJson(needles: Needle[]): string {
-  return JSON.stringify(
-    needles.map((n) => {
-      // A phone's digits are all case-stable: its loose pattern is its case-stable one.
-      const loose = n.kind === 'phone' ? caseStablePattern(n.value) : likeContains(n.value);
-      return [n.kind === 'phone' ? phonePattern(n.value) : loose, loose, caseStablePattern(n.value), n.kind === 'phone', n.strong];
-    }),
-  );
+  return JSON.stringify(needles.map(needleEntry));
+}
+
+/** A needle's entry in `needlesJson`, made once per needle: a run's scans pass the same needles again and again. */
+const needleEntries = new WeakMap<Needle, unknown[]>();
+
+function needleEntry(n: Needle): unknown[] {
+  let entry = needleEntries.get(n);
+  if (!entry) {
+    // A phone's digits are all case-stable: its loose pattern is its case-stable one.
+    const loose = n.kind === 'phone' ? caseStablePattern(n.value) : likeContains(n.value);
+    entry = [n.kind === 'phone' ? phonePattern(n.value) : loose, loose, caseStablePattern(n.value), n.kind === 'phone', n.strong];
+    needleEntries.set(n, entry);
+  }
+  return entry;
 }
 
 /** Which needles occur in a file's text (lower-cased by the caller). */

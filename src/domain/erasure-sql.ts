@@ -22,9 +22,9 @@ export type ParamRef =
   | { ref: 'needles_json' }
   /** The same needles for the scan's first pass: `[[regular expression, value, isPhone], …]` as JSON. */
   | { ref: 'needles_probe' }
-  /** The identifiers' filter of a kept table's reading (`identifierFilters`): all LIKE patterns, the texts' ones, the phones' regular expression. */
-  | { ref: 'identifier_patterns_any' }
-  | { ref: 'identifier_patterns' }
+  /** The identifiers' filter of a kept table's reading (`identifierFilters`): a text's LIKE pattern, a phone's, the phones' regular expression. */
+  | { ref: 'identifier_pattern'; index: number }
+  | { ref: 'phone_pattern'; index: number }
   | { ref: 'phone_regex' };
 
 export interface BuiltSql {

@@ -62,14 +62,20 @@ export function resolveParams(refs: ParamRef[], values: ParamValues): unknown[] 
         return needlesJson(values.needles ?? []);
       case 'needles_probe':
         return needlesProbeJson(values.needles ?? []);
-      case 'identifier_patterns_any':
-        return identifiers().any;
-      case 'identifier_patterns':
-        return identifiers().patterns;
+      case 'identifier_pattern':
+        return patternAt(identifiers().patterns, param.index);
+      case 'phone_pattern':
+        return patternAt(identifiers().phonePatterns, param.index);
       case 'phone_regex':
         return identifiers().phoneRegex;
     }
   });
+}
+
+/** A statement built for more patterns than the needles give must not run with NULL in their place. */
+function patternAt(patterns: string[], index: number): string {
+  if (index >= patterns.length) throw new Error('the statement was built for other needles');
+  return patterns[index];
 }
 
 /** An identity that a key or file template needs: a subject without it cannot be matched safely. */

@@ -5,7 +5,7 @@ import { erasureSteps } from './erasure.tables.ts';
 import type { ErasureHooks } from './erasure-hooks.ts';
 import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
-import { enqueueStep, failRun, leaseStep, loadRun, lockRun, pendingSteps, runInChain, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
+import { enqueueStep, failRun, leaseStep, lockRun, runInChain, runningRunSteps, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
 import { GroupStepFailed, isBuiltinSqlStep, runBuiltinSqlSteps, runSqlStep } from './steps/sql-step.ts';
 import { runItemStep } from './steps/item-step.ts';
@@ -66,11 +66,11 @@ export async function runErasureStepJob(ctx: AppContext, data: { runId: string }
   let ran: number | null = null;
   for (;;) {
     await ctx.clock.refresh(ctx.db);
-    const run = await loadRun(ctx.db, data.runId);
-    if (!run || run.state !== 'running') return;
-    const pending = await pendingSteps(ctx.db, run.id, MAX_GROUP);
+    const current = await runningRunSteps(ctx.db, data.runId, MAX_GROUP);
+    if (!current) return;
+    const { run, pending } = current;
     // The step just run is still pending: it waits (a barrier, another worker's lease) and a job is queued for it.
-    if (pending.length === 0 || pending[0].seq === ran) return;
+    if (pending[0].seq === ran) return;
     if (Date.now() - started > CHAIN_BUDGET_MS || ctx.jobs.isStopping) {
       await ctx.db.transaction((tx) => enqueueStep(ctx, tx, run.id));
       return;

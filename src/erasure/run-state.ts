@@ -31,21 +31,17 @@ export async function lockForStep(tx: Db, runId: string, seq: number): Promise<R
   return row?.run.state === 'running' && row.step === 'pending' ? row.run : null;
 }
 
-export async function loadRun(db: Db, runId: string): Promise<RunRow | null> {
-  const rows = await db.select().from(erasureRuns).where(eq(erasureRuns.id, runId)).limit(1);
-  return rows[0] ?? null;
-}
-
-/** The run's pending steps in order (at most `limit`). */
-export async function pendingSteps(db: Db, runId: string, limit = 1): Promise<StepRow[]> {
-  return db
-    .select()
+/** A running run and its pending steps in order (at most `limit`), in one query; null when the run is not running or has no step left. */
+export async function runningRunSteps(db: Db, runId: string, limit: number): Promise<{ run: RunRow; pending: StepRow[] } | null> {
+  const rows = await db
+    .select({ run: erasureRuns, step: erasureSteps })
     .from(erasureSteps)
-    .where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.state, 'pending')))
+    .innerJoin(erasureRuns, eq(erasureRuns.id, erasureSteps.runId))
+    .where(and(eq(erasureSteps.runId, runId), eq(erasureSteps.state, 'pending'), eq(erasureRuns.state, 'running')))
     .orderBy(asc(erasureSteps.seq))
     .limit(limit);
+  return rows.length === 0 ? null : { run: rows[0].run, pending: rows.map((row) => row.step) };
 }
-
 
 export async function stepsOf(db: Db, runId: string): Promise<StepRow[]> {
   return db.select().from(erasureSteps).where(eq(erasureSteps.runId, runId)).orderBy(asc(erasureSteps.seq));

@@ -29,7 +29,10 @@ export interface DatabaseScan {
  * digits in a number): left out of the scan, which saves rendering every timestamp as text. bytea
  * renders as hex, in which no needle can match (documents' ciphertext: residue is checked by name).
  */
-const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean', 'bytea']);
+export const UNSCANNABLE_TYPES = new Set(['timestamp with time zone', 'timestamp without time zone', 'date', 'time with time zone', 'time without time zone', 'interval', 'boolean', 'bytea']);
+
+/** Types whose values are numbers: `numbersHoldOnlyPhones` says which identifiers their text can hold. */
+export const NUMBER_TYPES = new Set(['smallint', 'integer', 'bigint', 'numeric', 'real', 'double precision']);
 
 /** The type of each column of each table of a store (`format_type`), by `schema.table`. */
 export async function columnTypes(query: StoreConnection['query'], tables: string[]): Promise<Map<string, Map<string, string>>> {

@@ -155,10 +155,10 @@ export class JobQueue {
 
   /**
    * Runs the due timers (unless `timers` is false: a benchmark times the jobs alone) and then every
-   * job waiting in any queue, until none is left (dev tools, tests, benchmarks). Returns how many
-   * jobs ran and failed per queue.
+   * job waiting in any queue (or in `queues` alone: a benchmark times one feature's jobs), until
+   * none is left (dev tools, tests, benchmarks). Returns how many jobs ran and failed per queue.
    */
-  async runDue(maxRounds = 50, options: { timers?: boolean } = {}): Promise<Record<string, { completed: number; failed: number }>> {
+  async runDue(maxRounds = 50, options: { timers?: boolean; queues?: string[] } = {}): Promise<Record<string, { completed: number; failed: number }>> {
     await this.start();
     const counts: Record<string, { completed: number; failed: number }> = {};
     const tick = options.timers === false ? undefined : this.handlers.get(QUEUES.tick.name);
@@ -169,7 +169,7 @@ export class JobQueue {
     for (let round = 0; round < maxRounds; round++) {
       let ran = 0;
       for (const [name, handler] of this.handlers) {
-        if (name === QUEUES.tick.name) continue;
+        if (name === QUEUES.tick.name || (options.queues && !options.queues.includes(name))) continue;
         const jobs = await this.boss.fetch<any>(name, { batchSize: 20, includeMetadata: true, ignoreStartAfter: true });
         for (const job of jobs) {
           ran += 1;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/test-databases.ts';
-import { ASCII_LOWER, buildKeptRowsSql, buildProbeSql, buildScanSql, identifierFilters, needlesInText, type Needle } from '../../src/domain/erasure-scan.ts';
+import { ASCII_LOWER, buildKeptRowsSql, buildProbeSql, buildScanSql, identifierFilters, needlesInText, numbersHoldOnlyPhones, type KeptColumns, type Needle } from '../../src/domain/erasure-scan.ts';
 import { resolveParams } from '../../src/erasure/params.ts';
 import type { RawResult } from '../../src/db/database.ts';
 
@@ -66,16 +66,17 @@ describe.each(DATABASE_KINDS)('the verification scan on the database (%s)', (kin
     return new Map((result.rows as Array<{ i: number; rows: number }>).map((r) => [Number(r.i) - 1, Number(r.rows)]));
   };
   /** The statement of a step that keeps the subject's rows as they are: how many, and how many may hold an identifier. */
-  const kept = async (needles: Needle[]) => {
-    const built = buildKeptRowsSql({ kind: 'sql', store: 'probe', table, rows: 'update', reach: owner, sets: [] }, ['a', 'b']);
+  const kept = async (needles: Needle[], columns: KeptColumns = { all: ['a', 'b'], numbers: [] }) => {
+    const { patterns, phonePatterns } = identifierFilters(needles);
+    const built = buildKeptRowsSql({ kind: 'sql', store: 'probe', table, rows: 'update', reach: owner, sets: [] }, columns, { texts: patterns.length, phones: phonePatterns.length });
     const result = (await test.database.executeSql(built.text, resolveParams(built.params, params(needles)))) as RawResult;
     const [row] = result.rows as Array<{ n: number; suspects: number }>;
     return { rows: Number(row.n), suspects: Number(row.suspects) };
   };
   /** Whether a column's value (as it is) passes the kept rows' filter of identifiers, in JavaScript. */
   const suspect = (value: string, needles: Needle[]) => {
-    const { any, patterns, phoneRegex } = identifierFilters(needles);
-    return any.some((p) => like(value, p)) && (patterns.some((p) => like(value, p)) || (phoneRegex !== null && new RegExp(phoneRegex).test(value)));
+    const { patterns, phonePatterns, phoneRegex } = identifierFilters(needles);
+    return patterns.some((p) => like(value, p)) || (phonePatterns.some((p) => like(value, p)) && new RegExp(phoneRegex!).test(value));
   };
   /** What reading the rows one by one finds (the scan's row-by-row pass, in JavaScript). */
   const truth = (rows: Array<[string, string]>, needles: Needle[]) => {
@@ -200,5 +201,19 @@ describe.each(DATABASE_KINDS)('the verification scan on the database (%s)', (kin
     expect(await kept([ada, phone('13800000001')])).toEqual({ rows: 3, suspects: 2 });
     expect(await kept([phone('13900000009')])).toEqual({ rows: 3, suspects: 0 });
     expect(await kept([text('order 1')])).toEqual({ rows: 3, suspects: 0 });
+  });
+
+  it('reads a number column for phones, which a number can hold, and for no other identifier', async () => {
+    await test.database.executeSql(`DROP TABLE IF EXISTS ${table}`);
+    await test.database.executeSql(`CREATE TABLE ${table} (a text, n bigint, o text)`);
+    await test.database.executeSql(`INSERT INTO ${table} (a, n, o) VALUES ('Order 1', 13800000001, 'u'), ('Order 2', 7, 'u'), ('Order 3', 13800000001, 'v')`);
+    const ada = { kind: 'email', value: 'ada@example.com', strong: true } as Needle;
+    const columns = { all: ['a'], numbers: ['n'] };
+    expect(await kept([ada, phone('13800000001')], columns)).toEqual({ rows: 2, suspects: 1 });
+    expect(await kept([ada], columns)).toEqual({ rows: 2, suspects: 0 });
+    // An email is never a number's text; an identifier of digits and points could be, and is then read in every column.
+    expect(numbersHoldOnlyPhones([ada, phone('13800000001'), text('13800000001')])).toBe(true);
+    expect(numbersHoldOnlyPhones([{ kind: 'external_id', value: '13800000001', strong: true } as Needle])).toBe(false);
+    expect(numbersHoldOnlyPhones([{ kind: 'email', value: '1.5e+10', strong: true } as Needle])).toBe(false);
   });
 });

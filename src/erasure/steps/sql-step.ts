@@ -3,7 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { newId } from '../../ids.ts';
 import { changesNothing, type SqlStep } from '../../domain/erasure-plan.ts';
 import { buildStepSql, type BuiltSql } from '../../domain/erasure-sql.ts';
-import { buildKeptRowsSql, type Needle } from '../../domain/erasure-scan.ts';
+import { buildKeptRowsSql, identifierFilters, numbersHoldOnlyPhones, type KeptColumns, type Needle } from '../../domain/erasure-scan.ts';
 import { retentionSummary, type RetentionSummary } from '../../domain/erasure-retention.ts';
 import { dataMap, type LoadedDataMap } from '../datamap.ts';
 import { erasureRetentions } from '../erasure.tables.ts';
@@ -14,7 +14,7 @@ import { loadRunSecrets } from '../run-secrets.ts';
 import { RUN_ONLY_IDENTITIES, type IdentityKind } from '../../domain/erasure-datamap.ts';
 import { connectStore, queryOn, type Query, type StoreConnection } from '../store-connection.ts';
 import { lockForStep, markStepDone, markStepsDone, type RunRow, type StepOutcome, type StepRow } from '../run-state.ts';
-import { unscannableColumns } from '../scan.ts';
+import { columnTypes, NUMBER_TYPES, UNSCANNABLE_TYPES } from '../scan.ts';
 import type { KeptRowsReading } from '../kept-rows-readings.ts';
 
 interface SqlOutcome {
@@ -24,14 +24,25 @@ interface SqlOutcome {
   reading?: KeptRowsReading;
 }
 
+/** A kept table's reading: the columns that can hold an identifier, and the needles to look for. */
+interface Reading {
+  columns: KeptColumns;
+  needles: Needle[];
+}
+
+/** How many columns a reading reads: its number columns only when there is a phone to look for. */
+const columnsRead = (reading: Reading): number => reading.columns.all.length + (identifierFilters(reading.needles).phonePatterns.length > 0 ? reading.columns.numbers.length : 0);
+
 const toDate = (value: unknown): Date | null => (value === null || value === undefined ? null : new Date(value as string));
 
 /** The step's statement: with `reading`, a step that changes nothing also looks for the subject's identifiers in the rows it counts. */
-function stepSql(spec: SqlStep, reading: { columns: string[] } | null): BuiltSql {
-  return reading ? buildKeptRowsSql(spec, reading.columns) : buildStepSql(spec);
+function stepSql(spec: SqlStep, reading: Reading | null): BuiltSql {
+  if (!reading) return buildStepSql(spec);
+  const filters = identifierFilters(reading.needles);
+  return buildKeptRowsSql(spec, reading.columns, { texts: filters.patterns.length, phones: filters.phonePatterns.length });
 }
 
-async function execute(query: Query, spec: SqlStep, built: BuiltSql, values: unknown[], reading: { columns: string[] } | null): Promise<SqlOutcome> {
+async function execute(query: Query, spec: SqlStep, built: BuiltSql, values: unknown[], reading: Reading | null): Promise<SqlOutcome> {
   const [row] = await query(built.text, values);
   const rows = Number(row?.n ?? 0);
   const outcome: SqlOutcome = { rows };
@@ -40,12 +51,12 @@ async function execute(query: Query, spec: SqlStep, built: BuiltSql, values: unk
   if (spec.retain && rows > 0 && earliest && latest) {
     outcome.retention = retentionSummary(rows, earliest, latest, spec.retain.legalBasis, spec.retain.period);
   }
-  if (reading) outcome.reading = { columns: reading.columns.length, suspects: Number(row?.suspects ?? 0) };
+  if (reading) outcome.reading = { columns: columnsRead(reading), suspects: Number(row?.suspects ?? 0) };
   return outcome;
 }
 
 async function recordDone(ctx: AppContext, tx: Db, run: RunRow, step: StepRow, spec: SqlStep, outcome: SqlOutcome): Promise<void> {
-  await recordRetention(tx, run, spec, outcome);
+  await recordRetentions(tx, run, [step], [outcome]);
   await markStepDone(ctx, tx, run, step, stepOutcome(outcome));
 }
 
@@ -55,23 +66,27 @@ function stepOutcome(outcome: SqlOutcome): StepOutcome {
   return { rows: outcome.rows, result: Object.keys(result).length > 0 ? result : undefined };
 }
 
-async function recordRetention(tx: Db, run: RunRow, spec: SqlStep, outcome: SqlOutcome): Promise<void> {
-  if (outcome.retention) {
-    await tx
-      .insert(erasureRetentions)
-      .values({
+/** The kept rows' retentions of `steps` (their `outcomes`, in the same order), in one statement. */
+async function recordRetentions(tx: Db, run: RunRow, steps: StepRow[], outcomes: SqlOutcome[]): Promise<void> {
+  const rows = steps.flatMap((step, i) => {
+    const spec = step.spec as SqlStep;
+    const retention = outcomes[i].retention;
+    if (!retention) return [];
+    return [
+      {
         id: newId('ret'),
         runId: run.id,
         store: spec.store,
         tableName: spec.table,
-        rows: outcome.rows,
-        legalBasis: outcome.retention.legalBasis,
-        period: outcome.retention.period,
-        firstPurgeAfter: new Date(outcome.retention.firstPurgeAfter),
-        purgeAfter: new Date(outcome.retention.purgeAfter),
-      })
-      .onConflictDoNothing();
-  }
+        rows: outcomes[i].rows,
+        legalBasis: retention.legalBasis,
+        period: retention.period,
+        firstPurgeAfter: new Date(retention.firstPurgeAfter),
+        purgeAfter: new Date(retention.purgeAfter),
+      },
+    ];
+  });
+  if (rows.length > 0) await tx.insert(erasureRetentions).values(rows).onConflictDoNothing();
 }
 
 const markersReady = new WeakSet<object>();
@@ -117,18 +132,20 @@ export async function runBuiltinSqlSteps(ctx: AppContext, run: RunRow, steps: St
     if (!locked) return;
     const readings = await readingsOf(ctx, queryOn(tx), run, steps);
     const done: Parameters<typeof markStepsDone>[3] = [];
+    const outcomes: SqlOutcome[] = [];
     for (const step of steps) {
       const spec = step.spec as SqlStep;
       try {
         const reading = readings.get(step.seq) ?? null;
         const built = stepSql(spec, reading);
         const outcome = await execute(queryOn(tx), spec, built, await stepValues(ctx, run, spec, built, reading?.needles), reading);
-        await recordRetention(tx, locked, spec, outcome);
+        outcomes.push(outcome);
         done.push({ step, outcome: stepOutcome(outcome), at: ctx.clock.now() });
       } catch (error) {
         throw new GroupStepFailed(step, error);
       }
     }
+    await recordRetentions(tx, locked, steps, outcomes);
     await markStepsDone(ctx, tx, locked, done);
   });
 }
@@ -171,21 +188,27 @@ async function stepValues(ctx: AppContext, run: RunRow, spec: SqlStep, built: Bu
  * verification's own scan reads them). None when the run's sealed needles are gone: the
  * verification, which needs them as well, then fails on its own.
  */
-async function readingsOf(ctx: AppContext, query: Query, run: RunRow, steps: StepRow[]): Promise<Map<number, { columns: string[]; needles: Needle[] }>> {
-  const readings = new Map<number, { columns: string[]; needles: Needle[] }>();
+async function readingsOf(ctx: AppContext, query: Query, run: RunRow, steps: StepRow[]): Promise<Map<number, Reading>> {
+  const readings = new Map<number, Reading>();
   const kept = steps.filter((step) => changesNothing(step.spec as SqlStep));
   if (kept.length === 0) return readings;
   const secrets = await loadRunSecrets(ctx, run);
   if (!secrets || secrets.needles.length === 0) return readings;
   const map = dataMap(ctx.config);
-  const tables = kept.map((step) => (step.spec as SqlStep).table);
-  const skip = await unscannableColumns(query, tables);
+  const types = await columnTypes(
+    query,
+    kept.map((step) => (step.spec as SqlStep).table),
+  );
+  const onlyPhones = numbersHoldOnlyPhones(secrets.needles);
   for (const step of kept) {
     const spec = step.spec as SqlStep;
     const mapped = map.stores.find((store) => store.store === spec.store)?.tables[spec.table];
-    const columns = Object.keys(mapped?.columns ?? {})
-      .filter((c) => !skip.get(spec.table)?.has(c))
-      .sort();
+    const columns: KeptColumns = { all: [], numbers: [] };
+    for (const column of Object.keys(mapped?.columns ?? {}).sort()) {
+      const type = types.get(spec.table)?.get(column) ?? '';
+      if (UNSCANNABLE_TYPES.has(type)) continue;
+      (onlyPhones && NUMBER_TYPES.has(type) ? columns.numbers : columns.all).push(column);
+    }
     readings.set(step.seq, { columns, needles: secrets.needles });
   }
   return readings;

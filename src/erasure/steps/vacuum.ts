@@ -30,53 +30,80 @@ export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Pr
   if (store && level !== 'none') {
     const connector = storeConnector(ctx, store);
     const statement = level === 'vacuum' ? 'VACUUM' : 'VACUUM FULL';
-    const each = async (vacuum: (table: string) => Promise<void>) => {
-      for (const table of spec.tables) {
-        try {
-          await vacuum(table);
-          vacuumed.push(table);
-        } catch (error) {
-          skipped.push({ table, reason: String((error as { code?: string }).code ?? 'unsupported') });
-        }
-      }
-    };
-    if (connector) await each((table) => connector.vacuum(table));
-    else await withVacuums(connectStore(ctx, store), statement, each);
+    const outcome = { vacuumed, skipped };
+    if (connector) {
+      for (const table of spec.tables) await tryVacuum(outcome, table, () => connector.vacuum(table));
+    } else await vacuumTables(connectStore(ctx, store), statement, spec.tables, outcome);
     if (embedded && !(await laterEmbeddedScrub(ctx, run, step))) await connectStore(ctx, store).exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
   }
   await completeStep(ctx, run, step, { rows: vacuumed.length, result: { level, vacuumed, skipped } });
 }
 
+interface VacuumOutcome {
+  vacuumed: string[];
+  skipped: Array<{ table: string; reason: string }>;
+}
+
+/** Runs one table's scrub: a store that refuses it is recorded, not failed. */
+async function tryVacuum(outcome: VacuumOutcome, table: string, vacuum: () => Promise<unknown>): Promise<void> {
+  try {
+    await vacuum();
+    outcome.vacuumed.push(table);
+  } catch (error) {
+    outcome.skipped.push({ table, reason: String((error as { code?: string }).code ?? 'unsupported') });
+  }
+}
+
 /**
- * Runs `fn` with a VACUUM of one table at a time across runs and processes, on one connection of
- * the store. Runs erased together reach their scrub together; a VACUUM waiting for another's lock
+ * VACUUMs `tables` in one statement; if the store refuses it, each table on its own, so the
+ * outcome names the ones it refuses.
+ */
+async function vacuumTogether(outcome: VacuumOutcome, statement: string, tables: string[], exec: (sql: string) => Promise<unknown>): Promise<void> {
+  if (tables.length === 0) return;
+  try {
+    await exec(`${statement} ${tables.map(quoteTable).join(', ')}`);
+    outcome.vacuumed.push(...tables);
+  } catch {
+    for (const table of tables) await tryVacuum(outcome, table, () => exec(`${statement} ${quoteTable(table)}`));
+  }
+}
+
+/**
+ * VACUUMs the tables on one connection of the store, one table at a time across runs and
+ * processes. Runs erased together reach their scrub together; a VACUUM waiting for another's lock
  * on the same table makes that one's truncation of the emptied end pages wait for it (up to 5 s,
  * PostgreSQL's fixed limit), and while runs keep coming the queue never drains. They queue on an
- * advisory lock instead, which truncation does not wait for. (The embedded database runs one
- * statement at a time anyway.)
+ * advisory lock per table instead, which truncation does not wait for. The tables no other run
+ * is scrubbing (all of them, unless runs come together) are locked, vacuumed and let go together,
+ * in three round trips; the others then one at a time, waiting for each. (The embedded database
+ * runs one statement at a time anyway.)
  */
-async function withVacuums(connection: StoreConnection, statement: string, fn: (vacuum: (table: string) => Promise<void>) => Promise<void>): Promise<void> {
-  if (!connection.pool) return fn((table) => connection.exec(`${statement} ${quoteTable(table)}`));
+async function vacuumTables(connection: StoreConnection, statement: string, tables: string[], outcome: VacuumOutcome): Promise<void> {
+  if (!connection.pool) return vacuumTogether(outcome, statement, tables, (sql) => connection.exec(sql));
   const client = await connection.pool.connect();
-  let held: string | null = null;
+  const exec = (sql: string) => client.query(sql);
+  let held: string[] = [];
   let broken: Error | undefined;
   try {
-    await fn(async (table) => {
-      // One round trip: the last table's lock is let go as this one's is taken.
-      await client.query(
-        held === null ? 'SELECT pg_advisory_lock($1, hashtext($2))' : 'SELECT pg_advisory_unlock($1, hashtext($3)), pg_advisory_lock($1, hashtext($2))',
-        held === null ? [VACUUM_LOCK, table] : [VACUUM_LOCK, table, held],
-      );
-      held = table;
-      await client.query(`${statement} ${quoteTable(table)}`);
-    });
+    const { rows } = await client.query<{ free: string[] }>(
+      `SELECT coalesce(array_agg(t ORDER BY i) FILTER (WHERE pg_try_advisory_lock($1, hashtext(t))), '{}') AS free FROM unnest($2::text[]) WITH ORDINALITY AS x(t, i)`,
+      [VACUUM_LOCK, tables],
+    );
+    held = rows[0].free;
+    await vacuumTogether(outcome, statement, held, exec);
+    for (const table of tables.filter((t) => !held.includes(t))) {
+      // One round trip: the tables locked so far are let go as this one's lock is taken.
+      await client.query('SELECT (SELECT count(pg_advisory_unlock($1, hashtext(t))) FROM unnest($3::text[]) AS t), pg_advisory_lock($1, hashtext($2))', [VACUUM_LOCK, table, held]);
+      held = [table];
+      await tryVacuum(outcome, table, () => exec(`${statement} ${quoteTable(table)}`));
+    }
   } finally {
-    if (held !== null) {
-      await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [VACUUM_LOCK, held]).catch((error: Error) => {
+    if (held.length > 0) {
+      await client.query('SELECT pg_advisory_unlock($1, hashtext(t)) FROM unnest($2::text[]) AS t', [VACUUM_LOCK, held]).catch((error: Error) => {
         broken = error;
       });
     }
-    // A connection that could not unlock may still hold the lock: closing it releases the lock.
+    // A connection that could not unlock may still hold a lock: closing it releases the lock.
     client.release(broken);
   }
 }
