@@ -12,9 +12,9 @@ export interface AuditContent {
   data: Record<string, unknown>;
 }
 
-/** The hash of one entry: its content chained to the hash of the entry before it. */
-export function auditHash(prevHash: string, entry: AuditContent): string {
-  const content = canonicalJson({
+/** What an entry's hash covers besides the previous hash: its content as canonical JSON. */
+export function auditContentText(entry: AuditContent): string {
+  return canonicalJson({
     at: entry.at.toISOString(),
     actor: entry.actor,
     action: entry.action,
@@ -22,5 +22,9 @@ export function auditHash(prevHash: string, entry: AuditContent): string {
     target: entry.target,
     data: entry.data,
   });
-  return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
+}
+
+/** The hash of one entry: its content chained to the hash of the entry before it. */
+export function auditHash(prevHash: string, entry: AuditContent): string {
+  return createHash('sha256').update(prevHash).update('\n').update(auditContentText(entry)).digest('hex');
 }

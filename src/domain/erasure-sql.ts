@@ -131,6 +131,16 @@ export function buildCountSql(step: Pick<SqlStep, 'table' | 'reach'>): BuiltSql 
 }
 
 /**
+ * Which of `tables` still hold any of the subject's rows, in one statement: a column `e<k>` for the
+ * k-th table (the verification reads only those of the tables the erasure emptied).
+ */
+export function buildAnyRowsSql(tables: Array<Pick<SqlStep, 'table' | 'reach'>>): BuiltSql {
+  const params = new Params();
+  const checks = tables.map((step, k) => `EXISTS (SELECT 1 FROM ${quoteTable(step.table)} AS t WHERE ${reachPredicate(step.reach, 't', params)}) AS e${k}`);
+  return { text: `SELECT ${checks.join(', ')}`, params: params.list };
+}
+
+/**
  * Deletes the retained rows of an erased subject whose period has ended; rows still referenced by a
  * retained child table wait for that child's own purge (children go first).
  */

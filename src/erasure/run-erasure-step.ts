@@ -5,12 +5,12 @@ import { erasureSteps } from './erasure.tables.ts';
 import type { ErasureHooks } from './erasure-hooks.ts';
 import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
-import { enqueueStep, failRun, leaseStep, lockRun, runInChain, runningRunSteps, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
+import { enqueueStep, failRun, leaseSteps, lockRun, runInChain, runningRunSteps, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
 import { GroupStepFailed, isBuiltinSqlStep, runBuiltinSqlSteps, runSqlStep } from './steps/sql-step.ts';
 import { runItemStep } from './steps/item-step.ts';
 import { runMailboxPurge } from './steps/mailbox.ts';
-import { runVacuum } from './steps/vacuum.ts';
+import { isBuiltinVacuumStep, runVacuum, runVacuums } from './steps/vacuum.ts';
 import { runAwaitDownstream } from './steps/await-downstream.ts';
 import { runVerify } from './steps/verify.ts';
 import { runUnlink } from './steps/unlink.ts';
@@ -75,26 +75,34 @@ export async function runErasureStepJob(ctx: AppContext, data: { runId: string }
       await ctx.db.transaction((tx) => enqueueStep(ctx, tx, run.id));
       return;
     }
-    const group = leadingBuiltinSqlSteps(dataMap(ctx.config), pending);
     ran = pending[0].seq;
-    if (!(await runSteps(ctx, run, group.length > 0 ? group : [pending[0]], hooks))) return;
+    if (!(await runSteps(ctx, run, leadingGroup(dataMap(ctx.config), pending), hooks))) return;
   }
 }
 
 /** At most this many statements share one transaction (locks held, WAL of one commit). */
 const MAX_GROUP = 32;
 
-function leadingBuiltinSqlSteps(map: LoadedDataMap, pending: StepRow[]): StepRow[] {
-  const end = pending.findIndex((step) => !isBuiltinSqlStep(map, step));
-  return end === -1 ? pending : pending.slice(0, end);
+/**
+ * The pending steps one turn runs: the consecutive statements in Adieu's database (one
+ * transaction), or the consecutive scrubs of stores in it (one VACUUM), else the first step alone.
+ */
+function leadingGroup(map: LoadedDataMap, pending: StepRow[]): StepRow[] {
+  for (const together of [isBuiltinSqlStep, isBuiltinVacuumStep]) {
+    const end = pending.findIndex((step) => !together(map, step));
+    if (end !== 0) return end === -1 ? pending : pending.slice(0, end);
+  }
+  return [pending[0]];
 }
 
-/** Runs one step, or a group of statements in Adieu's database; false when it failed or another worker holds it. */
+/** Runs one step, or a group of them (`leadingGroup`); false when it failed or another worker holds it. */
 async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[], hooks: ErasureHooks): Promise<boolean> {
   const kind = steps[0].spec.kind;
-  if (LEASED.has(kind) && !(await leaseStep(ctx, run.id, steps[0].seq))) return false;
+  if (LEASED.has(kind) && !(await leaseSteps(ctx, run.id, steps.map((step) => step.seq)))) return false;
   try {
-    await runInChain(() => (isBuiltinSqlStep(dataMap(ctx.config), steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0], hooks)));
+    await runInChain(() =>
+      isBuiltinSqlStep(dataMap(ctx.config), steps[0]) ? runBuiltinSqlSteps(ctx, run, steps) : kind === 'vacuum' ? runVacuums(ctx, run, steps) : RUNNERS[kind](ctx, run, steps[0], hooks),
+    );
   } catch (caught) {
     if (caught instanceof StepAlreadyDone) return false;
     const step = caught instanceof GroupStepFailed ? caught.step : steps[0];

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
 import type { Db } from '../db/database.ts';
 import { queryRows } from '../db/sql.ts';
-import { appendAudit, appendAuditEntries } from '../audit/audit-log.ts';
+import { appendAudit, appendAuditEntries, AUDIT_LOCK } from '../audit/audit-log.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { describeStep } from '../domain/erasure-plan.ts';
 import { erasureRuns, erasureSteps } from './erasure.tables.ts';
@@ -102,20 +102,21 @@ export interface StepOutcome {
 
 /**
  * `markStepDone` for steps done in one transaction (a group of statements), each at its own time:
- * one statement marks them all (and the run as moving), one audit append records them.
+ * one statement marks them all, the run as moving, and takes the audit log's lock; one audit
+ * append records them.
  */
 export async function markStepsDone(ctx: AppContext, tx: Db, run: RunRow, done: Array<{ step: StepRow; outcome: StepOutcome; at: Date }>, options: { next?: boolean } = {}): Promise<void> {
   const marks = JSON.stringify(done.map(({ step, outcome, at }) => ({ seq: step.seq, rows: outcome.rows ?? null, result: outcome.result ?? null, at: at.toISOString() })));
-  const updated = await queryRows(
+  const [updated] = await queryRows<{ marked: number }>(
     tx,
     sql`WITH done AS (
       UPDATE ${erasureSteps} AS s SET state = 'done', rows = m.rows, result = m.result, done_at = m.at, lease_until = NULL, retry_at = NULL
       FROM jsonb_to_recordset(${marks}::jsonb) AS m(seq integer, rows bigint, result jsonb, at timestamptz)
       WHERE s.run_id = ${run.id} AND s.seq = m.seq AND s.state = 'pending' RETURNING s.seq
     ), touched AS (UPDATE ${erasureRuns} SET updated_at = ${ctx.clock.now().toISOString()}::timestamptz WHERE id = ${run.id})
-    SELECT seq FROM done`,
+    SELECT (SELECT count(*) FROM done)::int AS marked, ${AUDIT_LOCK} AS locked`,
   );
-  if (updated.length !== done.length) throw new StepAlreadyDone();
+  if (Number(updated.marked) !== done.length) throw new StepAlreadyDone();
   await appendAuditEntries(
     tx,
     done.map(({ step, outcome, at }) => {
@@ -129,6 +130,7 @@ export async function markStepsDone(ctx: AppContext, tx: Db, run: RunRow, done: 
         data: { seq: step.seq, kind: step.spec.kind, store: label.store, table: label.table, action: label.action, rows: outcome.rows ?? null },
       };
     }),
+    { locked: true },
   );
   if (options.next !== false && !chain.getStore()) await enqueueStep(ctx, tx, run.id);
 }
@@ -163,8 +165,11 @@ export async function failRun(ctx: AppContext, tx: Db, run: RunRow, step: StepRo
   });
 }
 
-/** Takes a short lease on a step whose effect is outside the database, so two workers do not both act. */
-export async function leaseStep(ctx: AppContext, runId: string, seq: number, seconds = 300): Promise<boolean> {
+/**
+ * Takes a short lease on steps whose effect is outside the database (one, or a group run
+ * together), so two workers do not both act: all of them, or none (what was taken is let go).
+ */
+export async function leaseSteps(ctx: AppContext, runId: string, seqs: number[], seconds = 300): Promise<boolean> {
   const now = ctx.clock.now();
   const rows = await ctx.db
     .update(erasureSteps)
@@ -172,13 +177,28 @@ export async function leaseStep(ctx: AppContext, runId: string, seq: number, sec
     .where(
       and(
         eq(erasureSteps.runId, runId),
-        eq(erasureSteps.seq, seq),
+        inArray(erasureSteps.seq, seqs),
         eq(erasureSteps.state, 'pending'),
         sql`(${erasureSteps.leaseUntil} IS NULL OR ${erasureSteps.leaseUntil} < ${now})`,
       ),
     )
     .returning({ seq: erasureSteps.seq });
-  return rows.length > 0;
+  if (rows.length === seqs.length) return true;
+  if (rows.length > 0) {
+    await ctx.db
+      .update(erasureSteps)
+      .set({ leaseUntil: null })
+      .where(
+        and(
+          eq(erasureSteps.runId, runId),
+          inArray(
+            erasureSteps.seq,
+            rows.map((row) => row.seq),
+          ),
+        ),
+      );
+  }
+  return false;
 }
 
 /** Marks a step whose effect lay outside the database (files, keys, mail) done, in its own transaction. */

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { DataMap } from '../domain/erasure-datamap.ts';
 import { reachPath, survivingColumns } from '../domain/erasure-plan.ts';
 import { buildProbeSql, buildScanSql, type Needle, type ScanQueryInput } from '../domain/erasure-scan.ts';
-import { buildCountSql } from '../domain/erasure-sql.ts';
+import { buildAnyRowsSql } from '../domain/erasure-sql.ts';
 import { connectStore, type StoreConnection } from './store-connection.ts';
 import { jobScanTargets } from './job-scan.ts';
 import { resolveParams, type ParamValues } from './params.ts';
@@ -127,6 +127,9 @@ export async function scanDatabases(
       if (only && spec.rows === 'delete') emptied.add(table);
       targets.push({ table, columns, only, weak: path ? { path, columns: columns.filter((c) => !surviving.has(c)) } : undefined });
     }
+    // The tables whose subject rows the erasure deleted: one statement says which still hold any,
+    // and an empty one has nothing to read (a lookup by index costs a fraction of planning its scan).
+    const empty = connection ? await emptiedAndEmpty(connection, targets.filter((t) => emptied.has(t.table) && t.only), { ...subject, now }) : new Set<string>();
     if (connection?.builtin && !jobTablesScanned) {
       jobTablesScanned = true;
       targets.push(...(await jobScanTargets(connection.query)));
@@ -139,7 +142,8 @@ export async function scanDatabases(
           const values = { ...subject, now, needles: active.map((i) => needles[i]) };
           report.tables += 1;
           report.columns += target.columns.length;
-          const on = connector ? { connector } : { connection: connection!, emptied: emptied.has(target.table) };
+          if (empty.has(target.table)) return [];
+          const on = connector ? { connector } : { connection: connection! };
           const hits = (await scanTarget(on, target, values, !!options.excludeSubject)).map((h) => ({
             store: store.store,
             table: target.table,
@@ -158,19 +162,12 @@ export async function scanDatabases(
 
 /** Which of `values.needles` (by position) one table holds, in how many rows (0: not counted). */
 async function scanTarget(
-  on: { connector: StoreConnector } | { connection: StoreConnection; emptied: boolean },
+  on: { connector: StoreConnector } | { connection: StoreConnection },
   target: ScanQueryInput,
   values: ParamValues,
   startOfRun: boolean,
 ): Promise<Array<{ needle: number; rows: number }>> {
   if ('connector' in on) return on.connector.scan(target, values.needles ?? [], values);
-  if (on.emptied && target.only) {
-    // The erasure deleted the subject's rows here: with none left there is nothing to read, and a
-    // count by index costs a fraction of planning the scan's query.
-    const count = buildCountSql({ table: target.table, reach: target.only });
-    const [row] = await on.connection.query(count.text, resolveParams(count.params, values));
-    if (Number(row?.n ?? 0) === 0) return [];
-  }
   // Candidates at the start of a run are often common values: the first pass names them without
   // counting every row that holds one.
   const probe = startOfRun ? await probeTable(on.connection, target, values) : null;
@@ -178,6 +175,14 @@ async function scanTarget(
   const built = buildScanSql(target);
   const rows = await on.connection.query(built.text, resolveParams(built.params, values));
   return rows.map((row) => ({ needle: Number(row.i) - 1, rows: Number(row.rows) }));
+}
+
+/** Which of `targets` (the subject's rows only) hold none of the subject's rows now. */
+async function emptiedAndEmpty(connection: StoreConnection, targets: ScanQueryInput[], values: ParamValues): Promise<Set<string>> {
+  if (targets.length === 0) return new Set();
+  const built = buildAnyRowsSql(targets.map((target) => ({ table: target.table, reach: target.only! })));
+  const [row] = await connection.query(built.text, resolveParams(built.params, values));
+  return new Set(targets.filter((_, k) => row?.[`e${k}`] === false).map((target) => target.table));
 }
 
 /**

@@ -7,7 +7,7 @@ import { openForUser } from '../../accounts/user-crypto.ts';
 import type { DataMap, IdentifierKind, StoreSpec } from '../../domain/erasure-datamap.ts';
 import { reachPath, type ReachPath } from '../../domain/erasure-plan.ts';
 import { emailNeedle, phoneNeedle, weakNeedle, type Needle } from '../../domain/erasure-scan.ts';
-import { quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-sql.ts';
+import { Params, quoteIdent, quoteTable, subjectPredicate } from '../../domain/erasure-sql.ts';
 import { dataMap } from '../datamap.ts';
 import { erasureDownstream, erasureQuarantine, erasureRuns } from '../erasure.tables.ts';
 import { sealRunSecrets } from '../run-keys.ts';
@@ -47,32 +47,43 @@ export async function sampleValues(ctx: AppContext, map: DataMap, subject: Omit<
     const connection = connector ? null : connectStore(ctx, store);
     // Only text is sampled: the catalog says which columns hold it, so no other column is read.
     const types = connection ? await columnTypes(connection.query, Object.keys(store.tables)) : null;
+    const sampling: SampledColumn[] = [];
     for (const [table, spec] of Object.entries(store.tables)) {
       if (spec.rows === 'none') continue;
       const path = reachPath(map, table);
       if (!path) continue;
-      const columns = Object.entries(spec.columns).filter(
-        ([column, c]) =>
+      for (const [column, c] of Object.entries(spec.columns)) {
+        if (
           PERSONAL_ACTIONS.has(c.action) &&
           !c.encrypted &&
           column !== spec.reach?.column &&
           (c.identifier || c.category) &&
           !(c.action === 'generalise' && c.generalise.method === 'keep') &&
-          (!types || TEXT_TYPES.has(types.get(table)?.get(column) ?? '')),
-      );
-      let sampled: string[][] = [];
-      if (connection) sampled = await sampleColumns(connection, table, columns.map(([column]) => column), path, subject, ctx.clock.now());
-      else for (const [column] of columns) sampled.push(await connector!.sample(table, column, path, { ...subject, now: ctx.clock.now() }, SAMPLES_PER_COLUMN));
-      for (const [k, [, c]] of columns.entries()) {
-        for (const value of sampled[k]) {
-          const kind: IdentifierKind = c.identifier ?? 'other';
-          const needle = kind === 'phone' ? phoneNeedle(phoneDigits(value)) : kind === 'email' ? emailNeedle(value) : weakNeedle(kind, value);
-          if (needle) needles.push(kind === 'phone' || kind === 'email' ? { ...needle, strong: false } : needle);
+          (!types || TEXT_TYPES.has(types.get(table)?.get(column) ?? ''))
+        ) {
+          sampling.push({ table, column, path, kind: c.identifier ?? 'other' });
         }
+      }
+    }
+    let sampled: string[][] = [];
+    if (connection) sampled = await sampleColumns(connection, sampling, subject, ctx.clock.now());
+    else for (const { table, column, path } of sampling) sampled.push(await connector!.sample(table, column, path, { ...subject, now: ctx.clock.now() }, SAMPLES_PER_COLUMN));
+    for (const [k, { kind }] of sampling.entries()) {
+      for (const value of sampled[k]) {
+        const needle = kind === 'phone' ? phoneNeedle(phoneDigits(value)) : kind === 'email' ? emailNeedle(value) : weakNeedle(kind, value);
+        if (needle) needles.push(kind === 'phone' || kind === 'email' ? { ...needle, strong: false } : needle);
       }
     }
   }
   return needles;
+}
+
+/** A personal text column of the subject's rows to sample, and what it holds. */
+interface SampledColumn {
+  table: string;
+  column: string;
+  path: ReachPath;
+  kind: IdentifierKind;
 }
 
 /** Values of the subject's keys (files are not sampled: their content is not one value). */
@@ -92,24 +103,24 @@ async function sampleItems(ctx: AppContext, store: StoreSpec, subject: { userId:
 }
 
 /**
- * PostgreSQL: distinct values of each text column of the subject's rows (by position in
- * `columns`), among the first `SAMPLE_ROWS` that have one: a sample, whose cost does not grow with
- * the buyer's history. One statement for the table.
+ * PostgreSQL: distinct values of each column of the subject's rows (by position in `columns`),
+ * among the first `SAMPLE_ROWS` that have one: a sample, whose cost does not grow with the buyer's
+ * history. One statement for the store.
  */
-async function sampleColumns(connection: StoreConnection, table: string, columns: string[], path: ReachPath, subject: Omit<ParamValues, 'now'>, now: Date): Promise<string[][]> {
+async function sampleColumns(connection: StoreConnection, columns: SampledColumn[], subject: Omit<ParamValues, 'now'>, now: Date): Promise<string[][]> {
   if (columns.length === 0) return [];
-  const predicate = subjectPredicate(path);
+  const params = new Params();
   const text = columns
-    .map((column, k) => {
+    .map(({ table, column, path }, k) => {
       const value = `t.${quoteIdent(column)}`;
       return (
-        `(SELECT DISTINCT ${k} AS k, s.v FROM (SELECT ${value}::text AS v FROM ${quoteTable(table)} AS t WHERE ${predicate.text} AND ${value} IS NOT NULL ` +
+        `(SELECT DISTINCT ${k} AS k, s.v FROM (SELECT ${value}::text AS v FROM ${quoteTable(table)} AS t WHERE ${subjectPredicate(path, params).text} AND ${value} IS NOT NULL ` +
         `LIMIT ${SAMPLE_ROWS}) AS s LIMIT ${SAMPLES_PER_COLUMN})`
       );
     })
     .join(' UNION ALL ');
   const found: string[][] = columns.map(() => []);
-  for (const row of await connection.query(text, resolveParams(predicate.params, { ...subject, now }))) found[Number(row.k)].push(String(row.v));
+  for (const row of await connection.query(text, resolveParams(params.list, { ...subject, now }))) found[Number(row.k)].push(String(row.v));
   return found;
 }
 

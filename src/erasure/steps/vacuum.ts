@@ -1,9 +1,9 @@
 import type { AppContext } from '../../context.ts';
 import { quoteTable } from '../../domain/erasure-sql.ts';
-import { dataMap } from '../datamap.ts';
+import { dataMap, type LoadedDataMap } from '../datamap.ts';
 import { connectStore, type StoreConnection } from '../store-connection.ts';
 import { storeConnector } from '../connectors/connector.ts';
-import { completeStep, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
+import { lockForStep, markStepsDone, stepsOf, type RunRow, type StepRow } from '../run-state.ts';
 
 /**
  * What the scrub of one store did: `embedded-full` is VACUUM FULL plus a checkpoint that drops
@@ -20,26 +20,50 @@ export type ScrubLevel = 'none' | 'vacuum' | 'vacuum-full' | 'embedded-full';
  * reuse with their bytes intact. A store that refuses a table is recorded, not failed.
  */
 export async function runVacuum(ctx: AppContext, run: RunRow, step: StepRow): Promise<void> {
-  const spec = step.spec;
-  if (spec.kind !== 'vacuum') throw new Error('not a vacuum step');
-  const store = dataMap(ctx.config).stores.find((s) => s.store === spec.store);
-  const vacuumed: string[] = [];
-  const skipped: Array<{ table: string; reason: string }> = [];
+  await runVacuums(ctx, run, [step]);
+}
+
+/** Whether a step is the scrub of a store in Adieu's own database (such scrubs run together). */
+export function isBuiltinVacuumStep(map: LoadedDataMap, step: StepRow): boolean {
+  return step.spec.kind === 'vacuum' && map.stores.find((s) => s.store === (step.spec as { store: string }).store)?.database === 'adieu';
+}
+
+/**
+ * `runVacuum` for consecutive scrubs of stores in Adieu's own database (`isBuiltinVacuumStep`),
+ * which share one connection: their tables are vacuumed together and their steps marked done in
+ * one transaction, each with its own tables' outcome.
+ */
+export async function runVacuums(ctx: AppContext, run: RunRow, steps: StepRow[]): Promise<void> {
+  const specs = steps.map((step) => {
+    if (step.spec.kind !== 'vacuum') throw new Error('not a vacuum step');
+    return step.spec;
+  });
+  const store = dataMap(ctx.config).stores.find((s) => s.store === specs[0].store);
+  const outcome: VacuumOutcome = { vacuumed: [], skipped: [] };
   const embedded = store?.database === 'adieu' && ctx.database.kind === 'embedded';
   const level: ScrubLevel = embedded ? 'embedded-full' : ctx.config.erasure.scrub;
   if (store && level !== 'none') {
     const connector = storeConnector(ctx, store);
     const statement = level === 'vacuum' ? 'VACUUM' : 'VACUUM FULL';
-    const outcome = { vacuumed, skipped };
+    const tables = specs.flatMap((spec) => spec.tables);
     if (connector) {
-      for (const table of spec.tables) await tryVacuum(outcome, table, () => connector.vacuum(table));
-    } else await vacuumTables(connectStore(ctx, store), statement, spec.tables, outcome);
-    if (embedded && !(await laterEmbeddedScrub(ctx, run, step))) await connectStore(ctx, store).exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
+      for (const table of tables) await tryVacuum(outcome, table, () => connector.vacuum(table));
+    } else await vacuumTables(connectStore(ctx, store), statement, tables, outcome);
+    if (embedded && !(await laterEmbeddedScrub(ctx, run, steps[steps.length - 1]))) await connectStore(ctx, store).exec(`SET wal_recycle = off; SELECT pg_switch_wal(); CHECKPOINT; RESET wal_recycle;`);
   }
-  await completeStep(ctx, run, step, { rows: vacuumed.length, result: { level, vacuumed, skipped } });
+  const at = ctx.clock.now();
+  const done = steps.map((step, i) => {
+    const own = new Set(specs[i].tables);
+    const vacuumed = outcome.vacuumed.filter((table) => own.has(table));
+    return { step, outcome: { rows: vacuumed.length, result: { level, vacuumed, skipped: outcome.skipped.filter((s) => own.has(s.table)) } }, at };
+  });
+  await ctx.db.transaction(async (tx) => {
+    const locked = await lockForStep(tx, run.id, steps[0].seq);
+    if (locked) await markStepsDone(ctx, tx, locked, done);
+  });
 }
 
-interface VacuumOutcome {
+export interface VacuumOutcome {
   vacuumed: string[];
   skipped: Array<{ table: string; reason: string }>;
 }
@@ -78,7 +102,7 @@ async function vacuumTogether(outcome: VacuumOutcome, statement: string, tables:
  * in three round trips; the others then one at a time, waiting for each. (The embedded database
  * runs one statement at a time anyway.)
  */
-async function vacuumTables(connection: StoreConnection, statement: string, tables: string[], outcome: VacuumOutcome): Promise<void> {
+export async function vacuumTables(connection: StoreConnection, statement: string, tables: string[], outcome: VacuumOutcome): Promise<void> {
   if (!connection.pool) return vacuumTogether(outcome, statement, tables, (sql) => connection.exec(sql));
   const client = await connection.pool.connect();
   const exec = (sql: string) => client.query(sql);
