@@ -102,9 +102,13 @@ function allTables(map: DataMap): MappedTable[] {
   return map.stores.flatMap((store) => Object.entries(store.tables).map(([name, spec]) => ({ store, name, spec })));
 }
 
+/** Each data map's tables by name, made once: a scan asks for every table's path. */
+const tablesByName = new WeakMap<DataMap, Map<string, MappedTable>>();
+
 /** The hops from a table to the subject's identity, following `reach` references. */
 export function reachPath(map: DataMap, tableName: string): ReachPath | null {
-  const byName = new Map(allTables(map).map((t) => [t.name, t]));
+  let byName = tablesByName.get(map);
+  if (!byName) tablesByName.set(map, (byName = new Map(allTables(map).map((t) => [t.name, t]))));
   const hops: Hop[] = [];
   let current = byName.get(tableName);
   for (let guard = 0; current && guard < 20; guard++) {
