@@ -5,7 +5,7 @@ import { erasureSteps } from './erasure.tables.ts';
 import type { ErasureHooks } from './erasure-hooks.ts';
 import { dataMap, type LoadedDataMap } from './datamap.ts';
 import { describeError, VerificationFailed } from './step-errors.ts';
-import { enqueueStep, failRun, leaseSteps, lockRun, runInChain, runningRunSteps, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
+import { enqueueStep, failRun, leaseSteps, lockRun, releaseLeases, runInChain, runningRunSteps, StepAlreadyDone, type RunRow, type StepRow } from './run-state.ts';
 import { runPrepare } from './steps/prepare.ts';
 import { GroupStepFailed, isBuiltinSqlStep, runBuiltinSqlSteps, runSqlStep } from './steps/sql-step.ts';
 import { runItemStep } from './steps/item-step.ts';
@@ -105,6 +105,9 @@ async function runSteps(ctx: AppContext, run: RunRow, steps: StepRow[], hooks: E
     );
   } catch (caught) {
     if (caught instanceof StepAlreadyDone) return false;
+    // The others of a leased group are retried with the failed one, not held until their lease ends.
+    // (If that fails too, the leases end on their own.)
+    if (steps.length > 1 && LEASED.has(kind)) await releaseLeases(ctx, run.id, steps.map((step) => step.seq)).catch(() => undefined);
     const step = caught instanceof GroupStepFailed ? caught.step : steps[0];
     const error = caught instanceof GroupStepFailed ? caught.reason : caught;
     // A driver's error can quote the statement's parameters (identifiers): never let pg-boss store it.

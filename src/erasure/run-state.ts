@@ -184,21 +184,21 @@ export async function leaseSteps(ctx: AppContext, runId: string, seqs: number[],
     )
     .returning({ seq: erasureSteps.seq });
   if (rows.length === seqs.length) return true;
-  if (rows.length > 0) {
-    await ctx.db
-      .update(erasureSteps)
-      .set({ leaseUntil: null })
-      .where(
-        and(
-          eq(erasureSteps.runId, runId),
-          inArray(
-            erasureSteps.seq,
-            rows.map((row) => row.seq),
-          ),
-        ),
-      );
-  }
+  await releaseLeases(
+    ctx,
+    runId,
+    rows.map((row) => row.seq),
+  );
   return false;
+}
+
+/** Lets go of the leases of pending steps (a group that could not be leased whole, or that failed). */
+export async function releaseLeases(ctx: AppContext, runId: string, seqs: number[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await ctx.db
+    .update(erasureSteps)
+    .set({ leaseUntil: null })
+    .where(and(eq(erasureSteps.runId, runId), inArray(erasureSteps.seq, seqs), eq(erasureSteps.state, 'pending')));
 }
 
 /** Marks a step whose effect lay outside the database (files, keys, mail) done, in its own transaction. */
